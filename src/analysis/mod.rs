@@ -1,0 +1,179 @@
+//! The analysis core: text in, findings out. Knows nothing of LSP.
+//!
+//! `source -> prose (text::extract) -> term and cue matches (scan) ->
+//! sentences -> clauses -> rule mechanisms -> findings`, all with byte
+//! ranges into the source. Analysis never fails: odd input yields fewer
+//! findings, never an error.
+
+mod rules;
+mod sentence;
+mod tokens;
+
+pub use tokens::{tokenize, Lexicon, Tok};
+
+use crate::scan::Normalized;
+use crate::terms::Database;
+use crate::text::{self, Format};
+use std::ops::Range;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Error,
+    Warning,
+    Information,
+    Hint,
+}
+
+impl Severity {
+    pub fn parse(s: &str) -> Option<Severity> {
+        Some(match s.to_ascii_lowercase().as_str() {
+            "error" => Severity::Error,
+            "warning" | "warn" => Severity::Warning,
+            "information" | "info" => Severity::Information,
+            "hint" => Severity::Hint,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Information => "information",
+            Severity::Hint => "hint",
+        }
+    }
+}
+
+/// A recognised term in the document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TermHit {
+    pub range: Range<usize>,
+    /// Index into `Database::terms`.
+    pub term: usize,
+}
+
+/// A pointer from a finding to the words that triggered it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Related {
+    pub range: Range<usize>,
+    pub message: String,
+}
+
+/// One diagnostic, in source byte offsets.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finding {
+    pub code: String,
+    pub severity: Severity,
+    pub range: Range<usize>,
+    pub message: String,
+    pub related: Vec<Related>,
+    /// The flagged term, when the finding is on one.
+    pub term: Option<usize>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Analysis {
+    pub terms: Vec<TermHit>,
+    pub findings: Vec<Finding>,
+}
+
+impl Analysis {
+    /// The term whose range contains `offset` (ends inclusive, so a cursor
+    /// just after a word still finds it).
+    pub fn term_at(&self, offset: usize) -> Option<&TermHit> {
+        let i = self.terms.partition_point(|t| t.range.end < offset);
+        self.terms.get(i).filter(|t| t.range.start <= offset && offset <= t.range.end)
+    }
+}
+
+/// Find the terms in a document (no rules): what hover needs.
+pub fn find_terms(source: &str, format: Format, db: &Database) -> Vec<TermHit> {
+    let prose = text::extract(source, format);
+    let norm = Normalized::new(&prose.text);
+    term_hits(&norm, db)
+}
+
+fn term_hits(norm: &Normalized, db: &Database) -> Vec<TermHit> {
+    db.term_matcher()
+        .find(norm)
+        .into_iter()
+        .map(|m| TermHit { range: m.range, term: db.term_of_pattern(m.pattern) })
+        .collect()
+}
+
+/// Full analysis of a document.
+pub fn analyze(source: &str, format: Format, db: &Database) -> Analysis {
+    let prose = text::extract(source, format);
+    let norm = Normalized::new(&prose.text);
+    let terms = term_hits(&norm, db);
+    let cues = db.cue_matcher().find(&norm);
+    let lex = db.lexicon();
+    let sentences = sentence::split(&prose.text, &prose.breaks, &lex.abbreviations);
+    let mut findings = Vec::new();
+    let (mut ti, mut ci) = (0, 0);
+    for s in sentences {
+        // Hits are sorted by start; take those inside this sentence.
+        while ti < terms.len() && terms[ti].range.start < s.start {
+            ti += 1;
+        }
+        while ci < cues.len() && cues[ci].range.start < s.start {
+            ci += 1;
+        }
+        let t_end = ti + terms[ti..].partition_point(|t| t.range.start < s.end);
+        let c_end = ci + cues[ci..].partition_point(|c| c.range.start < s.end);
+        if t_end == ti {
+            continue; // no term, nothing to check
+        }
+        let sentence = rules::Sentence::new(&prose, s, &terms[ti..t_end], &cues[ci..c_end], db);
+        sentence.check(&mut findings);
+    }
+    findings.sort_by_key(|f| (f.range.start, f.range.end));
+    findings.dedup_by(|a, b| a.code == b.code && a.range == b.range);
+    Analysis { terms, findings }
+}
+
+/// The naive baseline the README compares against: a rule's actor term and
+/// any cue of its work concept in the same sentence, or (synonym rules) two
+/// concepts and any gloss word in one sentence. No clauses, negation,
+/// quotation or exceptions. Used only for evaluation.
+pub fn naive(source: &str, format: Format, db: &Database) -> Vec<Finding> {
+    let prose = text::extract(source, format);
+    let norm = Normalized::new(&prose.text);
+    let terms = term_hits(&norm, db);
+    let cues = db.cue_matcher().find(&norm);
+    let lex = db.lexicon();
+    let mut out = Vec::new();
+    for s in sentence::split(&prose.text, &prose.breaks, &lex.abbreviations) {
+        let inside = |r: &Range<usize>| s.start <= r.start && r.end <= s.end;
+        let ts: Vec<&TermHit> = terms.iter().filter(|t| inside(&t.range)).collect();
+        for rule in &db.rules {
+            let Some(severity) = Severity::parse(&rule.severity) else { continue };
+            let is_actor = |t: &TermHit| {
+                let term = &db.terms[t.term];
+                rule.actor_concepts.contains(&term.concept) && rule.actor_kinds.contains(&term.kind)
+            };
+            let mut push = |t: &TermHit| {
+                out.push(Finding { code: rule.code.clone(), severity, range: t.range.clone(), message: String::new(), related: Vec::new(), term: Some(t.term) })
+            };
+            if rule.mechanism == "synonym" {
+                let toks = tokenize(&prose.text, s.clone());
+                let linked = lex.synonym_links.any_in(&toks, 0..toks.len()) || lex.sameness_predicates.any_in(&toks, 0..toks.len());
+                let actors: Vec<&&TermHit> = ts.iter().filter(|t| is_actor(t)).collect();
+                if linked && actors.iter().any(|b| db.terms[b.term].concept != db.terms[actors[0].term].concept) {
+                    push(actors[0]);
+                }
+                continue;
+            }
+            let work = rule.work_concept.as_deref().unwrap_or_default();
+            let has_cue = cues.iter().any(|c| inside(&c.range) && db.cues[c.pattern].concept == work);
+            if has_cue {
+                ts.iter().filter(|t| is_actor(t)).for_each(|t| push(t));
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;

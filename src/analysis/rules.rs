@@ -1,0 +1,523 @@
+//! The rule mechanisms over one sentence: clause splitting, subject
+//! attribution, definitional frames, compounds and synonym glosses.
+//!
+//! The mechanisms are generic; which terms, cues and words they use comes
+//! from `terms/` (rules.toml, cues.toml, language.toml).
+
+use super::tokens::{tokenize, Lexicon, Tok};
+use super::{Finding, Related, Severity, TermHit};
+use crate::scan::Match;
+use crate::terms::{Cue, Database, Role, RuleSpec, Term};
+use crate::text::Prose;
+use std::ops::Range;
+
+/// A term or cue occurrence mapped onto token indices.
+#[derive(Debug, Clone)]
+struct Span<T> {
+    toks: Range<usize>,
+    range: Range<usize>,
+    item: T,
+}
+
+pub struct Sentence<'a> {
+    db: &'a Database,
+    lex: &'a Lexicon,
+    toks: Vec<Tok>,
+    quoted: Vec<bool>,
+    terms: Vec<Span<usize>>,
+    cues: Vec<Span<usize>>,
+    /// For each token, the index into `terms` covering it.
+    term_at: Vec<Option<usize>>,
+    clauses: Vec<Range<usize>>,
+    discussed: bool,
+}
+
+/// Map byte ranges to token index ranges (tokens are sorted).
+fn tok_span(toks: &[Tok], r: &Range<usize>) -> Option<Range<usize>> {
+    let s = toks.partition_point(|t| t.range.end <= r.start);
+    let e = toks.partition_point(|t| t.range.start < r.end);
+    (s < e).then_some(s..e)
+}
+
+impl<'a> Sentence<'a> {
+    pub fn new(prose: &Prose, s: Range<usize>, terms: &[TermHit], cues: &[Match], db: &'a Database) -> Sentence<'a> {
+        let lex = db.lexicon();
+        let toks = tokenize(&prose.text, s.clone());
+        let mut term_spans = Vec::new();
+        let mut term_at = vec![None; toks.len()];
+        for t in terms {
+            if let Some(ts) = tok_span(&toks, &t.range) {
+                for k in ts.clone() {
+                    term_at[k] = Some(term_spans.len());
+                }
+                term_spans.push(Span { toks: ts, range: t.range.clone(), item: t.term });
+            }
+        }
+        let cue_spans = cues
+            .iter()
+            .filter_map(|c| tok_span(&toks, &c.range).map(|ts| Span { toks: ts, range: c.range.clone(), item: c.pattern }))
+            .collect();
+        let quoted = quoted_tokens(&toks, prose, &s);
+        let clauses = clauses(&toks, lex);
+        let discussed = lex.discussion_markers.any_in(&toks, 0..toks.len());
+        Sentence { db, lex, toks, quoted, terms: term_spans, cues: cue_spans, term_at, clauses, discussed }
+    }
+
+    fn term(&self, i: usize) -> &Term {
+        &self.db.terms[self.terms[i].item]
+    }
+
+    fn cue(&self, i: usize) -> &Cue {
+        &self.db.cues[self.cues[i].item]
+    }
+
+    fn is_quoted(&self, toks: &Range<usize>) -> bool {
+        toks.clone().any(|k| self.quoted[k])
+    }
+
+    fn clause_of(&self, tok: usize) -> Range<usize> {
+        self.clauses.iter().find(|c| c.contains(&tok)).cloned().unwrap_or(tok..tok + 1)
+    }
+
+    pub fn check(&self, out: &mut Vec<Finding>) {
+        if self.discussed {
+            return; // the writer is discussing a mistake, not making it
+        }
+        for rule in &self.db.rules {
+            let Some(severity) = Severity::parse(&rule.severity) else { continue };
+            match rule.mechanism.as_str() {
+                "attribution" => self.attribution(rule, severity, out),
+                "synonym" => self.synonyms(rule, severity, out),
+                _ => {}
+            }
+        }
+    }
+
+    /// Whether term `i` is an actor the rule is about.
+    fn is_rule_actor(&self, rule: &RuleSpec, i: usize) -> bool {
+        let t = self.term(i);
+        rule.actor_concepts.contains(&t.concept)
+            && rule.actor_kinds.contains(&t.kind)
+            && !rule.exempt_actors.contains(&t.id)
+    }
+
+    // ---------------------------------------------------------------- attribution
+
+    fn attribution(&self, rule: &RuleSpec, severity: Severity, out: &mut Vec<Finding>) {
+        let Some(work) = rule.work_concept.as_deref() else { return };
+        let exceptions = super::tokens::Phrases::new(&rule.exceptions);
+        // (term index) -> (score, triggering cue ranges)
+        let mut credited: Vec<(usize, f32, Vec<Range<usize>>)> = Vec::new();
+        let mut credit = |term: usize, score: f32, cues: Vec<Range<usize>>| {
+            if let Some(e) = credited.iter_mut().find(|e| e.0 == term) {
+                e.1 = e.1.max(score);
+                e.2.extend(cues);
+            } else {
+                credited.push((term, score, cues));
+            }
+        };
+        for clause in &self.clauses {
+            if exceptions.any_in(&self.toks, clause.clone()) {
+                continue;
+            }
+            let cues_in: Vec<usize> = (0..self.cues.len())
+                .filter(|&c| clause.contains(&self.cues[c].toks.start) && self.cue(c).concept == work)
+                .collect();
+            if cues_in.is_empty() {
+                continue;
+            }
+            // Products of the work concept in the clause (cue words or
+            // agreement terms) strengthen an act.
+            let product: Option<Range<usize>> = cues_in
+                .iter()
+                .find(|&&c| self.cue(c).role == Role::Product)
+                .map(|&c| self.cues[c].range.clone())
+                .or_else(|| {
+                    (0..self.terms.len())
+                        .find(|&t| {
+                            clause.contains(&self.terms[t].toks.start)
+                                && self.term(t).kind == "agreement"
+                                && self.term(t).concept == work
+                        })
+                        .map(|t| self.terms[t].range.clone())
+                });
+            let product_bonus = if product.is_some() { 0.5 } else { 0.0 };
+
+            // 1. Subject-verb: the agent of each act cue.
+            for &c in &cues_in {
+                let cue = self.cue(c);
+                if cue.role != Role::Act || self.is_quoted(&self.cues[c].toks) {
+                    continue;
+                }
+                let Some(agent) = self.agent_of(c, clause) else { continue };
+                if !self.is_rule_actor(rule, agent) || self.is_quoted(&self.terms[agent].toks) {
+                    continue;
+                }
+                if self.negated_between(agent, c) || self.tactical_after(c, clause, work) {
+                    continue;
+                }
+                let mut cues = vec![self.cues[c].range.clone()];
+                cues.extend(product.clone());
+                credit(agent, cue.weight + product_bonus, cues);
+            }
+
+            // 2. Definitions and compounds headed by an actor term.
+            for t in (0..self.terms.len()).filter(|&t| clause.contains(&self.terms[t].toks.start)) {
+                if !self.is_rule_actor(rule, t) || self.is_quoted(&self.terms[t].toks) {
+                    continue;
+                }
+                if let Some((score, cues)) = self.compound(t, clause, work) {
+                    credit(t, score, cues);
+                }
+                if let Some((score, cues)) = self.definition(t, clause, work) {
+                    credit(t, score, cues);
+                }
+            }
+        }
+        for (t, score, cues) in credited {
+            if score < 1.0 {
+                continue;
+            }
+            let span = &self.terms[t];
+            let text = self.toks[span.toks.clone()]
+                .iter()
+                .map(|k| k.lower.as_str())
+                .collect::<Vec<_>>()
+                .join(" ");
+            let related = cues
+                .into_iter()
+                .map(|r| Related { range: r, message: format!("{work} cue") })
+                .collect();
+            out.push(Finding {
+                code: rule.code.clone(),
+                severity,
+                range: span.range.clone(),
+                message: rule.message.replace("{term}", &text),
+                related,
+                term: Some(span.item),
+            });
+        }
+    }
+
+    /// The term that performs act cue `c`, if one can be found in the clause.
+    fn agent_of(&self, c: usize, clause: &Range<usize>) -> Option<usize> {
+        let cue_toks = self.cues[c].toks.clone();
+        // Passive with an agent: "... was brokered by peacekeepers".
+        let after_end = (cue_toks.end + 4).min(clause.end);
+        if let Some(by) = (cue_toks.end..after_end).find(|&k| self.toks[k].lower == "by") {
+            let stop = (by + 6).min(clause.end);
+            for k in by + 1..stop {
+                if self.toks[k].lower == "," {
+                    break;
+                }
+                if let Some(t) = self.term_at[k] {
+                    return Some(self.prefer_head(t));
+                }
+            }
+            return None; // agent is someone the database does not know
+        }
+        // Otherwise walk left to the subject.
+        let mut coordinated = false;
+        let mut k = cue_toks.start;
+        while k > clause.start {
+            k -= 1;
+            let tok = &self.toks[k];
+            if let Some(t) = self.term_at[k] {
+                return Some(self.prefer_head(t));
+            }
+            if !tok.word {
+                if matches!(tok.lower.as_str(), "," | "-" | "(" | ")" | "'" | ":" | "0") {
+                    coordinated |= tok.lower == ",";
+                    continue;
+                }
+                if tok.lower == "\"" {
+                    continue;
+                }
+                return None;
+            }
+            if tok.lower == "0" {
+                continue; // placeholder for removed markup
+            }
+            if matches!(tok.lower.as_str(), "and" | "or" | "then" | "as" | "well") {
+                coordinated = true;
+                continue;
+            }
+            if self.lex.blockers.contains_word(&tok.lower) {
+                return None;
+            }
+            if self.lex.is_skippable(tok)
+                || self.lex.is_negation(&self.toks, k)
+                || self.lex.relative_pronouns.contains_word(&tok.lower)
+                || self.lex.actor_heads.contains_word(&tok.lower)
+            {
+                continue;
+            }
+            if self.lex.subordinators.contains_word(&tok.lower) && !coordinated {
+                return None;
+            }
+            if coordinated {
+                continue; // skipping over an earlier verb phrase of the same subject
+            }
+            // A content word right before the verb is its own subject.
+            return None;
+        }
+        None
+    }
+
+    /// In "the blue helmets of UNMIL", the head ("blue helmets") is the
+    /// actor, not the mission that follows "of".
+    fn prefer_head(&self, t: usize) -> usize {
+        let start = self.terms[t].toks.start;
+        if start >= 2 && matches!(self.toks[start - 1].lower.as_str(), "of" | "from" | "in") {
+            for back in 2..=3 {
+                if start < back {
+                    break;
+                }
+                if let Some(h) = self.term_at[start - back] {
+                    if h != t {
+                        return h;
+                    }
+                }
+            }
+        }
+        t
+    }
+
+    fn negated_between(&self, agent: usize, c: usize) -> bool {
+        let a = &self.terms[agent].toks;
+        let cue = &self.cues[c].toks;
+        let (from, to) = if a.end <= cue.start { (a.end, cue.start) } else { (cue.end, a.start) };
+        let before_agent = a.start.saturating_sub(2)..a.start;
+        (from..to).chain(before_agent).any(|k| self.lex.is_negation(&self.toks, k))
+            || (cue.start.saturating_sub(3)..cue.start).any(|k| self.lex.is_negation(&self.toks, k))
+    }
+
+    /// "negotiated access", "negotiated the release of hostages": tactical
+    /// objects that make the act legitimate work of the actor's own concept.
+    fn tactical_after(&self, c: usize, clause: &Range<usize>, work: &str) -> bool {
+        let from = self.cues[c].toks.end;
+        let to = (from + 6).min(clause.end);
+        self.cues.iter().enumerate().any(|(i, s)| {
+            let cue = self.cue(i);
+            cue.role == Role::Tactical && cue.concept != work && s.toks.start >= from && s.toks.start < to
+        })
+    }
+
+    /// "peacemaking troops", "a peace-making force": an actor term directly
+    /// followed by an asset of the work concept.
+    fn compound(&self, t: usize, clause: &Range<usize>, work: &str) -> Option<(f32, Vec<Range<usize>>)> {
+        let next = self.terms[t].toks.end;
+        let asset = (0..self.cues.len()).find(|&c| {
+            self.cues[c].toks.start == next && self.cue(c).role == Role::Asset && self.cue(c).concept == work
+        })?;
+        let mut score = self.cue(asset).weight;
+        let mut cues = vec![self.cues[asset].range.clone()];
+        // A weak asset ("mission") needs support elsewhere in the clause.
+        if score < 1.0 {
+            if let Some(other) = (0..self.cues.len()).find(|&c| {
+                c != asset
+                    && clause.contains(&self.cues[c].toks.start)
+                    && self.cue(c).concept == work
+                    && matches!(self.cue(c).role, Role::Act | Role::Asset)
+                    && self.cue(c).weight >= 1.0
+            }) {
+                score += 0.5;
+                cues.push(self.cues[other].range.clone());
+            }
+        }
+        Some((score, cues))
+    }
+
+    /// "Peacekeeping is/means/can be defined as ... mediation ...": the
+    /// predicate of a definition whose subject is the actor term.
+    fn definition(&self, t: usize, clause: &Range<usize>, work: &str) -> Option<(f32, Vec<Range<usize>>)> {
+        let mut k = self.terms[t].toks.end;
+        let mut heads = 0;
+        let copula_len = loop {
+            if k >= clause.end {
+                return None;
+            }
+            if let Some(n) = self.lex.copulas.at(&self.toks[..clause.end], k) {
+                break n;
+            }
+            let tok = &self.toks[k];
+            if self.lex.actor_heads.contains_word(&tok.lower) && heads < 2 {
+                heads += 1;
+            } else if !(self.lex.is_skippable(tok) || tok.lower == "'s" || tok.lower == "'") {
+                return None;
+            }
+            k += 1;
+        };
+        let pred = k + copula_len..clause.end;
+        let mut score = 0.0f32;
+        let mut has_act = false;
+        let mut cues = Vec::new();
+        let mut product = 0.0f32;
+        for p in pred.clone() {
+            if self.lex.is_negation(&self.toks, p) || self.lex.subordinators.contains_word(&self.toks[p].lower) && p > pred.start + 3 {
+                break;
+            }
+            if let Some(other) = self.term_at[p] {
+                if other != t && self.term(other).kind != "agreement" {
+                    break; // someone else is the subject of what follows
+                }
+            }
+            for c in (0..self.cues.len()).filter(|&c| self.cues[c].toks.start == p && self.cue(c).concept == work) {
+                let cue = self.cue(c);
+                match cue.role {
+                    Role::Act | Role::Asset => {
+                        has_act = true;
+                        score = score.max(cue.weight) + if score > 0.0 { 0.3 } else { 0.0 };
+                        cues.push(self.cues[c].range.clone());
+                    }
+                    Role::Product => {
+                        product = 0.5;
+                        cues.push(self.cues[c].range.clone());
+                    }
+                    Role::Tactical => return None,
+                }
+            }
+        }
+        has_act.then_some((score + product, cues))
+    }
+
+    // ---------------------------------------------------------------- synonyms
+
+    fn synonyms(&self, rule: &RuleSpec, severity: Severity, out: &mut Vec<Finding>) {
+        let concept_terms: Vec<usize> = (0..self.terms.len())
+            .filter(|&t| {
+                let term = self.term(t);
+                rule.actor_concepts.contains(&term.concept) && rule.actor_kinds.contains(&term.kind) && !self.is_quoted(&self.terms[t].toks)
+            })
+            .collect();
+        for w in concept_terms.windows(2) {
+            let (a, b) = (w[0], w[1]);
+            if self.term(a).concept == self.term(b).concept {
+                continue;
+            }
+            let between = self.terms[a].toks.end..self.terms[b].toks.start;
+            if between.len() > 8 || self.clause_of(self.terms[a].toks.start) != self.clause_of(self.terms[b].toks.start) && !self.glossed_across_clauses(&between) {
+                continue;
+            }
+            let clause = self.clause_of(self.terms[b].toks.start);
+            let before = self.terms[a].toks.start.saturating_sub(3)..self.terms[a].toks.start;
+            let after_b = self.terms[b].toks.end..clause.end.max(self.terms[b].toks.end);
+            if self.lex.distinction_markers.any_in(&self.toks, between.clone())
+                || self.lex.distinction_markers.any_in(&self.toks, before.clone())
+            {
+                continue;
+            }
+            let linked = self.gloss_link(&between, b)
+                || (self.is_pair_join(&between)
+                    && self.lex.sameness_predicates.any_in(&self.toks, after_b.clone())
+                    && !self.lex.distinction_markers.any_in(&self.toks, after_b.clone()));
+            if !linked {
+                continue;
+            }
+            let (ta, tb) = (&self.terms[a], &self.terms[b]);
+            let text = |s: &Span<usize>| self.toks[s.toks.clone()].iter().map(|k| k.lower.as_str()).collect::<Vec<_>>().join(" ");
+            out.push(Finding {
+                code: rule.code.clone(),
+                severity,
+                range: ta.range.clone(),
+                message: rule.message.replace("{term}", &text(ta)).replace("{other}", &text(tb)),
+                related: vec![Related { range: tb.range.clone(), message: format!("presented as the same as {}", self.term(b).label) }],
+                term: Some(ta.item),
+            });
+        }
+    }
+
+    /// Contrast markers inside a gloss ("X, or what Y called Z") are rare; a
+    /// gloss never spans a real clause break.
+    fn glossed_across_clauses(&self, _between: &Range<usize>) -> bool {
+        false
+    }
+
+    fn is_pair_join(&self, between: &Range<usize>) -> bool {
+        let words: Vec<&str> = self.toks[between.clone()].iter().map(|t| t.lower.as_str()).collect();
+        matches!(words.as_slice(), ["and"] | ["&"])
+    }
+
+    /// The words between two terms gloss one as the other.
+    fn gloss_link(&self, between: &Range<usize>, b: usize) -> bool {
+        let words: Vec<&str> = self.toks[between.clone()].iter().map(|t| t.lower.as_str()).filter(|w| *w != "0").collect();
+        let after = self.toks.get(self.terms[b].toks.end).map(|t| t.lower.as_str());
+        let closes = matches!(after, Some(")" | "," | "-" | ";")) || after.is_none() || after == Some(".");
+        match words.as_slice() {
+            ["/"] => return true,
+            ["("] | ["(", "="] => return after == Some(")"),
+            [",", "or"] | ["(", "or"] => {
+                return closes && after != Some(".") && after.is_some()
+                    || self.toks.get(self.terms[b].toks.end).is_some_and(|t| t.lower == "as")
+            }
+            _ => {}
+        }
+        self.lex.synonym_links.any_in(&self.toks, between.clone())
+    }
+}
+
+/// Split a sentence into clauses at contrast markers and semicolons. A marker
+/// that opens the sentence or follows a comma ("Whereas X ..., Y ...",
+/// "Unlike X, Y ...") opens a clause that ends at the next comma.
+fn clauses(toks: &[Tok], lex: &Lexicon) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut ends_at_comma = false;
+    let mut i = 0;
+    while i < toks.len() {
+        let t = &toks[i];
+        if t.lower == ";" {
+            if i > start {
+                out.push(start..i);
+            }
+            start = i + 1;
+            ends_at_comma = false;
+        } else if let Some(n) = lex.contrast_markers.at(toks, i) {
+            if i > start {
+                out.push(start..i);
+            }
+            let opening = i == 0 || !toks[i - 1].word || i == start;
+            let subordinating = !matches!(t.lower.as_str(), "but" | "however" | "yet" | "instead" | "in" | "by" | "on");
+            ends_at_comma = opening && subordinating;
+            start = i;
+            i += n;
+            continue;
+        } else if t.lower == "," && ends_at_comma {
+            out.push(start..i + 1);
+            start = i + 1;
+            ends_at_comma = false;
+        }
+        i += 1;
+    }
+    if start < toks.len() {
+        out.push(start..toks.len());
+    }
+    out
+}
+
+/// Tokens inside quotation marks in the sentence, or inside a quoted block.
+fn quoted_tokens(toks: &[Tok], prose: &Prose, s: &Range<usize>) -> Vec<bool> {
+    let mut q = vec![false; toks.len()];
+    let in_block = prose.quoted.iter().any(|r| r.start <= s.start && s.end <= r.end);
+    if in_block {
+        return vec![true; toks.len()];
+    }
+    // Open quote: (token index, the closing mark it expects).
+    let mut open: Option<(usize, &str)> = None;
+    for (i, t) in toks.iter().enumerate() {
+        let raw = &prose.text[t.range.clone()];
+        let close = |q: &mut Vec<bool>, o: usize| q[o..=i].iter_mut().for_each(|x| *x = true);
+        match (raw, open) {
+            ("\"", Some((o, "\""))) | ("\u{201D}", Some((o, "\u{201D}"))) | ("\u{00BB}", Some((o, "\u{00BB}"))) | ("\u{2019}", Some((o, "\u{2019}"))) => {
+                close(&mut q, o);
+                open = None;
+            }
+            ("\"", None) => open = Some((i, "\"")),
+            ("\u{201C}", _) => open = Some((i, "\u{201D}")),
+            ("\u{00AB}", _) => open = Some((i, "\u{00BB}")),
+            ("\u{2018}", None) => open = Some((i, "\u{2019}")),
+            _ => {}
+        }
+    }
+    q
+}

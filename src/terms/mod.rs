@@ -1,0 +1,403 @@
+//! The knowledge database: terms, contrasts, cue words, rules and function
+//! words, loaded from `terms/*.toml` (embedded at build time) and validated.
+//!
+//! Loading never panics: every problem is returned as a [`DbError`] naming
+//! the file and the entry.
+
+mod explain;
+mod model;
+
+pub use explain::{comparison_table, explain_markdown, hover_markdown};
+
+pub use model::{Contrast, CueSet, Dimension, Language, RuleSpec, Term, TermsFile, CONCEPTS, KINDS};
+
+use crate::scan::{normalize_pattern, Matcher};
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/embedded_terms.rs"));
+}
+
+/// The built-in files, as `(file name, TOML text)`.
+pub fn embedded_files() -> &'static [(&'static str, &'static str)] {
+    embedded::EMBEDDED
+}
+
+/// A problem in the database, with the file it comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DbError {
+    pub file: String,
+    pub message: String,
+}
+
+impl fmt::Display for DbError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.file, self.message)
+    }
+}
+
+/// Where a term, cue or marker came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Act,
+    Asset,
+    Product,
+    Tactical,
+}
+
+impl Role {
+    fn parse(s: &str) -> Option<Role> {
+        Some(match s {
+            "act" => Role::Act,
+            "asset" => Role::Asset,
+            "product" => Role::Product,
+            "tactical" => Role::Tactical,
+            _ => return None,
+        })
+    }
+}
+
+/// One cue phrase after loading.
+#[derive(Debug, Clone)]
+pub struct Cue {
+    pub phrase: String,
+    pub concept: String,
+    pub role: Role,
+    pub weight: f32,
+    pub set: String,
+}
+
+/// The loaded, validated database with its matchers.
+#[derive(Debug)]
+pub struct Database {
+    pub terms: Vec<Term>,
+    pub contrasts: Vec<Contrast>,
+    pub cues: Vec<Cue>,
+    pub rules: Vec<RuleSpec>,
+    pub language: Language,
+    lexicon: crate::analysis::Lexicon,
+    by_id: HashMap<String, usize>,
+    /// Surface form (normalised) -> term index, for every variant.
+    forms: Vec<(String, usize)>,
+    term_matcher: Matcher,
+    cue_matcher: Matcher,
+}
+
+impl Database {
+    /// The built-in database. Panics only if the embedded data is invalid,
+    /// which the test suite rules out.
+    pub fn builtin() -> &'static Database {
+        static DB: std::sync::OnceLock<Database> = std::sync::OnceLock::new();
+        DB.get_or_init(|| {
+            Database::from_files(embedded_files().iter().map(|(n, t)| (n.to_string(), t.to_string())))
+                .unwrap_or_else(|errs| {
+                    let list: Vec<String> = errs.iter().map(ToString::to_string).collect();
+                    panic!("built-in terms database is invalid:\n{}", list.join("\n"))
+                })
+        })
+    }
+
+    /// Parse and validate a set of files; all problems are reported together.
+    pub fn from_files(files: impl IntoIterator<Item = (String, String)>) -> Result<Database, Vec<DbError>> {
+        let mut errors = Vec::new();
+        let mut terms: Vec<(String, Term)> = Vec::new();
+        let mut contrasts = Vec::new();
+        let mut cue_sets: Vec<(String, CueSet)> = Vec::new();
+        let mut rules: Vec<(String, RuleSpec)> = Vec::new();
+        let mut language = Language::default();
+        for (name, text) in files {
+            match toml::from_str::<TermsFile>(&text) {
+                Ok(f) => {
+                    terms.extend(f.term.into_iter().map(|t| (name.clone(), t)));
+                    contrasts.extend(f.contrast.into_iter().map(|c| (name.clone(), c)));
+                    cue_sets.extend(f.cue.into_iter().map(|c| (name.clone(), c)));
+                    rules.extend(f.rule.into_iter().map(|r| (name.clone(), r)));
+                    if let Some(l) = f.language {
+                        language.merge(l);
+                    }
+                }
+                Err(e) => errors.push(DbError { file: name.clone(), message: e.to_string() }),
+            }
+        }
+        let err = |errors: &mut Vec<DbError>, file: &str, message: String| {
+            errors.push(DbError { file: file.to_string(), message })
+        };
+
+        // Terms: ids, kinds, concepts, variants, surface forms.
+        let mut by_id = HashMap::new();
+        let mut form_owner: HashMap<String, String> = HashMap::new();
+        let mut forms = Vec::new();
+        for (i, (file, t)) in terms.iter().enumerate() {
+            if t.id.trim().is_empty() {
+                err(&mut errors, file, format!("term {:?} has an empty id", t.label));
+            }
+            if by_id.insert(t.id.clone(), i).is_some() {
+                err(&mut errors, file, format!("duplicate term id `{}`", t.id));
+            }
+            if !KINDS.contains(&t.kind.as_str()) {
+                err(&mut errors, file, format!("term `{}`: unknown kind `{}` (expected one of {})", t.id, t.kind, KINDS.join(", ")));
+            }
+            let concept_ok = CONCEPTS.contains(&t.concept.as_str()) || (t.concept == "none" && t.kind == "other-sense");
+            if !concept_ok {
+                err(&mut errors, file, format!("term `{}`: unknown concept `{}`", t.id, t.concept));
+            }
+            if t.variants.is_empty() {
+                err(&mut errors, file, format!("term `{}` has no variants", t.id));
+            }
+            let words = t.short.split_whitespace().count();
+            if words == 0 || words > 40 {
+                err(&mut errors, file, format!("term `{}`: short definition has {words} words (1 to 40 allowed)", t.id));
+            }
+            if t.explanation.trim().is_empty() {
+                err(&mut errors, file, format!("term `{}` has an empty explanation", t.id));
+            }
+            if t.sources.is_empty() && t.kind != "other-sense" {
+                err(&mut errors, file, format!("term `{}` has no sources", t.id));
+            }
+            if matches!(t.kind.as_str(), "mission" | "agreement" | "document") && t.facts.is_empty() {
+                err(&mut errors, file, format!("term `{}` ({}) has no key facts", t.id, t.kind));
+            }
+            if t.kind == "concept" && t.confused_with.is_none() && CONCEPTS.contains(&t.id.as_str()) {
+                err(&mut errors, file, format!("concept `{}` does not say what it is confused with", t.id));
+            }
+            for form in t.surface_forms() {
+                let n = normalize_pattern(form);
+                if n.is_empty() {
+                    err(&mut errors, file, format!("term `{}` has an empty variant", t.id));
+                    continue;
+                }
+                match form_owner.get(&n) {
+                    Some(owner) if owner != &t.id => err(
+                        &mut errors,
+                        file,
+                        format!("surface form {form:?} is claimed by both `{owner}` and `{}`", t.id),
+                    ),
+                    Some(_) => {}
+                    None => {
+                        form_owner.insert(n.clone(), t.id.clone());
+                        forms.push((n, i));
+                    }
+                }
+            }
+        }
+        // Cross-references.
+        for (file, t) in &terms {
+            for r in t.see_also.iter().chain(t.confused_with.iter()) {
+                if !by_id.contains_key(r) {
+                    err(&mut errors, file, format!("term `{}` refers to unknown id `{r}`", t.id));
+                }
+            }
+        }
+        let mut contrast_ids = HashSet::new();
+        for (file, c) in &contrasts {
+            if !contrast_ids.insert(c.id.clone()) {
+                err(&mut errors, file, format!("duplicate contrast id `{}`", c.id));
+            }
+            for side in [&c.a, &c.b] {
+                if !CONCEPTS.contains(&side.as_str()) {
+                    err(&mut errors, file, format!("contrast `{}` names unknown concept `{side}`", c.id));
+                }
+            }
+        }
+        // Cues.
+        let mut cues = Vec::new();
+        for (file, set) in &cue_sets {
+            let Some(role) = Role::parse(&set.role) else {
+                err(&mut errors, file, format!("cue set `{}`: unknown role `{}`", set.id, set.role));
+                continue;
+            };
+            if !CONCEPTS.contains(&set.concept.as_str()) {
+                err(&mut errors, file, format!("cue set `{}`: unknown concept `{}`", set.id, set.concept));
+            }
+            for w in &set.words {
+                if normalize_pattern(w).is_empty() {
+                    err(&mut errors, file, format!("cue set `{}` has an empty word", set.id));
+                }
+                cues.push(Cue { phrase: w.clone(), concept: set.concept.clone(), role, weight: set.weight, set: set.id.clone() });
+            }
+        }
+        // Rules.
+        let mut codes = HashSet::new();
+        for (file, r) in &rules {
+            if !codes.insert(r.code.clone()) {
+                err(&mut errors, file, format!("duplicate rule code `{}`", r.code));
+            }
+            if crate::analysis::Severity::parse(&r.severity).is_none() {
+                err(&mut errors, file, format!("rule `{}`: unknown severity `{}`", r.code, r.severity));
+            }
+            if !matches!(r.mechanism.as_str(), "attribution" | "synonym") {
+                err(&mut errors, file, format!("rule `{}`: unknown mechanism `{}`", r.code, r.mechanism));
+            }
+            for c in r.actor_concepts.iter().chain(r.work_concept.iter()) {
+                if !CONCEPTS.contains(&c.as_str()) {
+                    err(&mut errors, file, format!("rule `{}`: unknown concept `{c}`", r.code));
+                }
+            }
+            for k in &r.actor_kinds {
+                if !KINDS.contains(&k.as_str()) {
+                    err(&mut errors, file, format!("rule `{}`: unknown kind `{k}`", r.code));
+                }
+            }
+            for a in &r.exempt_actors {
+                if !by_id.contains_key(a) {
+                    err(&mut errors, file, format!("rule `{}`: unknown exempt actor `{a}`", r.code));
+                }
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let terms: Vec<Term> = terms.into_iter().map(|(_, t)| t).collect();
+        let term_matcher = Matcher::new(forms.iter().map(|(f, _)| f.as_str()));
+        let cue_matcher = Matcher::new(cues.iter().map(|c| c.phrase.as_str()));
+        Ok(Database {
+            terms,
+            contrasts: contrasts.into_iter().map(|(_, c)| c).collect(),
+            cues,
+            rules: rules.into_iter().map(|(_, r)| r).collect(),
+            lexicon: crate::analysis::Lexicon::new(&language),
+            language,
+            by_id,
+            forms,
+            term_matcher,
+            cue_matcher,
+        })
+    }
+
+    pub(crate) fn lexicon(&self) -> &crate::analysis::Lexicon {
+        &self.lexicon
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Term> {
+        self.by_id.get(id).map(|&i| &self.terms[i])
+    }
+
+    pub fn index_of(&self, id: &str) -> Option<usize> {
+        self.by_id.get(id).copied()
+    }
+
+    /// Term index for the n-th pattern of the term matcher.
+    pub(crate) fn term_of_pattern(&self, pattern: usize) -> usize {
+        self.forms[pattern].1
+    }
+
+    pub(crate) fn term_matcher(&self) -> &Matcher {
+        &self.term_matcher
+    }
+
+    pub(crate) fn cue_matcher(&self) -> &Matcher {
+        &self.cue_matcher
+    }
+
+    /// The contrast between two concepts, in either order.
+    pub fn contrast(&self, a: &str, b: &str) -> Option<&Contrast> {
+        self.contrasts.iter().find(|c| (c.a == a && c.b == b) || (c.a == b && c.b == a))
+    }
+
+    /// Look a term up by any surface form or id (normalised), for `explain`.
+    pub fn lookup(&self, query: &str) -> Option<&Term> {
+        let n = normalize_pattern(query);
+        self.forms
+            .iter()
+            .find(|(f, _)| *f == n)
+            .map(|&(_, i)| &self.terms[i])
+            .or_else(|| self.get(query.trim()))
+    }
+
+    /// Known surface forms nearest to `query`, best first.
+    pub fn suggest(&self, query: &str, max: usize) -> Vec<String> {
+        let n = normalize_pattern(query);
+        let mut scored: Vec<(f64, &str)> = self
+            .forms
+            .iter()
+            .map(|(f, _)| (strsim::jaro_winkler(&n, f), f.as_str()))
+            .filter(|(s, _)| *s > 0.75)
+            .collect();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+        let mut out: Vec<String> = Vec::new();
+        for (_, f) in scored {
+            if out.len() == max {
+                break;
+            }
+            if !out.iter().any(|o| o == f) {
+                out.push(f.to_string());
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_database_is_valid() {
+        let files = embedded_files().iter().map(|(n, t)| (n.to_string(), t.to_string()));
+        if let Err(errors) = Database::from_files(files) {
+            panic!("{}", errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"));
+        }
+    }
+
+    fn db(extra: &str) -> Result<Database, Vec<DbError>> {
+        Database::from_files([("test.toml".to_string(), extra.to_string())])
+    }
+
+    const OK_TERM: &str = r#"
+[[term]]
+id = "peacekeeping"
+label = "Peacekeeping"
+kind = "concept"
+concept = "peacekeeping"
+variants = ["peacekeeping", "peace-keeping"]
+short = "A field presence."
+explanation = "Longer."
+confused_with = "peacekeeping"
+sources = ["Capstone"]
+"#;
+
+    #[test]
+    fn accepts_a_minimal_entry() {
+        assert!(db(OK_TERM).is_ok());
+    }
+
+    #[test]
+    fn rejects_duplicate_ids_and_surface_forms() {
+        let twice = format!("{OK_TERM}{}", OK_TERM.replace("\"peacekeeping\", \"peace-keeping\"", "\"Peace keeping\""));
+        let errors = db(&twice).unwrap_err();
+        let text: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        assert!(text.iter().any(|e| e.contains("duplicate term id `peacekeeping`")), "{text:?}");
+        let other = twice.replacen("id = \"peacekeeping\"", "id = \"other\"", 1);
+        let errors = db(&other).unwrap_err();
+        assert!(errors.iter().any(|e| e.message.contains("claimed by both")), "{errors:?}");
+    }
+
+    #[test]
+    fn rejects_unresolved_references_empty_variants_and_long_definitions() {
+        let bad = OK_TERM
+            .replace("confused_with = \"peacekeeping\"", "confused_with = \"nowhere\"")
+            .replace("\"peace-keeping\"", "\" - \"")
+            .replace("A field presence.", &"word ".repeat(41));
+        let errors = db(&bad).unwrap_err();
+        let all = errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n");
+        assert!(all.contains("unknown id `nowhere`"), "{all}");
+        assert!(all.contains("empty variant"), "{all}");
+        assert!(all.contains("41 words"), "{all}");
+        assert!(all.starts_with("test.toml: "), "{all}");
+    }
+
+    #[test]
+    fn reports_toml_syntax_errors_with_the_file() {
+        let errors = db("[[term]\nid=").unwrap_err();
+        assert_eq!(errors[0].file, "test.toml");
+    }
+
+    #[test]
+    fn lookup_and_suggestions() {
+        let db = Database::builtin();
+        assert_eq!(db.lookup("Peace-Keeping").map(|t| t.id.as_str()), Some("peacekeeping"));
+        assert!(db.lookup("peacekeepin").is_none());
+        assert!(db.suggest("peacekeepin", 3).iter().any(|s| s.starts_with("peacekeeping")));
+    }
+}

@@ -1,0 +1,192 @@
+//! Serde model of the `terms/*.toml` files. See `terms/SCHEMA.md`.
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// The five concepts every entry belongs to (or `none` for unrelated senses).
+pub const CONCEPTS: &[&str] = &[
+    "conflict-prevention",
+    "peacemaking",
+    "peacekeeping",
+    "peace-enforcement",
+    "peacebuilding",
+];
+
+pub const KINDS: &[&str] = &[
+    "concept",
+    "actor",
+    "institution",
+    "document",
+    "mission",
+    "agreement",
+    "other-sense",
+];
+
+/// One file of the database. Every section is optional so that data can be
+/// split across files freely.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TermsFile {
+    #[serde(default)]
+    pub term: Vec<Term>,
+    #[serde(default)]
+    pub contrast: Vec<Contrast>,
+    #[serde(default)]
+    pub cue: Vec<CueSet>,
+    #[serde(default)]
+    pub rule: Vec<RuleSpec>,
+    #[serde(default)]
+    pub language: Option<Language>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Term {
+    pub id: String,
+    pub label: String,
+    pub kind: String,
+    pub concept: String,
+    pub variants: Vec<String>,
+    #[serde(default)]
+    pub translations: BTreeMap<String, Vec<String>>,
+    pub short: String,
+    pub explanation: String,
+    #[serde(default)]
+    pub confused_with: Option<String>,
+    pub sources: Vec<String>,
+    #[serde(default)]
+    pub facts: Vec<String>,
+    #[serde(default)]
+    pub see_also: Vec<String>,
+}
+
+impl Term {
+    /// Every surface form: variants, then translations.
+    pub fn surface_forms(&self) -> impl Iterator<Item = &str> {
+        self.variants
+            .iter()
+            .chain(self.translations.values().flatten())
+            .map(String::as_str)
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Contrast {
+    pub id: String,
+    pub a: String,
+    pub b: String,
+    pub summary: String,
+    #[serde(default)]
+    pub sources: Vec<String>,
+    #[serde(default)]
+    pub dimension: Vec<Dimension>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Dimension {
+    pub name: String,
+    pub a: String,
+    pub b: String,
+}
+
+/// A set of cue phrases that signal one concept's typical work or assets.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CueSet {
+    pub id: String,
+    pub concept: String,
+    /// `act`, `asset`, `product` or `tactical`; see `terms/cues.toml`.
+    pub role: String,
+    #[serde(default = "one")]
+    pub weight: f32,
+    pub words: Vec<String>,
+}
+
+fn one() -> f32 {
+    1.0
+}
+
+/// One diagnostic rule: which mechanism, which actors, which work.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSpec {
+    pub code: String,
+    pub severity: String,
+    /// `attribution` or `synonym`.
+    pub mechanism: String,
+    pub title: String,
+    /// One teaching sentence; `{term}` and `{other}` are filled in.
+    pub message: String,
+    #[serde(default)]
+    pub actor_concepts: Vec<String>,
+    #[serde(default)]
+    pub actor_kinds: Vec<String>,
+    #[serde(default)]
+    pub exempt_actors: Vec<String>,
+    #[serde(default)]
+    pub work_concept: Option<String>,
+    /// Phrases that, anywhere in the clause, mean the rule does not apply
+    /// ("military support to peacemaking").
+    #[serde(default)]
+    pub exceptions: Vec<String>,
+}
+
+/// Function words and markers the clause analysis uses, as data.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Language {
+    #[serde(default)]
+    pub abbreviations: Vec<String>,
+    #[serde(default)]
+    pub contrast_markers: Vec<String>,
+    #[serde(default)]
+    pub negations: Vec<String>,
+    #[serde(default)]
+    pub subordinators: Vec<String>,
+    #[serde(default)]
+    pub relative_pronouns: Vec<String>,
+    #[serde(default)]
+    pub skippable: Vec<String>,
+    #[serde(default)]
+    pub actor_heads: Vec<String>,
+    #[serde(default)]
+    pub blockers: Vec<String>,
+    #[serde(default)]
+    pub passive_auxiliaries: Vec<String>,
+    #[serde(default)]
+    pub discussion_markers: Vec<String>,
+    #[serde(default)]
+    pub synonym_links: Vec<String>,
+    #[serde(default)]
+    pub sameness_predicates: Vec<String>,
+    #[serde(default)]
+    pub distinction_markers: Vec<String>,
+    #[serde(default)]
+    pub copulas: Vec<String>,
+}
+
+impl Language {
+    pub fn merge(&mut self, other: Language) {
+        macro_rules! merge_all {
+            ($($f:ident),*) => { $( self.$f.extend(other.$f); )* };
+        }
+        merge_all!(
+            abbreviations,
+            contrast_markers,
+            negations,
+            subordinators,
+            relative_pronouns,
+            skippable,
+            actor_heads,
+            blockers,
+            passive_auxiliaries,
+            discussion_markers,
+            synonym_links,
+            sameness_predicates,
+            distinction_markers,
+            copulas
+        );
+    }
+}

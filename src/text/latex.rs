@@ -1,0 +1,292 @@
+//! LaTeX prose extraction: a small hand-written scanner (no full parser), so
+//! any input is handled; unbalanced braces simply run to the end.
+
+use super::{Mask, Prose};
+
+/// Commands whose arguments are not prose; they are hidden. The inline ones
+/// leave a placeholder so the surrounding sentence stays a sentence.
+const INLINE_NON_PROSE: &[&str] = &[
+    "cite", "citep", "citet", "citeauthor", "citeyear", "parencite", "textcite", "autocite",
+    "footcite", "ref", "eqref", "pageref", "autoref", "cref", "Cref", "nameref", "url", "nolinkurl",
+];
+const NON_PROSE: &[&str] = &[
+    "label", "input", "include", "includegraphics", "bibliography", "bibliographystyle",
+    "usepackage", "RequirePackage", "documentclass", "newcommand", "renewcommand",
+    "providecommand", "newenvironment", "renewenvironment", "setlength", "addtolength",
+    "setcounter", "addtocounter", "vspace", "hspace", "graphicspath", "pagestyle",
+    "thispagestyle", "geometry", "addbibresource", "printbibliography", "hypersetup",
+    "definecolor", "color", "textcolor", "newtheorem", "DeclareMathOperator", "includepdf",
+    "lstinputlisting", "verbatiminput", "tableofcontents", "maketitle", "newpage", "clearpage",
+];
+/// Commands whose argument is a block of its own (a break before and after).
+const BLOCK_ARG: &[&str] = &[
+    "part", "chapter", "section", "subsection", "subsubsection", "paragraph", "subparagraph",
+    "title", "caption", "footnote", "footnotetext", "author", "date", "abstract",
+];
+/// Environments whose body is not prose.
+const VERBATIM_ENVS: &[&str] = &[
+    "verbatim", "Verbatim", "lstlisting", "minted", "comment", "equation", "equation*", "align",
+    "align*", "gather", "gather*", "multline", "multline*", "eqnarray", "eqnarray*", "displaymath",
+    "math", "tikzpicture", "filecontents", "alltt", "flalign", "flalign*",
+];
+const QUOTE_ENVS: &[&str] = &["quote", "quotation", "displayquote", "verse"];
+
+pub fn extract(src: &str) -> Prose {
+    let mut m = Mask::visible(src);
+    let b = src.as_bytes();
+    let n = b.len();
+    let mut i = 0;
+    while i < n {
+        match b[i] {
+            b'%' => {
+                let end = line_end(b, i);
+                m.hide(i..end);
+                i = end;
+            }
+            b'{' | b'}' | b'~' => {
+                m.hide(i..i + 1);
+                i += 1;
+            }
+            b'`' if b.get(i + 1) == Some(&b'`') => {
+                m.hide(i..i + 2);
+                m.write(i + 1, b'"');
+                i += 2;
+            }
+            b'\'' if b.get(i + 1) == Some(&b'\'') => {
+                m.hide(i..i + 2);
+                m.write(i, b'"');
+                i += 2;
+            }
+            b'$' => {
+                let display = b.get(i + 1) == Some(&b'$');
+                let delim: &[u8] = if display { b"$$" } else { b"$" };
+                let end = find_unescaped(b, i + delim.len(), delim).map_or(n, |e| e + delim.len());
+                math(&mut m, i..end, display);
+                i = end;
+            }
+            b'\\' => i = command(&mut m, src, i),
+            _ => i += 1,
+        }
+    }
+    m.finish()
+}
+
+fn math(m: &mut Mask<'_>, r: std::ops::Range<usize>, display: bool) {
+    if display {
+        m.hide(r.clone());
+        m.brk(r.start);
+        m.brk(r.end);
+    } else {
+        m.placeholder(r);
+    }
+}
+
+fn line_end(b: &[u8], from: usize) -> usize {
+    b[from..].iter().position(|&c| c == b'\n' || c == b'\r').map_or(b.len(), |p| from + p)
+}
+
+/// Position of `needle` at or after `from`, skipping backslash-escaped bytes.
+fn find_unescaped(b: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    let mut i = from;
+    while i + needle.len() <= b.len() {
+        if b[i] == b'\\' {
+            i += 2;
+            continue;
+        }
+        if &b[i..i + needle.len()] == needle {
+            return Some(i);
+        }
+        i += 1;
+    }
+    None
+}
+
+/// End (exclusive) of a balanced group opened at `open` (`{` or `[`).
+fn group_end(b: &[u8], open: usize) -> usize {
+    let (o, c) = if b[open] == b'[' { (b'[', b']') } else { (b'{', b'}') };
+    let mut depth = 0usize;
+    let mut i = open;
+    while i < b.len() {
+        match b[i] {
+            b'\\' => i += 1,
+            x if x == o => depth += 1,
+            x if x == c => {
+                depth -= 1;
+                if depth == 0 {
+                    return i + 1;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    b.len()
+}
+
+/// Handle a command starting with the backslash at `i`; returns where to go on.
+fn command(m: &mut Mask<'_>, src: &str, i: usize) -> usize {
+    let b = src.as_bytes();
+    let n = b.len();
+    let name_start = i + 1;
+    let mut j = name_start;
+    while j < n && b[j].is_ascii_alphabetic() {
+        j += 1;
+    }
+    if j == name_start {
+        // Control symbol: \%, \&, \\, \(, \[ ...
+        match b.get(name_start) {
+            Some(b'(') | Some(b'[') => {
+                let display = b[name_start] == b'[';
+                let close: &[u8] = if display { b"\\]" } else { b"\\)" };
+                let end = find_sub(b, name_start + 1, close).map_or(n, |e| e + 2);
+                math(m, i..end, display);
+                return end;
+            }
+            Some(b'%' | b'&' | b'$' | b'#' | b'_' | b'{' | b'}') => {
+                m.hide(i..i + 1);
+                return i + 2;
+            }
+            Some(_) => {
+                let end = (i + 2).min(n);
+                m.hide(i..end);
+                return end;
+            }
+            None => {
+                m.hide(i..n);
+                return n;
+            }
+        }
+    }
+    let name = &src[name_start..j];
+    if b.get(j) == Some(&b'*') {
+        j += 1;
+    }
+    m.hide(i..j);
+    match name {
+        "begin" | "end" => {
+            let Some(arg_end) = (b.get(j) == Some(&b'{')).then(|| group_end(b, j)) else {
+                return j;
+            };
+            let env = src[j + 1..arg_end.saturating_sub(1).max(j + 1)].trim();
+            m.hide(j..arg_end);
+            m.brk(i);
+            m.brk(arg_end);
+            if name == "begin" {
+                let end_tag = format!("\\end{{{env}}}");
+                let body_end = find_sub(b, arg_end, end_tag.as_bytes());
+                if VERBATIM_ENVS.contains(&env) {
+                    let stop = body_end.map_or(n, |e| e + end_tag.len());
+                    m.hide(arg_end..stop);
+                    m.brk(stop);
+                    return stop;
+                }
+                if QUOTE_ENVS.contains(&env) {
+                    m.quoted.push(arg_end..body_end.unwrap_or(n));
+                }
+            }
+            arg_end
+        }
+        "item" => {
+            m.brk(i);
+            if b.get(j) == Some(&b'[') {
+                let e = group_end(b, j);
+                m.hide(j..e);
+                return e;
+            }
+            j
+        }
+        "href" => {
+            // \href{url}{text}: the URL is hidden, the text is prose.
+            if b.get(j) == Some(&b'{') {
+                let e = group_end(b, j);
+                m.hide(j..e);
+                return e;
+            }
+            j
+        }
+        _ if INLINE_NON_PROSE.contains(&name) || NON_PROSE.contains(&name) => {
+            let mut e = j;
+            while matches!(b.get(e), Some(b'[') | Some(b'{')) {
+                e = group_end(b, e);
+            }
+            if INLINE_NON_PROSE.contains(&name) {
+                m.placeholder(i..e);
+            } else {
+                m.hide(i..e);
+            }
+            e
+        }
+        _ => {
+            // Optional arguments are not prose.
+            let mut e = j;
+            while b.get(e) == Some(&b'[') {
+                let ge = group_end(b, e);
+                m.hide(e..ge);
+                e = ge;
+            }
+            if BLOCK_ARG.contains(&name) {
+                m.brk(i);
+                if b.get(e) == Some(&b'{') {
+                    m.brk(group_end(b, e));
+                }
+            }
+            e
+        }
+    }
+}
+
+fn find_sub(b: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    if from >= b.len() {
+        return None;
+    }
+    b[from..].windows(needle.len()).position(|w| w == needle).map(|p| from + p)
+}
+
+impl Mask<'_> {
+    /// Write one ASCII byte over a hidden byte.
+    fn write(&mut self, at: usize, byte: u8) {
+        debug_assert!(byte.is_ascii());
+        if self.bytes[at] == b' ' {
+            self.bytes[at] = byte;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn prose(src: &str) -> String {
+        let p = extract(src);
+        assert_eq!(p.text.len(), src.len());
+        p.text.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    #[test]
+    fn keeps_prose_arguments_and_drops_commands_math_comments() {
+        let src = "\\section{Peace-keeping} The \\emph{blue helmets}~of UNEF~I \\cite[p.~3]{hamm58} used $x^2$ force. % peacekeepers negotiated\n\\label{sec:a}Done.";
+        assert_eq!(prose(src), "Peace-keeping The blue helmets of UNEF I 0 used 0 force. Done.");
+    }
+
+    #[test]
+    fn hides_verbatim_and_display_math_and_records_quotes() {
+        let src = "A.\n\\begin{verbatim}\npeacekeepers negotiated\n\\end{verbatim}\n\\[ x \\]\n\\begin{quote}\nquoted text\n\\end{quote}\nB.";
+        let p = extract(src);
+        assert_eq!(p.text.split_whitespace().collect::<Vec<_>>().join(" "), "A. quoted text B.");
+        assert_eq!(p.quoted.len(), 1);
+        assert!(src[p.quoted[0].clone()].contains("quoted text"));
+    }
+
+    #[test]
+    fn tex_quotes_become_double_quotes_and_escapes_keep_the_char() {
+        assert_eq!(prose("``Blessed are the peacemakers'' 50\\% \\& more"), "\" Blessed are the peacemakers \" 50 % & more");
+    }
+
+    #[test]
+    fn href_text_is_prose_and_unbalanced_input_does_not_panic() {
+        assert_eq!(prose("\\href{http://un.org}{UN site} ok"), "UN site ok");
+        for bad in ["\\emph{unclosed", "$unclosed", "\\begin{verbatim} x", "\\", "\\[", "\\begin", "%"] {
+            let _ = extract(bad);
+        }
+    }
+}

@@ -1,0 +1,131 @@
+//! Markdown prose extraction with pulldown-cmark's offset iterator.
+
+use super::{Mask, Prose};
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+
+pub fn extract(src: &str) -> Prose {
+    let mut m = Mask::hidden(src);
+    let opts = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
+        | Options::ENABLE_PLUSES_DELIMITED_METADATA_BLOCKS
+        | Options::ENABLE_MATH
+        | Options::ENABLE_DEFINITION_LIST;
+    // Depth inside containers whose text is not prose (code, HTML, metadata).
+    let mut hidden_depth = 0usize;
+    let mut quote_starts = Vec::new();
+    for (event, range) in Parser::new_ext(src, opts).into_offset_iter() {
+        match event {
+            Event::Start(tag) => {
+                m.brk_if_block(&tag, range.start);
+                match tag {
+                    Tag::CodeBlock(_) | Tag::HtmlBlock | Tag::MetadataBlock(_) => hidden_depth += 1,
+                    Tag::BlockQuote(_) => quote_starts.push(range.start),
+                    _ => {}
+                }
+            }
+            Event::End(end) => {
+                match end {
+                    TagEnd::CodeBlock | TagEnd::HtmlBlock | TagEnd::MetadataBlock(_) => {
+                        hidden_depth = hidden_depth.saturating_sub(1)
+                    }
+                    TagEnd::BlockQuote(_) => {
+                        if let Some(s) = quote_starts.pop() {
+                            m.quoted.push(s..range.end);
+                        }
+                    }
+                    _ => {}
+                }
+                if is_block_end(&end) {
+                    m.brk(range.end);
+                }
+            }
+            Event::Text(_) if hidden_depth == 0 => m.reveal(range),
+            Event::Code(_) | Event::InlineMath(_) | Event::InlineHtml(_) | Event::FootnoteReference(_) => {
+                m.placeholder(range)
+            }
+            Event::DisplayMath(_) => {
+                m.brk(range.start);
+                m.brk(range.end);
+            }
+            Event::SoftBreak | Event::HardBreak => {}
+            _ => {}
+        }
+    }
+    m.finish()
+}
+
+fn is_block_end(end: &TagEnd) -> bool {
+    matches!(
+        end,
+        TagEnd::Paragraph
+            | TagEnd::Heading(_)
+            | TagEnd::Item
+            | TagEnd::TableCell
+            | TagEnd::TableRow
+            | TagEnd::TableHead
+            | TagEnd::CodeBlock
+            | TagEnd::HtmlBlock
+            | TagEnd::FootnoteDefinition
+            | TagEnd::DefinitionListTitle
+            | TagEnd::DefinitionListDefinition
+            | TagEnd::MetadataBlock(_)
+    )
+}
+
+impl Mask<'_> {
+    fn brk_if_block(&mut self, tag: &Tag<'_>, at: usize) {
+        if matches!(
+            tag,
+            Tag::Paragraph
+                | Tag::Heading { .. }
+                | Tag::Item
+                | Tag::TableCell
+                | Tag::TableRow
+                | Tag::TableHead
+                | Tag::CodeBlock(_)
+                | Tag::HtmlBlock
+                | Tag::BlockQuote(_)
+                | Tag::FootnoteDefinition(_)
+                | Tag::DefinitionListTitle
+                | Tag::DefinitionListDefinition
+                | Tag::MetadataBlock(_)
+        ) {
+            self.brk(at);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn prose(src: &str) -> String {
+        let p = extract(src);
+        assert_eq!(p.text.len(), src.len());
+        p.text.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    #[test]
+    fn keeps_prose_and_drops_code_html_urls_front_matter() {
+        let src = "---\ntitle: peacekeeping\n---\n# Heading *one*\n\nSee [the UN](https://un.org/peacekeeping) and `peacekeeping` here.\n\n```\npeacekeepers negotiated\n```\n\n    indented code\n\n<!-- peacekeepers -->\n<div>html</div>\n\n- item **bold**\n\n| a | b |\n|---|---|\n| cell | $x$ |\n";
+        assert_eq!(prose(src), "Heading one See the UN and 0 here. item bold a b cell 0");
+    }
+
+    #[test]
+    fn records_blockquotes_as_quoted_and_blocks_as_breaks() {
+        let src = "# Title\nBody text.\n\n> quoted words\n";
+        let p = extract(src);
+        assert_eq!(p.quoted.len(), 1);
+        assert_eq!(&src[p.quoted[0].clone()], "> quoted words\n");
+        // A break separates the heading from the paragraph that follows it.
+        assert!(p.breaks.iter().any(|&b| b > 0 && b <= src.find("Body").unwrap()));
+    }
+
+    #[test]
+    fn image_alt_text_is_prose_but_url_is_not() {
+        assert_eq!(prose("![blue helmets](http://x/y.png)"), "blue helmets");
+    }
+}
