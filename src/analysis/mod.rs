@@ -112,7 +112,7 @@ pub fn analyze(source: &str, format: Format, db: &Database) -> Analysis {
     let sentences = sentence::split(&prose.text, &prose.breaks, &lex.abbreviations);
     let mut findings = Vec::new();
     let (mut ti, mut ci) = (0, 0);
-    for s in sentences {
+    for (s, block) in sentences.iter().cloned() {
         // Hits are sorted by start; take those inside this sentence.
         while ti < terms.len() && terms[ti].range.start < s.start {
             ti += 1;
@@ -126,7 +126,19 @@ pub fn analyze(source: &str, format: Format, db: &Database) -> Analysis {
             continue; // no term, nothing to check
         }
         let sentence = rules::Sentence::new(&prose, s, &terms[ti..t_end], &cues[ci..c_end], db);
+        let before = findings.len();
         sentence.check(&mut findings);
+        // A claim reported ("my draft said that ...") and corrected in the
+        // same paragraph ("... was a mistake") is discussed, not made.
+        if findings.len() > before && sentence.reports_claim() {
+            let corrected = sentences.iter().filter(|(_, b)| *b == block).any(|(r, _)| {
+                let toks = tokenize(&prose.text, r.clone());
+                lex.discussion_markers.any_in(&toks, 0..toks.len())
+            });
+            if corrected {
+                findings.truncate(before);
+            }
+        }
     }
     findings.sort_by_key(|f| (f.range.start, f.range.end));
     findings.dedup_by(|a, b| a.code == b.code && a.range == b.range);
@@ -144,7 +156,7 @@ pub fn naive(source: &str, format: Format, db: &Database) -> Vec<Finding> {
     let cues = db.cue_matcher().find(&norm);
     let lex = db.lexicon();
     let mut out = Vec::new();
-    for s in sentence::split(&prose.text, &prose.breaks, &lex.abbreviations) {
+    for (s, _) in sentence::split(&prose.text, &prose.breaks, &lex.abbreviations) {
         let inside = |r: &Range<usize>| s.start <= r.start && r.end <= s.end;
         let ts: Vec<&TermHit> = terms.iter().filter(|t| inside(&t.range)).collect();
         for rule in &db.rules {

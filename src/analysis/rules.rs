@@ -11,6 +11,9 @@ use crate::terms::{Cue, Database, Role, RuleSpec, Term};
 use crate::text::Prose;
 use std::ops::Range;
 
+/// Added to a cue's weight when it defines the subject ("X is/means ...").
+const DEFINITION_BONUS: f32 = 0.4;
+
 /// A term or cue occurrence mapped onto token indices.
 #[derive(Debug, Clone)]
 struct Span<T> {
@@ -20,6 +23,7 @@ struct Span<T> {
 }
 
 pub struct Sentence<'a> {
+    text: &'a str,
     db: &'a Database,
     lex: &'a Lexicon,
     toks: Vec<Tok>,
@@ -30,6 +34,7 @@ pub struct Sentence<'a> {
     term_at: Vec<Option<usize>>,
     clauses: Vec<Range<usize>>,
     discussed: bool,
+    everyday: bool,
 }
 
 /// Map byte ranges to token index ranges (tokens are sorted).
@@ -40,7 +45,7 @@ fn tok_span(toks: &[Tok], r: &Range<usize>) -> Option<Range<usize>> {
 }
 
 impl<'a> Sentence<'a> {
-    pub fn new(prose: &Prose, s: Range<usize>, terms: &[TermHit], cues: &[Match], db: &'a Database) -> Sentence<'a> {
+    pub fn new(prose: &'a Prose, s: Range<usize>, terms: &[TermHit], cues: &[Match], db: &'a Database) -> Sentence<'a> {
         let lex = db.lexicon();
         let toks = tokenize(&prose.text, s.clone());
         let mut term_spans = Vec::new();
@@ -60,7 +65,18 @@ impl<'a> Sentence<'a> {
         let quoted = quoted_tokens(&toks, prose, &s);
         let clauses = clauses(&toks, lex);
         let discussed = lex.discussion_markers.any_in(&toks, 0..toks.len());
-        Sentence { db, lex, toks, quoted, terms: term_spans, cues: cue_spans, term_at, clauses, discussed }
+        let everyday = lex.everyday_contexts.any_in(&toks, 0..toks.len());
+        Sentence { everyday, text: &prose.text, db, lex, toks, quoted, terms: term_spans, cues: cue_spans, term_at, clauses, discussed }
+    }
+
+    /// The text of a span as written, white space folded.
+    fn surface<T>(&self, s: &Span<T>) -> String {
+        self.text[s.range.clone()].split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    /// Whether the sentence reports someone else's claim ("my draft said that ...").
+    pub fn reports_claim(&self) -> bool {
+        self.lex.reporting_verbs.any_in(&self.toks, 0..self.toks.len())
     }
 
     fn term(&self, i: usize) -> &Term {
@@ -96,6 +112,9 @@ impl<'a> Sentence<'a> {
     /// Whether term `i` is an actor the rule is about.
     fn is_rule_actor(&self, rule: &RuleSpec, i: usize) -> bool {
         let t = self.term(i);
+        if self.everyday && self.lex.everyday_sense_terms.contains(&t.id) {
+            return false; // "Mum is the peacemaker in our house"
+        }
         rule.actor_concepts.contains(&t.concept)
             && rule.actor_kinds.contains(&t.kind)
             && !rule.exempt_actors.contains(&t.id)
@@ -179,11 +198,7 @@ impl<'a> Sentence<'a> {
                 continue;
             }
             let span = &self.terms[t];
-            let text = self.toks[span.toks.clone()]
-                .iter()
-                .map(|k| k.lower.as_str())
-                .collect::<Vec<_>>()
-                .join(" ");
+            let text = self.surface(span);
             let related = cues
                 .into_iter()
                 .map(|r| Related { range: r, message: format!("{work} cue") })
@@ -245,6 +260,11 @@ impl<'a> Sentence<'a> {
             if self.lex.blockers.contains_word(&tok.lower) {
                 return None;
             }
+            if matches!(tok.lower.as_str(), "they" | "he" | "she" | "it") {
+                // A pronoun subject: its antecedent is the nearest term before it.
+                coordinated = true;
+                continue;
+            }
             if self.lex.is_skippable(tok)
                 || self.lex.is_negation(&self.toks, k)
                 || self.lex.relative_pronouns.contains_word(&tok.lower)
@@ -257,6 +277,14 @@ impl<'a> Sentence<'a> {
             }
             if coordinated {
                 continue; // skipping over an earlier verb phrase of the same subject
+            }
+            // "the blue helmets in Bosnia negotiated": a short prepositional
+            // phrase after the subject is skipped.
+            if let Some(p) = (k.saturating_sub(3)..k).rev().find(|&p| self.lex.prepositions.contains_word(&self.toks[p].lower)) {
+                if p > clause.start && self.term_at[p - 1].is_some() {
+                    k = p;
+                    continue;
+                }
             }
             // A content word right before the verb is its own subject.
             return None;
@@ -312,11 +340,18 @@ impl<'a> Sentence<'a> {
         })?;
         let mut score = self.cue(asset).weight;
         let mut cues = vec![self.cues[asset].range.clone()];
-        // A weak asset ("mission") needs support elsewhere in the clause.
+        // A weak asset ("mission") needs support later in the clause, before
+        // the next term (which may be the subject of that support).
+        let next_term = (0..self.terms.len())
+            .map(|o| self.terms[o].toks.start)
+            .filter(|&start| start > next)
+            .min()
+            .unwrap_or(clause.end);
         if score < 1.0 {
             if let Some(other) = (0..self.cues.len()).find(|&c| {
                 c != asset
                     && clause.contains(&self.cues[c].toks.start)
+                    && self.cues[c].toks.start < next_term
                     && self.cue(c).concept == work
                     && matches!(self.cue(c).role, Role::Act | Role::Asset)
                     && self.cue(c).weight >= 1.0
@@ -333,6 +368,7 @@ impl<'a> Sentence<'a> {
     fn definition(&self, t: usize, clause: &Range<usize>, work: &str) -> Option<(f32, Vec<Range<usize>>)> {
         let mut k = self.terms[t].toks.end;
         let mut heads = 0;
+        let mut words_after_possessive = if self.toks[k - 1].lower.ends_with("'s") { 2 } else { 0 };
         let copula_len = loop {
             if k >= clause.end {
                 return None;
@@ -341,9 +377,13 @@ impl<'a> Sentence<'a> {
                 break n;
             }
             let tok = &self.toks[k];
-            if self.lex.actor_heads.contains_word(&tok.lower) && heads < 2 {
+            if tok.lower == "'" || tok.lower == "'s" {
+                words_after_possessive = 2; // "the peacekeepers' main tool is"
+            } else if words_after_possessive > 0 && tok.word {
+                words_after_possessive -= 1;
+            } else if self.lex.actor_heads.contains_word(&tok.lower) && heads < 2 {
                 heads += 1;
-            } else if !(self.lex.is_skippable(tok) || tok.lower == "'s" || tok.lower == "'") {
+            } else if !self.lex.is_skippable(tok) {
                 return None;
             }
             k += 1;
@@ -367,7 +407,10 @@ impl<'a> Sentence<'a> {
                 match cue.role {
                     Role::Act | Role::Asset => {
                         has_act = true;
-                        score = score.max(cue.weight) + if score > 0.0 { 0.3 } else { 0.0 };
+                        // Defining the subject by an activity is a strong
+                        // claim: "peacekeeping means mediation".
+                        let weight = (cue.weight + DEFINITION_BONUS).min(1.0);
+                        score = score.max(weight) + if score > 0.0 { 0.3 } else { 0.0 };
                         cues.push(self.cues[c].range.clone());
                     }
                     Role::Product => {
@@ -407,15 +450,15 @@ impl<'a> Sentence<'a> {
             {
                 continue;
             }
+            let sameness = self.lex.sameness_predicates.find_in(&self.toks, after_b.clone());
             let linked = self.gloss_link(&between, b)
                 || (self.is_pair_join(&between)
-                    && self.lex.sameness_predicates.any_in(&self.toks, after_b.clone())
-                    && !self.lex.distinction_markers.any_in(&self.toks, after_b.clone()));
+                    && sameness.is_some_and(|m| !self.lex.distinction_markers.any_in(&self.toks, after_b.start..m.start)));
             if !linked {
                 continue;
             }
             let (ta, tb) = (&self.terms[a], &self.terms[b]);
-            let text = |s: &Span<usize>| self.toks[s.toks.clone()].iter().map(|k| k.lower.as_str()).collect::<Vec<_>>().join(" ");
+            let text = |s: &Span<usize>| self.surface(s);
             out.push(Finding {
                 code: rule.code.clone(),
                 severity,
@@ -472,7 +515,10 @@ fn clauses(toks: &[Tok], lex: &Lexicon) -> Vec<Range<usize>> {
             }
             start = i + 1;
             ends_at_comma = false;
-        } else if let Some(n) = lex.contrast_markers.at(toks, i) {
+        } else if let Some(n) = lex.contrast_markers.at(toks, i).filter(|_| {
+            // "turned to X instead and ...": an adverb, not a new clause.
+            !(t.lower == "instead" && i > start && toks[i - 1].word && toks.get(i + 1).is_none_or(|n| n.lower != "of"))
+        }) {
             if i > start {
                 out.push(start..i);
             }

@@ -8,7 +8,8 @@
 
 use std::ops::Range;
 
-pub fn split(text: &str, breaks: &[usize], abbreviations: &[String]) -> Vec<Range<usize>> {
+/// Sentences with the index of the paragraph (block) each belongs to.
+pub fn split(text: &str, breaks: &[usize], abbreviations: &[String]) -> Vec<(Range<usize>, usize)> {
     let mut out = Vec::new();
     let mut start = 0;
     let mut bounds: Vec<usize> = breaks.iter().copied().filter(|&b| b <= text.len()).collect();
@@ -16,7 +17,10 @@ pub fn split(text: &str, breaks: &[usize], abbreviations: &[String]) -> Vec<Rang
     for b in bounds {
         if b > start {
             for block in blocks(text, start..b) {
-                split_block(text, block, abbreviations, &mut out);
+                let mut sentences = Vec::new();
+                split_block(text, block, abbreviations, &mut sentences);
+                let id = out.last().map_or(0, |(_, b): &(Range<usize>, usize)| b + 1);
+                out.extend(sentences.into_iter().map(|s| (s, id)));
             }
         }
         start = start.max(b);
@@ -143,16 +147,16 @@ mod tests {
         ["u.n", "e.g", "dr", "st", "no", "i.e"].iter().map(|s| s.to_string()).collect()
     }
 
-    fn sents(text: &str, breaks: &[usize]) -> Vec<&str> {
-        split(text, breaks, &abbrevs()).into_iter().map(|r| &text[r]).collect()
+    fn sents<'a>(text: &'a str, breaks: &[usize]) -> Vec<&'a str> {
+        split(text, breaks, &abbrevs()).into_iter().map(|(r, _)| &text[r]).collect()
     }
 
     #[test]
     fn splits_on_terminators_but_not_abbreviations_or_numbers() {
-        let t = "The U.N. sent Dr. Bunche. He met No. 5 envoys, e.g. Mr X. Costs rose 3.5 per cent! Why? \"Yes.\" Done";
+        let t = "The U.N. sent Dr. Bunche. He met No. 5 envoys, e.g. Mr Xu. Costs rose 3.5 per cent! Why? \"Yes.\" Done";
         assert_eq!(
             sents(t, &[]),
-            ["The U.N. sent Dr. Bunche.", "He met No. 5 envoys, e.g. Mr X.", "Costs rose 3.5 per cent!", "Why?", "\"Yes.\"", "Done"]
+            ["The U.N. sent Dr. Bunche.", "He met No. 5 envoys, e.g. Mr Xu.", "Costs rose 3.5 per cent!", "Why?", "\"Yes.\"", "Done"]
         );
     }
 

@@ -22,7 +22,7 @@ pub struct Normalized {
 }
 
 fn is_fold_space(c: char) -> bool {
-    c.is_whitespace() || matches!(c, '-' | '\u{2010}' | '\u{2011}' | '\u{00AD}')
+    c.is_whitespace() || matches!(c, '-' | '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{00AD}')
 }
 
 impl Normalized {

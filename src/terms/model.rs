@@ -158,6 +158,14 @@ pub struct Language {
     #[serde(default)]
     pub discussion_markers: Vec<String>,
     #[serde(default)]
+    pub reporting_verbs: Vec<String>,
+    #[serde(default)]
+    pub prepositions: Vec<String>,
+    #[serde(default)]
+    pub everyday_sense_terms: Vec<String>,
+    #[serde(default)]
+    pub everyday_contexts: Vec<String>,
+    #[serde(default)]
     pub synonym_links: Vec<String>,
     #[serde(default)]
     pub sameness_predicates: Vec<String>,
@@ -183,6 +191,10 @@ impl Language {
             blockers,
             passive_auxiliaries,
             discussion_markers,
+            reporting_verbs,
+            prepositions,
+            everyday_sense_terms,
+            everyday_contexts,
             synonym_links,
             sameness_predicates,
             distinction_markers,

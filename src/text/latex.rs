@@ -279,7 +279,7 @@ mod tests {
 
     #[test]
     fn tex_quotes_become_double_quotes_and_escapes_keep_the_char() {
-        assert_eq!(prose("``Blessed are the peacemakers'' 50\\% \\& more"), "\" Blessed are the peacemakers \" 50 % & more");
+        assert_eq!(prose("``Blessed are the peacemakers'' 50\\% \\& more"), "\"Blessed are the peacemakers\" 50 % & more");
     }
 
     #[test]
