@@ -19,7 +19,11 @@ const CODES: &[&str] = &[
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let show_misses = args.iter().any(|a| a == "--misses");
-    let path = args.iter().find(|a| !a.starts_with("--")).cloned().unwrap_or_else(|| "tests/corpus/conflations.jsonl".into());
+    let path = args
+        .iter()
+        .find(|a| !a.starts_with("--"))
+        .cloned()
+        .unwrap_or_else(|| "tests/corpus/conflations.jsonl".into());
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
         eprintln!("eval: cannot read {path}: {e}");
         std::process::exit(2)

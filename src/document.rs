@@ -34,7 +34,11 @@ pub struct Document {
 
 impl Document {
     pub fn new(text: &str, version: i32, language_id: &str) -> Document {
-        Document { rope: Rope::from_str(text), version, language_id: language_id.to_string() }
+        Document {
+            rope: Rope::from_str(text),
+            version,
+            language_id: language_id.to_string(),
+        }
     }
 
     pub fn rope(&self) -> &Rope {
@@ -108,7 +112,10 @@ impl Document {
             Encoding::Utf8 => rope.char_to_byte(ch) - rope.char_to_byte(line_start),
             Encoding::Utf16 => rope.char_to_utf16_cu(ch) - rope.char_to_utf16_cu(line_start),
         };
-        Pos { line: line as u32, character: character as u32 }
+        Pos {
+            line: line as u32,
+            character: character as u32,
+        }
     }
 
     pub fn range(&self, r: Range<usize>, enc: Encoding) -> (Pos, Pos) {
@@ -206,13 +213,29 @@ mod tests {
             i += 1;
         }
         let col = before[line_start..].encode_utf16().count();
-        Pos { line, character: col as u32 }
+        Pos {
+            line,
+            character: col as u32,
+        }
     }
 
     fn text_strategy() -> impl Strategy<Value = String> {
         let atoms = prop::sample::select(vec![
-            "a", "peace", " ", "\n", "\r\n", "\r", "😀", "👩\u{200D}👩\u{200D}👧", "e\u{301}", "漢字",
-            "\u{2028}", "\u{2029}", "\u{85}", "é", "\t",
+            "a",
+            "peace",
+            " ",
+            "\n",
+            "\r\n",
+            "\r",
+            "😀",
+            "👩\u{200D}👩\u{200D}👧",
+            "e\u{301}",
+            "漢字",
+            "\u{2028}",
+            "\u{2029}",
+            "\u{85}",
+            "é",
+            "\t",
         ]);
         prop::collection::vec(atoms, 0..40).prop_map(|v| v.concat())
     }

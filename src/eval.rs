@@ -47,7 +47,9 @@ pub fn occurrence(text: &str, term: &str, n: usize) -> Option<Range<usize>> {
     let needle = term.to_lowercase();
     let mut count = 0;
     for (i, _) in text.char_indices() {
-        let Some(candidate) = text.get(i..i + term.len()) else { continue };
+        let Some(candidate) = text.get(i..i + term.len()) else {
+            continue;
+        };
         if candidate.to_lowercase() == needle {
             count += 1;
             if count == n {
@@ -67,10 +69,18 @@ pub struct Counts {
 
 impl Counts {
     pub fn precision(&self) -> f64 {
-        if self.tp + self.fp == 0 { 1.0 } else { self.tp as f64 / (self.tp + self.fp) as f64 }
+        if self.tp + self.fp == 0 {
+            1.0
+        } else {
+            self.tp as f64 / (self.tp + self.fp) as f64
+        }
     }
     pub fn recall(&self) -> f64 {
-        if self.tp + self.fn_ == 0 { 1.0 } else { self.tp as f64 / (self.tp + self.fn_) as f64 }
+        if self.tp + self.fn_ == 0 {
+            1.0
+        } else {
+            self.tp as f64 / (self.tp + self.fn_) as f64
+        }
     }
     fn add(&mut self, o: Counts) {
         self.tp += o.tp;
@@ -106,10 +116,24 @@ impl Score {
     pub fn table(&self) -> String {
         let mut s = String::from("| code | TP | FP | FN | precision | recall |\n|---|---|---|---|---|---|\n");
         for (code, c) in &self.per_code {
-            s.push_str(&format!("| {code} | {} | {} | {} | {:.3} | {:.3} |\n", c.tp, c.fp, c.fn_, c.precision(), c.recall()));
+            s.push_str(&format!(
+                "| {code} | {} | {} | {} | {:.3} | {:.3} |\n",
+                c.tp,
+                c.fp,
+                c.fn_,
+                c.precision(),
+                c.recall()
+            ));
         }
         let o = self.overall();
-        s.push_str(&format!("| **overall** | {} | {} | {} | {:.3} | {:.3} |\n", o.tp, o.fp, o.fn_, o.precision(), o.recall()));
+        s.push_str(&format!(
+            "| **overall** | {} | {} | {} | {:.3} | {:.3} |\n",
+            o.tp,
+            o.fp,
+            o.fn_,
+            o.precision(),
+            o.recall()
+        ));
         s
     }
 }
@@ -121,7 +145,10 @@ pub fn score_with(items: &[Item], codes: &[&str], detect: impl Fn(&Item) -> Vec<
         score.per_code.insert(code.to_string(), Counts::default());
     }
     for item in items {
-        let findings: Vec<Finding> = detect(item).into_iter().filter(|f| codes.contains(&f.code.as_str())).collect();
+        let findings: Vec<Finding> = detect(item)
+            .into_iter()
+            .filter(|f| codes.contains(&f.code.as_str()))
+            .collect();
         let mut used = vec![false; findings.len()];
         let mut missed = Vec::new();
         for e in item.expect.iter().filter(|e| codes.contains(&e.code.as_str())) {
@@ -151,7 +178,10 @@ pub fn score_with(items: &[Item], codes: &[&str], detect: impl Fn(&Item) -> Vec<
                 continue;
             }
             // A second finding on an already matched occurrence is not a new error.
-            let dup = findings.iter().enumerate().any(|(j, g)| used[j] && g.code == f.code && g.range == f.range);
+            let dup = findings
+                .iter()
+                .enumerate()
+                .any(|(j, g)| used[j] && g.code == f.code && g.range == f.range);
             if dup {
                 continue;
             }
@@ -159,7 +189,11 @@ pub fn score_with(items: &[Item], codes: &[&str], detect: impl Fn(&Item) -> Vec<
             fps.push((f.code.clone(), item.text[f.range.clone()].to_string()));
         }
         if !missed.is_empty() || !fps.is_empty() {
-            score.items.push(ItemResult { id: item.id.clone(), missed, false_positives: fps });
+            score.items.push(ItemResult {
+                id: item.id.clone(),
+                missed,
+                false_positives: fps,
+            });
         }
     }
     score
@@ -177,5 +211,7 @@ pub fn score(items: &[Item], codes: &[&str], db: &Database) -> Score {
 /// The naive baseline: a rule's actor term and any cue word of its work
 /// concept in the same sentence (no clauses, negation, quotes or exceptions).
 pub fn score_naive(items: &[Item], codes: &[&str], db: &Database) -> Score {
-    score_with(items, codes, |item| crate::analysis::naive(&item.text, item_format(item), db))
+    score_with(items, codes, |item| {
+        crate::analysis::naive(&item.text, item_format(item), db)
+    })
 }

@@ -7,14 +7,16 @@ fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_ansi(false)
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("PEACE_LSP_LOG").unwrap_or_else(|_| "warn".into()),
-        )
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("PEACE_LSP_LOG").unwrap_or_else(|_| "warn".into()))
         .init();
     let cli = Cli::parse();
     match cli.command {
         None | Some(Command::Lsp) => peace_lsp::server::run_stdio(),
-        Some(Command::Check { paths, format, language }) => run_check(&paths, format, language.as_deref()),
+        Some(Command::Check {
+            paths,
+            format,
+            language,
+        }) => run_check(&paths, format, language.as_deref()),
         Some(Command::Explain { term }) => run_explain(&term),
     }
 }

@@ -83,7 +83,9 @@ impl Analysis {
     /// just after a word still finds it).
     pub fn term_at(&self, offset: usize) -> Option<&TermHit> {
         let i = self.terms.partition_point(|t| t.range.end < offset);
-        self.terms.get(i).filter(|t| t.range.start <= offset && offset <= t.range.end)
+        self.terms
+            .get(i)
+            .filter(|t| t.range.start <= offset && offset <= t.range.end)
     }
 }
 
@@ -98,7 +100,10 @@ fn term_hits(norm: &Normalized, db: &Database) -> Vec<TermHit> {
     db.term_matcher()
         .find(norm)
         .into_iter()
-        .map(|m| TermHit { range: m.range, term: db.term_of_pattern(m.pattern) })
+        .map(|m| TermHit {
+            range: m.range,
+            term: db.term_of_pattern(m.pattern),
+        })
         .collect()
 }
 
@@ -160,25 +165,41 @@ pub fn naive(source: &str, format: Format, db: &Database) -> Vec<Finding> {
         let inside = |r: &Range<usize>| s.start <= r.start && r.end <= s.end;
         let ts: Vec<&TermHit> = terms.iter().filter(|t| inside(&t.range)).collect();
         for rule in &db.rules {
-            let Some(severity) = Severity::parse(&rule.severity) else { continue };
+            let Some(severity) = Severity::parse(&rule.severity) else {
+                continue;
+            };
             let is_actor = |t: &TermHit| {
                 let term = &db.terms[t.term];
                 rule.actor_concepts.contains(&term.concept) && rule.actor_kinds.contains(&term.kind)
             };
             let mut push = |t: &TermHit| {
-                out.push(Finding { code: rule.code.clone(), severity, range: t.range.clone(), message: String::new(), related: Vec::new(), term: Some(t.term) })
+                out.push(Finding {
+                    code: rule.code.clone(),
+                    severity,
+                    range: t.range.clone(),
+                    message: String::new(),
+                    related: Vec::new(),
+                    term: Some(t.term),
+                })
             };
             if rule.mechanism == "synonym" {
                 let toks = tokenize(&prose.text, s.clone());
-                let linked = lex.synonym_links.any_in(&toks, 0..toks.len()) || lex.sameness_predicates.any_in(&toks, 0..toks.len());
+                let linked = lex.synonym_links.any_in(&toks, 0..toks.len())
+                    || lex.sameness_predicates.any_in(&toks, 0..toks.len());
                 let actors: Vec<&&TermHit> = ts.iter().filter(|t| is_actor(t)).collect();
-                if linked && actors.iter().any(|b| db.terms[b.term].concept != db.terms[actors[0].term].concept) {
+                if linked
+                    && actors
+                        .iter()
+                        .any(|b| db.terms[b.term].concept != db.terms[actors[0].term].concept)
+                {
                     push(actors[0]);
                 }
                 continue;
             }
             let work = rule.work_concept.as_deref().unwrap_or_default();
-            let has_cue = cues.iter().any(|c| inside(&c.range) && db.cues[c.pattern].concept == work);
+            let has_cue = cues
+                .iter()
+                .any(|c| inside(&c.range) && db.cues[c.pattern].concept == work);
             if has_cue {
                 ts.iter().filter(|t| is_actor(t)).for_each(|t| push(t));
             }

@@ -55,23 +55,48 @@ impl<'a> Sentence<'a> {
                 for k in ts.clone() {
                     term_at[k] = Some(term_spans.len());
                 }
-                term_spans.push(Span { toks: ts, range: t.range.clone(), item: t.term });
+                term_spans.push(Span {
+                    toks: ts,
+                    range: t.range.clone(),
+                    item: t.term,
+                });
             }
         }
         let cue_spans = cues
             .iter()
-            .filter_map(|c| tok_span(&toks, &c.range).map(|ts| Span { toks: ts, range: c.range.clone(), item: c.pattern }))
+            .filter_map(|c| {
+                tok_span(&toks, &c.range).map(|ts| Span {
+                    toks: ts,
+                    range: c.range.clone(),
+                    item: c.pattern,
+                })
+            })
             .collect();
         let quoted = quoted_tokens(&toks, prose, &s);
         let clauses = clauses(&toks, lex);
         let discussed = lex.discussion_markers.any_in(&toks, 0..toks.len());
         let everyday = lex.everyday_contexts.any_in(&toks, 0..toks.len());
-        Sentence { everyday, text: &prose.text, db, lex, toks, quoted, terms: term_spans, cues: cue_spans, term_at, clauses, discussed }
+        Sentence {
+            everyday,
+            text: &prose.text,
+            db,
+            lex,
+            toks,
+            quoted,
+            terms: term_spans,
+            cues: cue_spans,
+            term_at,
+            clauses,
+            discussed,
+        }
     }
 
     /// The text of a span as written, white space folded.
     fn surface<T>(&self, s: &Span<T>) -> String {
-        self.text[s.range.clone()].split_whitespace().collect::<Vec<_>>().join(" ")
+        self.text[s.range.clone()]
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 
     /// Whether the sentence reports someone else's claim ("my draft said that ...").
@@ -92,7 +117,11 @@ impl<'a> Sentence<'a> {
     }
 
     fn clause_of(&self, tok: usize) -> Range<usize> {
-        self.clauses.iter().find(|c| c.contains(&tok)).cloned().unwrap_or(tok..tok + 1)
+        self.clauses
+            .iter()
+            .find(|c| c.contains(&tok))
+            .cloned()
+            .unwrap_or(tok..tok + 1)
     }
 
     pub fn check(&self, out: &mut Vec<Finding>) {
@@ -100,7 +129,9 @@ impl<'a> Sentence<'a> {
             return; // the writer is discussing a mistake, not making it
         }
         for rule in &self.db.rules {
-            let Some(severity) = Severity::parse(&rule.severity) else { continue };
+            let Some(severity) = Severity::parse(&rule.severity) else {
+                continue;
+            };
             match rule.mechanism.as_str() {
                 "attribution" => self.attribution(rule, severity, out),
                 "synonym" => self.synonyms(rule, severity, out),
@@ -123,7 +154,9 @@ impl<'a> Sentence<'a> {
     // ---------------------------------------------------------------- attribution
 
     fn attribution(&self, rule: &RuleSpec, severity: Severity, out: &mut Vec<Finding>) {
-        let Some(work) = rule.work_concept.as_deref() else { return };
+        let Some(work) = rule.work_concept.as_deref() else {
+            return;
+        };
         let exceptions = super::tokens::Phrases::new(&rule.exceptions);
         // (term index) -> (score, triggering cue ranges)
         let mut credited: Vec<(usize, f32, Vec<Range<usize>>)> = Vec::new();
@@ -168,7 +201,9 @@ impl<'a> Sentence<'a> {
                 if cue.role != Role::Act || self.is_quoted(&self.cues[c].toks) {
                     continue;
                 }
-                let Some(agent) = self.agent_of(c, clause) else { continue };
+                let Some(agent) = self.agent_of(c, clause) else {
+                    continue;
+                };
                 if !self.is_rule_actor(rule, agent) || self.is_quoted(&self.terms[agent].toks) {
                     continue;
                 }
@@ -201,7 +236,10 @@ impl<'a> Sentence<'a> {
             let text = self.surface(span);
             let related = cues
                 .into_iter()
-                .map(|r| Related { range: r, message: format!("{work} cue") })
+                .map(|r| Related {
+                    range: r,
+                    message: format!("{work} cue"),
+                })
                 .collect();
             out.push(Finding {
                 code: rule.code.clone(),
@@ -278,13 +316,22 @@ impl<'a> Sentence<'a> {
             if coordinated {
                 continue; // skipping over an earlier verb phrase of the same subject
             }
-            // "the blue helmets in Bosnia negotiated": a short prepositional
-            // phrase after the subject is skipped.
-            if let Some(p) = (k.saturating_sub(3)..k).rev().find(|&p| self.lex.prepositions.contains_word(&self.toks[p].lower)) {
-                if p > clause.start && self.term_at[p - 1].is_some() {
-                    k = p;
-                    continue;
-                }
+            // A modifier attached to the subject is skipped: a short
+            // prepositional phrase ("the blue helmets in Bosnia negotiated")
+            // or a relative clause ("peacekeepers who had arrived in May
+            // drafted").
+            let attached = |p: usize| p > clause.start && self.term_at[p - 1].is_some();
+            let modifier = (k.saturating_sub(3)..k)
+                .rev()
+                .find(|&p| self.lex.prepositions.contains_word(&self.toks[p].lower) && attached(p))
+                .or_else(|| {
+                    (k.saturating_sub(10).max(clause.start)..k)
+                        .rev()
+                        .find(|&p| matches!(self.toks[p].lower.as_str(), "who" | "which") && attached(p))
+                });
+            if let Some(p) = modifier {
+                k = p;
+                continue;
             }
             // A content word right before the verb is its own subject.
             return None;
@@ -314,9 +361,15 @@ impl<'a> Sentence<'a> {
     fn negated_between(&self, agent: usize, c: usize) -> bool {
         let a = &self.terms[agent].toks;
         let cue = &self.cues[c].toks;
-        let (from, to) = if a.end <= cue.start { (a.end, cue.start) } else { (cue.end, a.start) };
+        let (from, to) = if a.end <= cue.start {
+            (a.end, cue.start)
+        } else {
+            (cue.end, a.start)
+        };
         let before_agent = a.start.saturating_sub(2)..a.start;
-        (from..to).chain(before_agent).any(|k| self.lex.is_negation(&self.toks, k))
+        (from..to)
+            .chain(before_agent)
+            .any(|k| self.lex.is_negation(&self.toks, k))
             || (cue.start.saturating_sub(3)..cue.start).any(|k| self.lex.is_negation(&self.toks, k))
     }
 
@@ -394,7 +447,9 @@ impl<'a> Sentence<'a> {
         let mut cues = Vec::new();
         let mut product = 0.0f32;
         for p in pred.clone() {
-            if self.lex.is_negation(&self.toks, p) || self.lex.subordinators.contains_word(&self.toks[p].lower) && p > pred.start + 3 {
+            if self.lex.is_negation(&self.toks, p)
+                || self.lex.subordinators.contains_word(&self.toks[p].lower) && p > pred.start + 3
+            {
                 break;
             }
             if let Some(other) = self.term_at[p] {
@@ -430,7 +485,9 @@ impl<'a> Sentence<'a> {
         let concept_terms: Vec<usize> = (0..self.terms.len())
             .filter(|&t| {
                 let term = self.term(t);
-                rule.actor_concepts.contains(&term.concept) && rule.actor_kinds.contains(&term.kind) && !self.is_quoted(&self.terms[t].toks)
+                rule.actor_concepts.contains(&term.concept)
+                    && rule.actor_kinds.contains(&term.kind)
+                    && !self.is_quoted(&self.terms[t].toks)
             })
             .collect();
         for w in concept_terms.windows(2) {
@@ -439,7 +496,10 @@ impl<'a> Sentence<'a> {
                 continue;
             }
             let between = self.terms[a].toks.end..self.terms[b].toks.start;
-            if between.len() > 8 || self.clause_of(self.terms[a].toks.start) != self.clause_of(self.terms[b].toks.start) && !self.glossed_across_clauses(&between) {
+            if between.len() > 8
+                || self.clause_of(self.terms[a].toks.start) != self.clause_of(self.terms[b].toks.start)
+                    && !self.glossed_across_clauses(&between)
+            {
                 continue;
             }
             let clause = self.clause_of(self.terms[b].toks.start);
@@ -453,7 +513,8 @@ impl<'a> Sentence<'a> {
             let sameness = self.lex.sameness_predicates.find_in(&self.toks, after_b.clone());
             let linked = self.gloss_link(&between, b)
                 || (self.is_pair_join(&between)
-                    && sameness.is_some_and(|m| !self.lex.distinction_markers.any_in(&self.toks, after_b.start..m.start)));
+                    && sameness
+                        .is_some_and(|m| !self.lex.distinction_markers.any_in(&self.toks, after_b.start..m.start)));
             if !linked {
                 continue;
             }
@@ -464,7 +525,10 @@ impl<'a> Sentence<'a> {
                 severity,
                 range: ta.range.clone(),
                 message: rule.message.replace("{term}", &text(ta)).replace("{other}", &text(tb)),
-                related: vec![Related { range: tb.range.clone(), message: format!("presented as the same as {}", self.term(b).label) }],
+                related: vec![Related {
+                    range: tb.range.clone(),
+                    message: format!("presented as the same as {}", self.term(b).label),
+                }],
                 term: Some(ta.item),
             });
         }
@@ -483,7 +547,11 @@ impl<'a> Sentence<'a> {
 
     /// The words between two terms gloss one as the other.
     fn gloss_link(&self, between: &Range<usize>, b: usize) -> bool {
-        let words: Vec<&str> = self.toks[between.clone()].iter().map(|t| t.lower.as_str()).filter(|w| *w != "0").collect();
+        let words: Vec<&str> = self.toks[between.clone()]
+            .iter()
+            .map(|t| t.lower.as_str())
+            .filter(|w| *w != "0")
+            .collect();
         let after = self.toks.get(self.terms[b].toks.end).map(|t| t.lower.as_str());
         let closes = matches!(after, Some(")" | "," | "-" | ";")) || after.is_none() || after == Some(".");
         match words.as_slice() {
@@ -523,7 +591,10 @@ fn clauses(toks: &[Tok], lex: &Lexicon) -> Vec<Range<usize>> {
                 out.push(start..i);
             }
             let opening = i == 0 || !toks[i - 1].word || i == start;
-            let subordinating = !matches!(t.lower.as_str(), "but" | "however" | "yet" | "instead" | "in" | "by" | "on");
+            let subordinating = !matches!(
+                t.lower.as_str(),
+                "but" | "however" | "yet" | "instead" | "in" | "by" | "on"
+            );
             ends_at_comma = opening && subordinating;
             start = i;
             i += n;
@@ -554,7 +625,10 @@ fn quoted_tokens(toks: &[Tok], prose: &Prose, s: &Range<usize>) -> Vec<bool> {
         let raw = &prose.text[t.range.clone()];
         let close = |q: &mut Vec<bool>, o: usize| q[o..=i].iter_mut().for_each(|x| *x = true);
         match (raw, open) {
-            ("\"", Some((o, "\""))) | ("\u{201D}", Some((o, "\u{201D}"))) | ("\u{00BB}", Some((o, "\u{00BB}"))) | ("\u{2019}", Some((o, "\u{2019}"))) => {
+            ("\"", Some((o, "\"")))
+            | ("\u{201D}", Some((o, "\u{201D}")))
+            | ("\u{00BB}", Some((o, "\u{00BB}")))
+            | ("\u{2019}", Some((o, "\u{2019}"))) => {
                 close(&mut q, o);
                 open = None;
             }

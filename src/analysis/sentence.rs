@@ -74,7 +74,12 @@ fn split_block(text: &str, r: Range<usize>, abbreviations: &[String], out: &mut 
         if matches!(c, '.' | '!' | '?' | '\u{2026}') {
             // Swallow repeated terminators and closing quotes/brackets.
             let mut e = k + 1;
-            while e < chars.len() && matches!(chars[e].1, '.' | '!' | '?' | '"' | '\'' | '\u{201D}' | '\u{2019}' | ')' | ']') {
+            while e < chars.len()
+                && matches!(
+                    chars[e].1,
+                    '.' | '!' | '?' | '"' | '\'' | '\u{201D}' | '\u{2019}' | ')' | ']'
+                )
+            {
                 e += 1;
             }
             let at_end = e == chars.len();
@@ -119,7 +124,7 @@ fn ends_sentence(s: &str, chars: &[(usize, char)], i: usize, c: char, e: usize, 
     if single_initial {
         return false;
     }
-    if abbreviations.iter().any(|a| *a == word) {
+    if abbreviations.contains(&word) {
         // "No. 5" is an abbreviation; "... said no." is not.
         if word == "no" || word == "nos" {
             return !next.is_ascii_digit();
@@ -144,31 +149,51 @@ mod tests {
     use super::*;
 
     fn abbrevs() -> Vec<String> {
-        ["u.n", "e.g", "dr", "st", "no", "i.e"].iter().map(|s| s.to_string()).collect()
+        ["u.n", "e.g", "dr", "st", "no", "i.e"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
     }
 
     fn sents<'a>(text: &'a str, breaks: &[usize]) -> Vec<&'a str> {
-        split(text, breaks, &abbrevs()).into_iter().map(|(r, _)| &text[r]).collect()
+        split(text, breaks, &abbrevs())
+            .into_iter()
+            .map(|(r, _)| &text[r])
+            .collect()
     }
 
     #[test]
     fn splits_on_terminators_but_not_abbreviations_or_numbers() {
-        let t = "The U.N. sent Dr. Bunche. He met No. 5 envoys, e.g. Mr Xu. Costs rose 3.5 per cent! Why? \"Yes.\" Done";
+        let t =
+            "The U.N. sent Dr. Bunche. He met No. 5 envoys, e.g. Mr Xu. Costs rose 3.5 per cent! Why? \"Yes.\" Done";
         assert_eq!(
             sents(t, &[]),
-            ["The U.N. sent Dr. Bunche.", "He met No. 5 envoys, e.g. Mr Xu.", "Costs rose 3.5 per cent!", "Why?", "\"Yes.\"", "Done"]
+            [
+                "The U.N. sent Dr. Bunche.",
+                "He met No. 5 envoys, e.g. Mr Xu.",
+                "Costs rose 3.5 per cent!",
+                "Why?",
+                "\"Yes.\"",
+                "Done"
+            ]
         );
     }
 
     #[test]
     fn splits_on_blank_lines_list_items_and_breaks() {
         let t = "Title\nline one\n\npara two\n- item a\n- item b\n1. first";
-        assert_eq!(sents(t, &[]), ["Title\nline one", "para two", "- item a", "- item b", "1. first"]);
+        assert_eq!(
+            sents(t, &[]),
+            ["Title\nline one", "para two", "- item a", "- item b", "1. first"]
+        );
         assert_eq!(sents("Heading Body text", &[7]), ["Heading", "Body text"]);
     }
 
     #[test]
     fn initials_do_not_end_sentences() {
-        assert_eq!(sents("J. F. Kennedy spoke. Then", &[]), ["J. F. Kennedy spoke.", "Then"]);
+        assert_eq!(
+            sents("J. F. Kennedy spoke. Then", &[]),
+            ["J. F. Kennedy spoke.", "Then"]
+        );
     }
 }

@@ -1,1 +1,243 @@
-// tests
+//! Behaviour of the analysis on sentences written for these tests (not the
+//! corpus): each rule fires on its mistake and stays quiet on the traps.
+
+use super::*;
+
+fn findings(text: &str, format: Format) -> Vec<(String, String)> {
+    let db = Database::builtin();
+    analyze(text, format, db)
+        .findings
+        .into_iter()
+        .map(|f| (f.code, text[f.range].to_string()))
+        .collect()
+}
+
+fn plain(text: &str) -> Vec<(String, String)> {
+    findings(text, Format::Plain)
+}
+
+fn assert_flags(text: &str, code: &str, term: &str) {
+    let got = plain(text);
+    assert!(
+        got.iter().any(|(c, t)| c == code && t == term),
+        "expected {code} on {term:?} in {text:?}, got {got:?}"
+    );
+}
+
+fn assert_clean(text: &str) {
+    let got = plain(text);
+    assert!(got.is_empty(), "expected no findings in {text:?}, got {got:?}");
+}
+
+#[test]
+fn the_headline_mistake_is_flagged_on_the_actor() {
+    let got = plain("UN peacekeepers negotiated the Dayton Accords.");
+    assert_eq!(
+        got,
+        [("peacekeeping-as-peacemaking".to_string(), "peacekeepers".to_string())]
+    );
+}
+
+#[test]
+fn peacekeepers_credited_with_peacemaking() {
+    assert_flags(
+        "In 1994 the blue helmets brokered a ceasefire agreement between the two armies.",
+        "peacekeeping-as-peacemaking",
+        "blue helmets",
+    );
+    assert_flags(
+        "The peace treaty was mediated by UNIFIL in 1983.",
+        "peacekeeping-as-peacemaking",
+        "UNIFIL",
+    );
+    assert_flags(
+        "Peacekeepers who had arrived in the spring drafted the final settlement.",
+        "peacekeeping-as-peacemaking",
+        "Peacekeepers",
+    );
+    assert_flags(
+        "The peacekeepers in Cyprus eventually hammered out a federal constitution.",
+        "peacekeeping-as-peacemaking",
+        "peacekeepers",
+    );
+    assert_flags(
+        "Peacekeeping means mediating between governments until they sign a settlement.",
+        "peacekeeping-as-peacemaking",
+        "Peacekeeping",
+    );
+}
+
+#[test]
+fn peacemaking_credited_with_peacekeeping() {
+    assert_flags(
+        "Two thousand peacemaking troops guarded the airport.",
+        "peacemaking-as-peacekeeping",
+        "peacemaking",
+    );
+    assert_flags(
+        "The peacemakers patrolled the ceasefire line every night.",
+        "peacemaking-as-peacekeeping",
+        "peacemakers",
+    );
+    assert_flags(
+        "The envoy deployed three battalions along the border.",
+        "peacemaking-as-peacekeeping",
+        "envoy",
+    );
+    assert_flags(
+        "Peacemaking is the deployment of armed contingents between the parties.",
+        "peacemaking-as-peacekeeping",
+        "Peacemaking",
+    );
+}
+
+#[test]
+fn terms_presented_as_synonyms() {
+    assert_flags(
+        "Peacebuilding, also known as peacekeeping, starts after a war.",
+        "terms-as-synonyms",
+        "Peacebuilding",
+    );
+    assert_flags(
+        "The peacekeeping/peacemaking debate is old.",
+        "terms-as-synonyms",
+        "peacekeeping",
+    );
+    assert_flags(
+        "I use peacemaking and peacekeeping interchangeably in this essay.",
+        "terms-as-synonyms",
+        "peacemaking",
+    );
+    assert_flags(
+        "Peace enforcement (i.e. peacekeeping) needs a Security Council mandate.",
+        "terms-as-synonyms",
+        "Peace enforcement",
+    );
+    assert_flags(
+        "Peacemaking is just another name for peacebuilding.",
+        "terms-as-synonyms",
+        "Peacemaking",
+    );
+}
+
+#[test]
+fn contrast_negation_and_quotation_stay_quiet() {
+    assert_clean("Whereas mediators negotiate a settlement, peacekeepers monitor it.");
+    assert_clean("Unlike peacekeepers, mediators negotiate agreements.");
+    assert_clean("Peacekeepers did not negotiate the Dayton Accords; Richard Holbrooke did.");
+    assert_clean("Peacekeepers never negotiate peace treaties.");
+    assert_clean("Rather than negotiating the accord, the peacekeepers monitored its implementation.");
+    assert_clean("It is a common mistake to say that peacekeepers negotiated the Oslo Accords.");
+    assert_clean("The claim that \"peacekeepers negotiated the treaty\" confuses two roles.");
+    assert_clean("Peacemakers negotiate while peacekeepers patrol.");
+}
+
+#[test]
+fn legitimate_blurs_stay_quiet() {
+    // Good offices of an SRSG or head of mission.
+    assert_clean("The SRSG mediated between the government and the opposition.");
+    assert_clean("The head of mission used her good offices to broker a compromise.");
+    // Tactical negotiation by peacekeepers.
+    assert_clean("Peacekeepers negotiated access for aid convoys through the checkpoint.");
+    assert_clean("The blue helmets negotiated the release of the hostages.");
+    assert_clean("UNIFIL negotiated a local ceasefire so that villagers could bury their dead.");
+    // Supporting an agreement others negotiated.
+    assert_clean("Peacekeepers monitored the agreement that the parties had negotiated in Lusaka.");
+    assert_clean("The peacekeepers helped the parties negotiate a withdrawal plan.");
+    assert_clean("UNMIL supported the implementation of the Accra peace agreement.");
+    assert_clean("The accord was negotiated by Norwegian diplomats, and peacekeepers later monitored it.");
+    // Multidimensional missions, DDR, elections.
+    assert_clean("Peacekeepers supported the disarmament of former combatants and the 2005 elections.");
+    // Military support to peacemaking, and peacemaking backed by peacekeepers.
+    assert_clean("US doctrine describes military support to peacemaking, such as deploying liaison officers.");
+    assert_clean("The envoy's peacemaking was backed by peacekeepers who patrolled the buffer zone.");
+}
+
+#[test]
+fn unrelated_senses_stay_quiet() {
+    assert_clean("The Colt Peacemaker was deployed by cavalry units in the 1870s.");
+    assert_clean("The Peacekeeper missile was deployed in silos in Wyoming.");
+    assert_clean("\"Blessed are the peacemakers\" is carved over the door.");
+    assert_clean("My sister is the peacemaker in our family: she patrols the kitchen when we argue.");
+}
+
+#[test]
+fn lists_and_explicit_distinctions_are_not_synonyms() {
+    assert_clean("The Agenda for Peace defined preventive diplomacy, peacemaking, peacekeeping and peacebuilding.");
+    assert_clean("Whether peacekeeping or peacemaking works better depends on the conflict.");
+    assert_clean("Peacekeeping is not the same as peacemaking.");
+    assert_clean("Peacekeeping, as distinct from peacemaking, needs the consent of the parties.");
+    assert_clean("Students often treat peacemaking and peacekeeping as the same thing, which is a mistake.");
+}
+
+#[test]
+fn markup_is_not_prose() {
+    let md = "# Notes\n\n```\npeacekeepers negotiated the Dayton Accords\n```\n\nUse `peacekeepers negotiated` as a bad example.\n\n<!-- peacekeepers negotiated the treaty -->\n";
+    assert!(findings(md, Format::Markdown).is_empty());
+    let tex = "\\emph{Peacekeepers} negotiated the Dayton Accords \\cite{holbrooke}. % peacemakers patrolled\n";
+    assert_eq!(
+        findings(tex, Format::Latex),
+        [("peacekeeping-as-peacemaking".to_string(), "Peacekeepers".to_string())]
+    );
+    let quote = "> Peacekeepers negotiated the accords.\n\nThis quotation is wrong.";
+    assert!(findings(quote, Format::Markdown).is_empty());
+}
+
+#[test]
+fn terms_are_found_in_every_spelling_and_language() {
+    let db = Database::builtin();
+    let text = "Peace-keeping, peace keeping, UNEF I, UNEF II, An Agenda for Peace, blue helmets, \
+                maintien de la paix, consolidación de la paz, casques bleus, Chapter VI and a half, SRSG.";
+    let ids: Vec<&str> = find_terms(text, Format::Plain, db)
+        .iter()
+        .map(|h| db.terms[h.term].id.as_str())
+        .collect();
+    for want in [
+        "peacekeeping",
+        "unef-i",
+        "unef-ii",
+        "agenda-for-peace",
+        "blue-helmets",
+        "peacebuilding",
+        "chapter-vi-and-a-half",
+        "srsg",
+    ] {
+        assert!(ids.contains(&want), "{want} not in {ids:?}");
+    }
+    assert_eq!(ids.iter().filter(|i| **i == "peacekeeping").count(), 3, "{ids:?}");
+}
+
+#[test]
+fn term_at_finds_the_term_under_the_cursor() {
+    let db = Database::builtin();
+    let text = "The blue helmets left.";
+    let a = analyze(text, Format::Plain, db);
+    let start = text.find("blue").unwrap();
+    for off in [start, start + 6, start + "blue helmets".len()] {
+        assert_eq!(a.term_at(off).map(|h| h.range.clone()), Some(start..start + 12));
+    }
+    assert!(a.term_at(0).is_none());
+}
+
+#[test]
+fn odd_input_never_panics() {
+    let db = Database::builtin();
+    for text in [
+        "",
+        " ",
+        "\u{0}",
+        "peacekeepers",
+        "...",
+        "\"",
+        "‘’“”",
+        "\\begin{",
+        "```",
+        "$$",
+        "😀\r\r\n\u{2028}",
+        &"peacekeepers negotiated. ".repeat(1000),
+    ] {
+        for format in [Format::Plain, Format::Markdown, Format::Latex] {
+            let _ = analyze(text, format, db);
+        }
+    }
+}

@@ -33,10 +33,9 @@ pub fn tokenize(text: &str, range: Range<usize>) -> Vec<Tok> {
         if is_word_char(c) {
             let mut end = i + c.len_utf8();
             while let Some(&(j, d)) = it.peek() {
-                if is_word_char(d) {
-                    end = j + d.len_utf8();
-                    it.next();
-                } else if is_apostrophe(d) && s[j + d.len_utf8()..].chars().next().is_some_and(char::is_alphabetic) {
+                let apostrophe_in_word =
+                    is_apostrophe(d) && s[j + d.len_utf8()..].chars().next().is_some_and(char::is_alphabetic);
+                if is_word_char(d) || apostrophe_in_word {
                     end = j + d.len_utf8();
                     it.next();
                 } else {
@@ -44,7 +43,11 @@ pub fn tokenize(text: &str, range: Range<usize>) -> Vec<Tok> {
                 }
             }
             let lower = s[i..end].to_lowercase().replace('\u{2019}', "'");
-            out.push(Tok { range: start..range.start + end, lower, word: true });
+            out.push(Tok {
+                range: start..range.start + end,
+                lower,
+                word: true,
+            });
         } else {
             let lower = match c {
                 '\u{2019}' | '\u{2018}' => "'".to_string(),
@@ -52,7 +55,11 @@ pub fn tokenize(text: &str, range: Range<usize>) -> Vec<Tok> {
                 '\u{2013}' | '\u{2014}' => "-".to_string(),
                 c => c.to_string(),
             };
-            out.push(Tok { range: start..start + c.len_utf8(), lower, word: false });
+            out.push(Tok {
+                range: start..start + c.len_utf8(),
+                lower,
+                word: false,
+            });
         }
     }
     out
@@ -78,9 +85,7 @@ impl Phrases {
     pub fn at(&self, toks: &[Tok], i: usize) -> Option<usize> {
         self.0
             .iter()
-            .find(|p| {
-                i + p.len() <= toks.len() && p.iter().zip(&toks[i..]).all(|(w, t)| *w == t.lower)
-            })
+            .find(|p| i + p.len() <= toks.len() && p.iter().zip(&toks[i..]).all(|(w, t)| *w == t.lower))
             .map(Vec::len)
     }
 
@@ -165,7 +170,21 @@ mod tests {
     fn tokenizes_words_apostrophes_and_punctuation() {
         let text = "UNEF II\u{2019}s blue-helmets didn't \u{201C}negotiate\u{201D}.";
         let toks: Vec<String> = tokenize(text, 0..text.len()).into_iter().map(|t| t.lower).collect();
-        assert_eq!(toks, ["unef", "ii's", "blue", "-", "helmets", "didn't", "\"", "negotiate", "\"", "."]);
+        assert_eq!(
+            toks,
+            [
+                "unef",
+                "ii's",
+                "blue",
+                "-",
+                "helmets",
+                "didn't",
+                "\"",
+                "negotiate",
+                "\"",
+                "."
+            ]
+        );
     }
 
     #[test]

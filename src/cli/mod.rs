@@ -11,7 +11,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Debug, Parser)]
-#[command(name = "peace-lsp", version, about = "Language server for writing about peace operations: hover definitions and conflation warnings")]
+#[command(
+    name = "peace-lsp",
+    version,
+    about = "Language server for writing about peace operations: hover definitions and conflation warnings"
+)]
 pub struct Cli {
     /// Serve LSP on stdio (the default; editors often pass this flag).
     #[arg(long, global = true)]
@@ -66,7 +70,12 @@ pub fn check_text<'a>(path: &'a Path, text: &str, format: Format, db: &Database)
         .into_iter()
         .map(|f| {
             let (line, col) = doc.char_column(f.range.start);
-            Located { path, line: line + 1, column: col + 1, finding: f }
+            Located {
+                path,
+                line: line + 1,
+                column: col + 1,
+                finding: f,
+            }
         })
         .collect()
 }
@@ -82,7 +91,12 @@ pub fn read_text(path: &Path) -> Result<String, String> {
     if bytes.contains(&0) {
         return Err(format!("{shown}: looks like a binary file, not text"));
     }
-    String::from_utf8(bytes).map_err(|e| format!("{shown}: not valid UTF-8 text (first bad byte at offset {})", e.utf8_error().valid_up_to()))
+    String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "{shown}: not valid UTF-8 text (first bad byte at offset {})",
+            e.utf8_error().valid_up_to()
+        )
+    })
 }
 
 pub fn run_check(paths: &[PathBuf], out_format: OutputFormat, language: Option<&str>) -> ExitCode {
@@ -107,7 +121,16 @@ pub fn run_check(paths: &[PathBuf], out_format: OutputFormat, language: Option<&
             match out_format {
                 OutputFormat::Human => {
                     let f = &l.finding;
-                    let _ = writeln!(out, "{}:{}:{}: {}[{}]: {}", l.path.display(), l.line, l.column, f.severity.as_str(), f.code, f.message);
+                    let _ = writeln!(
+                        out,
+                        "{}:{}:{}: {}[{}]: {}",
+                        l.path.display(),
+                        l.line,
+                        l.column,
+                        f.severity.as_str(),
+                        f.code,
+                        f.message
+                    );
                 }
                 OutputFormat::Json => json.push(serde_json::json!({
                     "path": l.path.display().to_string(),

@@ -63,10 +63,10 @@ impl Normalized {
     /// Original byte range of a normalised byte range.
     pub fn original(&self, r: Range<usize>) -> Range<usize> {
         if r.start >= r.end {
-            let at = self.starts.get(r.start).map_or_else(
-                || self.ends.last().copied().unwrap_or(0) as usize,
-                |&s| s as usize,
-            );
+            let at = self
+                .starts
+                .get(r.start)
+                .map_or_else(|| self.ends.last().copied().unwrap_or(0) as usize, |&s| s as usize);
             return at..at;
         }
         self.starts[r.start] as usize..self.ends[r.end - 1] as usize
@@ -95,9 +95,7 @@ pub struct Matcher {
 
 impl std::fmt::Debug for Matcher {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Matcher")
-            .field("patterns", &self.ids.len())
-            .finish()
+        f.debug_struct("Matcher").field("patterns", &self.ids.len()).finish()
     }
 }
 
@@ -146,11 +144,7 @@ impl Matcher {
                 }
                 None => {
                     // Resume at the next char after the rejected start.
-                    pos = m.start()
-                        + hay[m.start()..]
-                            .chars()
-                            .next()
-                            .map_or(1, char::len_utf8);
+                    pos = m.start() + hay[m.start()..].chars().next().map_or(1, char::len_utf8);
                 }
             }
         }
@@ -159,13 +153,7 @@ impl Matcher {
 
     /// The longest pattern starting at `start` that ends on a word boundary
     /// (trying shorter ones when the longest fails), if the start is one too.
-    fn whole_word_at(
-        &self,
-        hay: &str,
-        start: usize,
-        mut end: usize,
-        mut pat: usize,
-    ) -> Option<(usize, usize)> {
+    fn whole_word_at(&self, hay: &str, start: usize, mut end: usize, mut pat: usize) -> Option<(usize, usize)> {
         if hay[..start].chars().next_back().is_some_and(is_word_char) {
             return None;
         }
@@ -181,9 +169,7 @@ impl Matcher {
             if shorter <= start {
                 return None;
             }
-            let input = Input::new(hay)
-                .range(start..shorter)
-                .anchored(Anchored::Yes);
+            let input = Input::new(hay).range(start..shorter).anchored(Anchored::Yes);
             let m = self.ac.find(input)?;
             end = m.end();
             pat = m.pattern().as_usize();
@@ -221,7 +207,10 @@ mod tests {
     #[test]
     fn falls_back_to_shorter_pattern_at_same_start() {
         let m = Matcher::new(["unef", "unef i", "unef ii"]);
-        assert_eq!(words(&m, "UNEF I and UNEF II and UNEF III"), ["UNEF I", "UNEF II", "UNEF"]);
+        assert_eq!(
+            words(&m, "UNEF I and UNEF II and UNEF III"),
+            ["UNEF I", "UNEF II", "UNEF"]
+        );
         let m = Matcher::new(["un peacemaker", "peacemakers"]);
         assert_eq!(words(&m, "UN peacemakers"), ["peacemakers"]);
     }

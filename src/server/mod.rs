@@ -42,7 +42,10 @@ pub struct Settings {
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { max_document_bytes: DEFAULT_MAX_DOCUMENT_BYTES, rules_base_url: None }
+        Settings {
+            max_document_bytes: DEFAULT_MAX_DOCUMENT_BYTES,
+            rules_base_url: None,
+        }
     }
 }
 
@@ -58,9 +61,10 @@ impl Settings {
     }
 
     fn rule_url(&self, code: &str) -> Option<Uri> {
-        let base = self.rules_base_url.clone().unwrap_or_else(|| {
-            format!("file://{}/docs/rules/", env!("CARGO_MANIFEST_DIR"))
-        });
+        let base = self
+            .rules_base_url
+            .clone()
+            .unwrap_or_else(|| format!("file://{}/docs/rules/", env!("CARGO_MANIFEST_DIR")));
         format!("{base}{code}.md").parse().ok()
     }
 }
@@ -91,16 +95,25 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 fn to_lsp_pos(p: Pos) -> Position {
-    Position { line: p.line, character: p.character }
+    Position {
+        line: p.line,
+        character: p.character,
+    }
 }
 
 fn from_lsp_pos(p: Position) -> Pos {
-    Pos { line: p.line, character: p.character }
+    Pos {
+        line: p.line,
+        character: p.character,
+    }
 }
 
 fn lsp_range(doc: &Document, r: std::ops::Range<usize>, enc: Encoding) -> Range {
     let (s, e) = doc.range(r, enc);
-    Range { start: to_lsp_pos(s), end: to_lsp_pos(e) }
+    Range {
+        start: to_lsp_pos(s),
+        end: to_lsp_pos(e),
+    }
 }
 
 fn lsp_severity(s: Severity) -> DiagnosticSeverity {
@@ -134,7 +147,10 @@ impl Backend {
             .related
             .iter()
             .map(|r| DiagnosticRelatedInformation {
-                location: Location { uri: uri.clone(), range: lsp_range(doc, r.range.clone(), enc) },
+                location: Location {
+                    uri: uri.clone(),
+                    range: lsp_range(doc, r.range.clone(), enc),
+                },
                 message: r.message.clone(),
             })
             .collect::<Vec<_>>();
@@ -253,7 +269,10 @@ impl Backend {
                 let hits = tokio::task::spawn_blocking(move || find_terms(&text, format, db))
                     .await
                     .map_err(|_| Error::internal_error())?;
-                let analysis = Analysis { terms: hits, findings: Vec::new() };
+                let analysis = Analysis {
+                    terms: hits,
+                    findings: Vec::new(),
+                };
                 (analysis.term_at(offset).cloned(), Some(version))
             }
             (None, None) => return Ok(None),
@@ -294,17 +313,26 @@ impl LanguageServer for Backend {
         *lock(&self.0.settings) = Settings::from_value(params.initialization_options.as_ref());
         Ok(InitializeResult {
             capabilities: ServerCapabilities {
-                position_encoding: Some(if offers_utf8 { PositionEncodingKind::UTF8 } else { PositionEncodingKind::UTF16 }),
+                position_encoding: Some(if offers_utf8 {
+                    PositionEncodingKind::UTF8
+                } else {
+                    PositionEncodingKind::UTF16
+                }),
                 text_document_sync: Some(TextDocumentSyncCapability::Options(TextDocumentSyncOptions {
                     open_close: Some(true),
                     change: Some(TextDocumentSyncKind::INCREMENTAL),
-                    save: Some(TextDocumentSyncSaveOptions::SaveOptions(SaveOptions { include_text: Some(false) })),
+                    save: Some(TextDocumentSyncSaveOptions::SaveOptions(SaveOptions {
+                        include_text: Some(false),
+                    })),
                     ..TextDocumentSyncOptions::default()
                 })),
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
                 ..ServerCapabilities::default()
             },
-            server_info: Some(ServerInfo { name: "peace-lsp".into(), version: Some(env!("CARGO_PKG_VERSION").into()) }),
+            server_info: Some(ServerInfo {
+                name: "peace-lsp".into(),
+                version: Some(env!("CARGO_PKG_VERSION").into()),
+            }),
             offset_encoding: None,
         })
     }
@@ -322,9 +350,19 @@ impl LanguageServer for Backend {
         let td = params.text_document;
         guard("didOpen", || {
             let path = td.uri.to_file_path().map(|p| p.into_owned());
-            let format = Format::detect(Some(&td.language_id), path.as_deref().or(Some(Path::new(td.uri.path().as_str()))));
+            let format = Format::detect(
+                Some(&td.language_id),
+                path.as_deref().or(Some(Path::new(td.uri.path().as_str()))),
+            );
             let doc = Document::new(&td.text, td.version, &td.language_id);
-            lock(&self.0.docs).insert(td.uri.as_str().to_string(), OpenDoc { doc, format, analysis: None });
+            lock(&self.0.docs).insert(
+                td.uri.as_str().to_string(),
+                OpenDoc {
+                    doc,
+                    format,
+                    analysis: None,
+                },
+            );
         });
         self.schedule(td.uri);
     }
@@ -341,7 +379,9 @@ impl LanguageServer for Backend {
             };
             for change in &params.content_changes {
                 match change.range {
-                    Some(r) => d.doc.edit(from_lsp_pos(r.start), from_lsp_pos(r.end), &change.text, enc),
+                    Some(r) => d
+                        .doc
+                        .edit(from_lsp_pos(r.start), from_lsp_pos(r.end), &change.text, enc),
                     None => d.doc.set_text(&change.text),
                 }
             }

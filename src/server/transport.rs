@@ -75,8 +75,12 @@ fn is_message(v: &Value) -> bool {
     if o.get("jsonrpc").and_then(Value::as_str) != Some("2.0") {
         return false;
     }
-    let id_ok = o.get("id").is_none_or(|id| id.is_null() || id.is_string() || id.is_i64() || id.is_u64());
-    let params_ok = o.get("params").is_none_or(|p| p.is_object() || p.is_array() || p.is_null());
+    let id_ok = o
+        .get("id")
+        .is_none_or(|id| id.is_null() || id.is_string() || id.is_i64() || id.is_u64());
+    let params_ok = o
+        .get("params")
+        .is_none_or(|p| p.is_object() || p.is_array() || p.is_null());
     match o.get("method") {
         Some(m) => m.is_string() && id_ok && params_ok,
         None => o.contains_key("id") && (o.contains_key("result") || o.contains_key("error")),
@@ -99,7 +103,11 @@ where
             }
             Ok(Some(Err(header_error))) => {
                 tracing::warn!("{header_error}");
-                let _ = replies.send(error_frame(Value::Null, -32700, &format!("Parse error: {header_error}")));
+                let _ = replies.send(error_frame(
+                    Value::Null,
+                    -32700,
+                    &format!("Parse error: {header_error}"),
+                ));
                 continue;
             }
             Ok(Some(Ok(body))) => body,
@@ -110,7 +118,11 @@ where
                 let _ = replies.send(error_frame(Value::Null, -32700, &format!("Parse error: {e}")));
             }
             Ok(v) if !is_message(&v) => {
-                let id = v.get("id").cloned().filter(|i| i.is_string() || i.is_number()).unwrap_or(Value::Null);
+                let id = v
+                    .get("id")
+                    .cloned()
+                    .filter(|i| i.is_string() || i.is_number())
+                    .unwrap_or(Value::Null);
                 tracing::warn!("invalid JSON-RPC message");
                 let _ = replies.send(error_frame(id, -32600, "Invalid Request: not a JSON-RPC 2.0 message"));
             }
@@ -148,7 +160,9 @@ mod tests {
 
     #[test]
     fn recognises_messages() {
-        assert!(is_message(&json!({"jsonrpc":"2.0","id":1,"method":"initialize","params":{}})));
+        assert!(is_message(
+            &json!({"jsonrpc":"2.0","id":1,"method":"initialize","params":{}})
+        ));
         assert!(is_message(&json!({"jsonrpc":"2.0","method":"initialized"})));
         assert!(is_message(&json!({"jsonrpc":"2.0","id":"a","result":null})));
         assert!(!is_message(&json!({"jsonrpc":"2.0","id":1})));

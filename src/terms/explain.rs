@@ -32,7 +32,11 @@ pub fn hover_markdown(db: &Database, t: &Term) -> String {
     s.push_str(&t.short);
     if let Some(other) = confused_concept(db, t) {
         if let Some(c) = db.contrast(&t.concept, other) {
-            s.push_str(&format!("\n\n**Not the same as {}:** {}", concept_label(db, other).to_lowercase(), c.summary));
+            s.push_str(&format!(
+                "\n\n**Not the same as {}:** {}",
+                concept_label(db, other).to_lowercase(),
+                c.summary
+            ));
         }
     }
     if !t.facts.is_empty() {

@@ -90,11 +90,12 @@ impl Database {
     pub fn builtin() -> &'static Database {
         static DB: std::sync::OnceLock<Database> = std::sync::OnceLock::new();
         DB.get_or_init(|| {
-            Database::from_files(embedded_files().iter().map(|(n, t)| (n.to_string(), t.to_string())))
-                .unwrap_or_else(|errs| {
+            Database::from_files(embedded_files().iter().map(|(n, t)| (n.to_string(), t.to_string()))).unwrap_or_else(
+                |errs| {
                     let list: Vec<String> = errs.iter().map(ToString::to_string).collect();
                     panic!("built-in terms database is invalid:\n{}", list.join("\n"))
-                })
+                },
+            )
         })
     }
 
@@ -117,11 +118,17 @@ impl Database {
                         language.merge(l);
                     }
                 }
-                Err(e) => errors.push(DbError { file: name.clone(), message: e.to_string() }),
+                Err(e) => errors.push(DbError {
+                    file: name.clone(),
+                    message: e.to_string(),
+                }),
             }
         }
         let err = |errors: &mut Vec<DbError>, file: &str, message: String| {
-            errors.push(DbError { file: file.to_string(), message })
+            errors.push(DbError {
+                file: file.to_string(),
+                message,
+            })
         };
 
         // Terms: ids, kinds, concepts, variants, surface forms.
@@ -136,18 +143,35 @@ impl Database {
                 err(&mut errors, file, format!("duplicate term id `{}`", t.id));
             }
             if !KINDS.contains(&t.kind.as_str()) {
-                err(&mut errors, file, format!("term `{}`: unknown kind `{}` (expected one of {})", t.id, t.kind, KINDS.join(", ")));
+                err(
+                    &mut errors,
+                    file,
+                    format!(
+                        "term `{}`: unknown kind `{}` (expected one of {})",
+                        t.id,
+                        t.kind,
+                        KINDS.join(", ")
+                    ),
+                );
             }
             let concept_ok = CONCEPTS.contains(&t.concept.as_str()) || (t.concept == "none" && t.kind == "other-sense");
             if !concept_ok {
-                err(&mut errors, file, format!("term `{}`: unknown concept `{}`", t.id, t.concept));
+                err(
+                    &mut errors,
+                    file,
+                    format!("term `{}`: unknown concept `{}`", t.id, t.concept),
+                );
             }
             if t.variants.is_empty() {
                 err(&mut errors, file, format!("term `{}` has no variants", t.id));
             }
             let words = t.short.split_whitespace().count();
             if words == 0 || words > 40 {
-                err(&mut errors, file, format!("term `{}`: short definition has {words} words (1 to 40 allowed)", t.id));
+                err(
+                    &mut errors,
+                    file,
+                    format!("term `{}`: short definition has {words} words (1 to 40 allowed)", t.id),
+                );
             }
             if t.explanation.trim().is_empty() {
                 err(&mut errors, file, format!("term `{}` has an empty explanation", t.id));
@@ -156,10 +180,18 @@ impl Database {
                 err(&mut errors, file, format!("term `{}` has no sources", t.id));
             }
             if matches!(t.kind.as_str(), "mission" | "agreement" | "document") && t.facts.is_empty() {
-                err(&mut errors, file, format!("term `{}` ({}) has no key facts", t.id, t.kind));
+                err(
+                    &mut errors,
+                    file,
+                    format!("term `{}` ({}) has no key facts", t.id, t.kind),
+                );
             }
             if t.kind == "concept" && t.confused_with.is_none() && CONCEPTS.contains(&t.id.as_str()) {
-                err(&mut errors, file, format!("concept `{}` does not say what it is confused with", t.id));
+                err(
+                    &mut errors,
+                    file,
+                    format!("concept `{}` does not say what it is confused with", t.id),
+                );
             }
             for form in t.surface_forms() {
                 let n = normalize_pattern(form);
@@ -196,7 +228,11 @@ impl Database {
             }
             for side in [&c.a, &c.b] {
                 if !CONCEPTS.contains(&side.as_str()) {
-                    err(&mut errors, file, format!("contrast `{}` names unknown concept `{side}`", c.id));
+                    err(
+                        &mut errors,
+                        file,
+                        format!("contrast `{}` names unknown concept `{side}`", c.id),
+                    );
                 }
             }
         }
@@ -204,17 +240,31 @@ impl Database {
         let mut cues = Vec::new();
         for (file, set) in &cue_sets {
             let Some(role) = Role::parse(&set.role) else {
-                err(&mut errors, file, format!("cue set `{}`: unknown role `{}`", set.id, set.role));
+                err(
+                    &mut errors,
+                    file,
+                    format!("cue set `{}`: unknown role `{}`", set.id, set.role),
+                );
                 continue;
             };
             if !CONCEPTS.contains(&set.concept.as_str()) {
-                err(&mut errors, file, format!("cue set `{}`: unknown concept `{}`", set.id, set.concept));
+                err(
+                    &mut errors,
+                    file,
+                    format!("cue set `{}`: unknown concept `{}`", set.id, set.concept),
+                );
             }
             for w in &set.words {
                 if normalize_pattern(w).is_empty() {
                     err(&mut errors, file, format!("cue set `{}` has an empty word", set.id));
                 }
-                cues.push(Cue { phrase: w.clone(), concept: set.concept.clone(), role, weight: set.weight, set: set.id.clone() });
+                cues.push(Cue {
+                    phrase: w.clone(),
+                    concept: set.concept.clone(),
+                    role,
+                    weight: set.weight,
+                    set: set.id.clone(),
+                });
             }
         }
         // Rules.
@@ -224,10 +274,18 @@ impl Database {
                 err(&mut errors, file, format!("duplicate rule code `{}`", r.code));
             }
             if crate::analysis::Severity::parse(&r.severity).is_none() {
-                err(&mut errors, file, format!("rule `{}`: unknown severity `{}`", r.code, r.severity));
+                err(
+                    &mut errors,
+                    file,
+                    format!("rule `{}`: unknown severity `{}`", r.code, r.severity),
+                );
             }
             if !matches!(r.mechanism.as_str(), "attribution" | "synonym") {
-                err(&mut errors, file, format!("rule `{}`: unknown mechanism `{}`", r.code, r.mechanism));
+                err(
+                    &mut errors,
+                    file,
+                    format!("rule `{}`: unknown mechanism `{}`", r.code, r.mechanism),
+                );
             }
             for c in r.actor_concepts.iter().chain(r.work_concept.iter()) {
                 if !CONCEPTS.contains(&c.as_str()) {
@@ -241,7 +299,11 @@ impl Database {
             }
             for a in &r.exempt_actors {
                 if !by_id.contains_key(a) {
-                    err(&mut errors, file, format!("rule `{}`: unknown exempt actor `{a}`", r.code));
+                    err(
+                        &mut errors,
+                        file,
+                        format!("rule `{}`: unknown exempt actor `{a}`", r.code),
+                    );
                 }
             }
         }
@@ -292,7 +354,9 @@ impl Database {
 
     /// The contrast between two concepts, in either order.
     pub fn contrast(&self, a: &str, b: &str) -> Option<&Contrast> {
-        self.contrasts.iter().find(|c| (c.a == a && c.b == b) || (c.a == b && c.b == a))
+        self.contrasts
+            .iter()
+            .find(|c| (c.a == a && c.b == b) || (c.a == b && c.b == a))
     }
 
     /// Look a term up by any surface form or id (normalised), for `explain`.
@@ -336,7 +400,10 @@ mod tests {
     fn builtin_database_is_valid() {
         let files = embedded_files().iter().map(|(n, t)| (n.to_string(), t.to_string()));
         if let Err(errors) = Database::from_files(files) {
-            panic!("{}", errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"));
+            panic!(
+                "{}",
+                errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n")
+            );
         }
     }
 
@@ -364,13 +431,22 @@ sources = ["Capstone"]
 
     #[test]
     fn rejects_duplicate_ids_and_surface_forms() {
-        let twice = format!("{OK_TERM}{}", OK_TERM.replace("\"peacekeeping\", \"peace-keeping\"", "\"Peace keeping\""));
+        let twice = format!(
+            "{OK_TERM}{}",
+            OK_TERM.replace("\"peacekeeping\", \"peace-keeping\"", "\"Peace keeping\"")
+        );
         let errors = db(&twice).unwrap_err();
         let text: Vec<String> = errors.iter().map(ToString::to_string).collect();
-        assert!(text.iter().any(|e| e.contains("duplicate term id `peacekeeping`")), "{text:?}");
+        assert!(
+            text.iter().any(|e| e.contains("duplicate term id `peacekeeping`")),
+            "{text:?}"
+        );
         let other = twice.replacen("id = \"peacekeeping\"", "id = \"other\"", 1);
         let errors = db(&other).unwrap_err();
-        assert!(errors.iter().any(|e| e.message.contains("claimed by both")), "{errors:?}");
+        assert!(
+            errors.iter().any(|e| e.message.contains("claimed by both")),
+            "{errors:?}"
+        );
     }
 
     #[test]
@@ -398,6 +474,9 @@ sources = ["Capstone"]
         let db = Database::builtin();
         assert_eq!(db.lookup("Peace-Keeping").map(|t| t.id.as_str()), Some("peacekeeping"));
         assert!(db.lookup("peacekeepin").is_none());
-        assert!(db.suggest("peacekeepin", 3).iter().any(|s| s.starts_with("peacekeeping")));
+        assert!(db
+            .suggest("peacekeepin", 3)
+            .iter()
+            .any(|s| s.starts_with("peacekeeping")));
     }
 }

@@ -6,28 +6,107 @@ use super::{Mask, Prose};
 /// Commands whose arguments are not prose; they are hidden. The inline ones
 /// leave a placeholder so the surrounding sentence stays a sentence.
 const INLINE_NON_PROSE: &[&str] = &[
-    "cite", "citep", "citet", "citeauthor", "citeyear", "parencite", "textcite", "autocite",
-    "footcite", "ref", "eqref", "pageref", "autoref", "cref", "Cref", "nameref", "url", "nolinkurl",
+    "cite",
+    "citep",
+    "citet",
+    "citeauthor",
+    "citeyear",
+    "parencite",
+    "textcite",
+    "autocite",
+    "footcite",
+    "ref",
+    "eqref",
+    "pageref",
+    "autoref",
+    "cref",
+    "Cref",
+    "nameref",
+    "url",
+    "nolinkurl",
 ];
 const NON_PROSE: &[&str] = &[
-    "label", "input", "include", "includegraphics", "bibliography", "bibliographystyle",
-    "usepackage", "RequirePackage", "documentclass", "newcommand", "renewcommand",
-    "providecommand", "newenvironment", "renewenvironment", "setlength", "addtolength",
-    "setcounter", "addtocounter", "vspace", "hspace", "graphicspath", "pagestyle",
-    "thispagestyle", "geometry", "addbibresource", "printbibliography", "hypersetup",
-    "definecolor", "color", "textcolor", "newtheorem", "DeclareMathOperator", "includepdf",
-    "lstinputlisting", "verbatiminput", "tableofcontents", "maketitle", "newpage", "clearpage",
+    "label",
+    "input",
+    "include",
+    "includegraphics",
+    "bibliography",
+    "bibliographystyle",
+    "usepackage",
+    "RequirePackage",
+    "documentclass",
+    "newcommand",
+    "renewcommand",
+    "providecommand",
+    "newenvironment",
+    "renewenvironment",
+    "setlength",
+    "addtolength",
+    "setcounter",
+    "addtocounter",
+    "vspace",
+    "hspace",
+    "graphicspath",
+    "pagestyle",
+    "thispagestyle",
+    "geometry",
+    "addbibresource",
+    "printbibliography",
+    "hypersetup",
+    "definecolor",
+    "color",
+    "textcolor",
+    "newtheorem",
+    "DeclareMathOperator",
+    "includepdf",
+    "lstinputlisting",
+    "verbatiminput",
+    "tableofcontents",
+    "maketitle",
+    "newpage",
+    "clearpage",
 ];
 /// Commands whose argument is a block of its own (a break before and after).
 const BLOCK_ARG: &[&str] = &[
-    "part", "chapter", "section", "subsection", "subsubsection", "paragraph", "subparagraph",
-    "title", "caption", "footnote", "footnotetext", "author", "date", "abstract",
+    "part",
+    "chapter",
+    "section",
+    "subsection",
+    "subsubsection",
+    "paragraph",
+    "subparagraph",
+    "title",
+    "caption",
+    "footnote",
+    "footnotetext",
+    "author",
+    "date",
+    "abstract",
 ];
 /// Environments whose body is not prose.
 const VERBATIM_ENVS: &[&str] = &[
-    "verbatim", "Verbatim", "lstlisting", "minted", "comment", "equation", "equation*", "align",
-    "align*", "gather", "gather*", "multline", "multline*", "eqnarray", "eqnarray*", "displaymath",
-    "math", "tikzpicture", "filecontents", "alltt", "flalign", "flalign*",
+    "verbatim",
+    "Verbatim",
+    "lstlisting",
+    "minted",
+    "comment",
+    "equation",
+    "equation*",
+    "align",
+    "align*",
+    "gather",
+    "gather*",
+    "multline",
+    "multline*",
+    "eqnarray",
+    "eqnarray*",
+    "displaymath",
+    "math",
+    "tikzpicture",
+    "filecontents",
+    "alltt",
+    "flalign",
+    "flalign*",
 ];
 const QUOTE_ENVS: &[&str] = &["quote", "quotation", "displayquote", "verse"];
 
@@ -82,7 +161,10 @@ fn math(m: &mut Mask<'_>, r: std::ops::Range<usize>, display: bool) {
 }
 
 fn line_end(b: &[u8], from: usize) -> usize {
-    b[from..].iter().position(|&c| c == b'\n' || c == b'\r').map_or(b.len(), |p| from + p)
+    b[from..]
+        .iter()
+        .position(|&c| c == b'\n' || c == b'\r')
+        .map_or(b.len(), |p| from + p)
 }
 
 /// Position of `needle` at or after `from`, skipping backslash-escaped bytes.
@@ -239,7 +321,10 @@ fn find_sub(b: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
     if from >= b.len() {
         return None;
     }
-    b[from..].windows(needle.len()).position(|w| w == needle).map(|p| from + p)
+    b[from..]
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .map(|p| from + p)
 }
 
 impl Mask<'_> {
@@ -265,27 +350,44 @@ mod tests {
     #[test]
     fn keeps_prose_arguments_and_drops_commands_math_comments() {
         let src = "\\section{Peace-keeping} The \\emph{blue helmets}~of UNEF~I \\cite[p.~3]{hamm58} used $x^2$ force. % peacekeepers negotiated\n\\label{sec:a}Done.";
-        assert_eq!(prose(src), "Peace-keeping The blue helmets of UNEF I 0 used 0 force. Done.");
+        assert_eq!(
+            prose(src),
+            "Peace-keeping The blue helmets of UNEF I 0 used 0 force. Done."
+        );
     }
 
     #[test]
     fn hides_verbatim_and_display_math_and_records_quotes() {
         let src = "A.\n\\begin{verbatim}\npeacekeepers negotiated\n\\end{verbatim}\n\\[ x \\]\n\\begin{quote}\nquoted text\n\\end{quote}\nB.";
         let p = extract(src);
-        assert_eq!(p.text.split_whitespace().collect::<Vec<_>>().join(" "), "A. quoted text B.");
+        assert_eq!(
+            p.text.split_whitespace().collect::<Vec<_>>().join(" "),
+            "A. quoted text B."
+        );
         assert_eq!(p.quoted.len(), 1);
         assert!(src[p.quoted[0].clone()].contains("quoted text"));
     }
 
     #[test]
     fn tex_quotes_become_double_quotes_and_escapes_keep_the_char() {
-        assert_eq!(prose("``Blessed are the peacemakers'' 50\\% \\& more"), "\"Blessed are the peacemakers\" 50 % & more");
+        assert_eq!(
+            prose("``Blessed are the peacemakers'' 50\\% \\& more"),
+            "\"Blessed are the peacemakers\" 50 % & more"
+        );
     }
 
     #[test]
     fn href_text_is_prose_and_unbalanced_input_does_not_panic() {
         assert_eq!(prose("\\href{http://un.org}{UN site} ok"), "UN site ok");
-        for bad in ["\\emph{unclosed", "$unclosed", "\\begin{verbatim} x", "\\", "\\[", "\\begin", "%"] {
+        for bad in [
+            "\\emph{unclosed",
+            "$unclosed",
+            "\\begin{verbatim} x",
+            "\\",
+            "\\[",
+            "\\begin",
+            "%",
+        ] {
             let _ = extract(bad);
         }
     }

@@ -89,14 +89,21 @@ pub fn extract(source: &str, format: Format) -> Prose {
             p
         }
         Err(_) => {
-            tracing::warn!("{} extraction failed; treating the document as plain text", format.name());
+            tracing::warn!(
+                "{} extraction failed; treating the document as plain text",
+                format.name()
+            );
             plain(source)
         }
     }
 }
 
 fn plain(source: &str) -> Prose {
-    Prose { text: source.to_string(), breaks: Vec::new(), quoted: Vec::new() }
+    Prose {
+        text: source.to_string(),
+        breaks: Vec::new(),
+        quoted: Vec::new(),
+    }
 }
 
 /// A byte mask over the source, built by hiding and revealing ranges.
@@ -112,7 +119,12 @@ pub(crate) struct Mask<'a> {
 impl<'a> Mask<'a> {
     /// Start with everything visible.
     pub fn visible(src: &'a str) -> Mask<'a> {
-        Mask { src, bytes: src.as_bytes().to_vec(), breaks: Vec::new(), quoted: Vec::new() }
+        Mask {
+            src,
+            bytes: src.as_bytes().to_vec(),
+            breaks: Vec::new(),
+            quoted: Vec::new(),
+        }
     }
 
     /// Start with everything hidden (line breaks kept).
@@ -139,7 +151,11 @@ impl<'a> Mask<'a> {
         let r = self.clamp(r);
         let src = self.src.as_bytes();
         for i in r {
-            self.bytes[i] = if src[i] == b'\n' || src[i] == b'\r' { src[i] } else { b' ' };
+            self.bytes[i] = if src[i] == b'\n' || src[i] == b'\r' {
+                src[i]
+            } else {
+                b' '
+            };
         }
     }
 
@@ -175,7 +191,11 @@ impl<'a> Mask<'a> {
             tracing::error!("mask produced invalid UTF-8: {e}");
             self.src.to_string()
         });
-        Prose { text, breaks: self.breaks, quoted: self.quoted }
+        Prose {
+            text,
+            breaks: self.breaks,
+            quoted: self.quoted,
+        }
     }
 }
 
