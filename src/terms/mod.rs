@@ -369,26 +369,23 @@ impl Database {
             .or_else(|| self.get(query.trim()))
     }
 
-    /// Known surface forms nearest to `query`, best first.
+    /// Known surface forms nearest to `query`, best first, one per term.
     pub fn suggest(&self, query: &str, max: usize) -> Vec<String> {
         let n = normalize_pattern(query);
-        let mut scored: Vec<(f64, &str)> = self
+        let mut scored: Vec<(f64, &str, usize)> = self
             .forms
             .iter()
-            .map(|(f, _)| (strsim::jaro_winkler(&n, f), f.as_str()))
-            .filter(|(s, _)| *s > 0.75)
+            .map(|(f, t)| (strsim::jaro_winkler(&n, f), f.as_str(), *t))
+            .filter(|(s, _, _)| *s > 0.75)
             .collect();
         scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
-        let mut out: Vec<String> = Vec::new();
-        for (_, f) in scored {
-            if out.len() == max {
-                break;
-            }
-            if !out.iter().any(|o| o == f) {
-                out.push(f.to_string());
-            }
-        }
-        out
+        let mut seen = HashSet::new();
+        scored
+            .into_iter()
+            .filter(|(_, _, t)| seen.insert(*t))
+            .take(max)
+            .map(|(_, f, _)| f.to_string())
+            .collect()
     }
 }
 
