@@ -234,11 +234,15 @@ impl<'a> Sentence<'a> {
             }
             let span = &self.terms[t];
             let text = self.surface(span);
+            let work_label = self.db.get(work).map_or(work, |t| t.label.as_str()).to_lowercase();
             let related = cues
                 .into_iter()
-                .map(|r| Related {
-                    range: r,
-                    message: format!("{work} cue"),
+                .map(|r| {
+                    let words = self.text[r.clone()].split_whitespace().collect::<Vec<_>>().join(" ");
+                    Related {
+                        range: r,
+                        message: format!("\"{words}\" is {work_label} work"),
+                    }
                 })
                 .collect();
             out.push(Finding {
