@@ -14,6 +14,30 @@ use std::ops::Range;
 /// Added to a cue's weight when it defines the subject ("X is/means ...").
 const DEFINITION_BONUS: f32 = 0.4;
 
+/// Evidence per actor term: (term, score, cue ranges). Scores add up;
+/// a product bonus counts once per term.
+#[derive(Default)]
+struct Evidence(Vec<(usize, f32, Vec<Range<usize>>)>, Vec<usize>);
+
+impl Evidence {
+    fn add(&mut self, term: usize, score: f32, cues: Vec<Range<usize>>) {
+        match self.0.iter_mut().find(|e| e.0 == term) {
+            Some(e) => {
+                e.1 += score;
+                e.2.extend(cues);
+            }
+            None => self.0.push((term, score, cues)),
+        }
+    }
+
+    fn product(&mut self, term: usize, range: Range<usize>) {
+        if !self.1.contains(&term) {
+            self.1.push(term);
+            self.add(term, 0.5, vec![range]);
+        }
+    }
+}
+
 /// A term or cue occurrence mapped onto token indices.
 #[derive(Debug, Clone)]
 struct Span<T> {
@@ -158,77 +182,94 @@ impl<'a> Sentence<'a> {
             return;
         };
         let exceptions = super::tokens::Phrases::new(&rule.exceptions);
-        // (term index) -> (score, triggering cue ranges)
-        let mut credited: Vec<(usize, f32, Vec<Range<usize>>)> = Vec::new();
-        let mut credit = |term: usize, score: f32, cues: Vec<Range<usize>>| {
-            if let Some(e) = credited.iter_mut().find(|e| e.0 == term) {
-                e.1 = e.1.max(score);
-                e.2.extend(cues);
-            } else {
-                credited.push((term, score, cues));
-            }
-        };
+        let mut evidence = Evidence::default();
+        let in_clause = |clause: &Range<usize>, toks: &Range<usize>| clause.contains(&toks.start);
         for clause in &self.clauses {
             if exceptions.any_in(&self.toks, clause.clone()) {
                 continue;
             }
             let cues_in: Vec<usize> = (0..self.cues.len())
-                .filter(|&c| clause.contains(&self.cues[c].toks.start) && self.cue(c).concept == work)
+                .filter(|&c| in_clause(clause, &self.cues[c].toks) && self.cue(c).concept == work)
+                .filter(|&c| !self.is_quoted(&self.cues[c].toks))
                 .collect();
-            if cues_in.is_empty() {
+            let actors: Vec<usize> = (0..self.terms.len())
+                .filter(|&t| in_clause(clause, &self.terms[t].toks) && self.is_rule_actor(rule, t))
+                .filter(|&t| !self.is_quoted(&self.terms[t].toks))
+                .collect();
+            if actors.is_empty() {
                 continue;
             }
-            // Products of the work concept in the clause (cue words or
-            // agreement terms) strengthen an act.
+            // Products of the work concept in the clause (cue words, anchors
+            // such as "Kuwait", or agreement terms) strengthen an act.
             let product: Option<Range<usize>> = cues_in
                 .iter()
-                .find(|&&c| self.cue(c).role == Role::Product)
+                .find(|&&c| matches!(self.cue(c).role, Role::Product | Role::Anchor))
                 .map(|&c| self.cues[c].range.clone())
                 .or_else(|| {
                     (0..self.terms.len())
                         .find(|&t| {
-                            clause.contains(&self.terms[t].toks.start)
+                            in_clause(clause, &self.terms[t].toks)
                                 && self.term(t).kind == "agreement"
                                 && self.term(t).concept == work
                         })
                         .map(|t| self.terms[t].range.clone())
                 });
-            let product_bonus = if product.is_some() { 0.5 } else { 0.0 };
 
-            // 1. Subject-verb: the agent of each act cue.
-            for &c in &cues_in {
-                let cue = self.cue(c);
-                if cue.role != Role::Act || self.is_quoted(&self.cues[c].toks) {
-                    continue;
+            if rule.uses("subject") {
+                for &c in cues_in
+                    .iter()
+                    .filter(|&&c| matches!(self.cue(c).role, Role::Act | Role::Asset))
+                {
+                    // An asset counts only as the object of a possession
+                    // verb ("the envoy had 1,200 soldiers"); the verb's
+                    // subject is the agent.
+                    let agent = if self.cue(c).role == Role::Asset {
+                        self.owner_of(c, clause)
+                    } else {
+                        self.agent_of(self.cues[c].toks.start, clause)
+                    };
+                    let Some(agent) = agent else {
+                        continue;
+                    };
+                    if !actors.contains(&agent)
+                        || self.negated_between(agent, c)
+                        || self.tactical_after(c, clause, work)
+                    {
+                        continue;
+                    }
+                    evidence.add(agent, self.cue(c).weight, vec![self.cues[c].range.clone()]);
+                    if let Some(p) = &product {
+                        evidence.product(agent, p.clone());
+                    }
                 }
-                let Some(agent) = self.agent_of(c, clause) else {
-                    continue;
-                };
-                if !self.is_rule_actor(rule, agent) || self.is_quoted(&self.terms[agent].toks) {
-                    continue;
-                }
-                if self.negated_between(agent, c) || self.tactical_after(c, clause, work) {
-                    continue;
-                }
-                let mut cues = vec![self.cues[c].range.clone()];
-                cues.extend(product.clone());
-                credit(agent, cue.weight + product_bonus, cues);
             }
-
-            // 2. Definitions and compounds headed by an actor term.
-            for t in (0..self.terms.len()).filter(|&t| clause.contains(&self.terms[t].toks.start)) {
-                if !self.is_rule_actor(rule, t) || self.is_quoted(&self.terms[t].toks) {
-                    continue;
+            for &t in &actors {
+                if rule.uses("compound") {
+                    if let Some((score, cues)) = self.compound(t, clause, work) {
+                        evidence.add(t, score, cues);
+                    }
                 }
-                if let Some((score, cues)) = self.compound(t, clause, work) {
-                    credit(t, score, cues);
+                if rule.uses("definition") {
+                    if let Some((score, cues)) = self.definition(t, clause, work, rule.exclusive_definition) {
+                        evidence.add(t, score, cues);
+                    }
                 }
-                if let Some((score, cues)) = self.definition(t, clause, work) {
-                    credit(t, score, cues);
+                if rule.uses("possession") {
+                    if let Some((score, cues)) = self.possession(t, clause, work) {
+                        evidence.add(t, score, cues);
+                    }
+                }
+                if rule.uses("identity") {
+                    if let Some((score, cues)) = self.identity(t, clause, work) {
+                        evidence.add(t, score, cues);
+                    }
                 }
             }
         }
-        for (t, score, cues) in credited {
+        if rule.uses("circumstance") && !exceptions.any_in(&self.toks, 0..self.toks.len()) {
+            self.circumstance(rule, work, &mut evidence);
+        }
+        for (t, score, cues) in evidence.0 {
             if score < 1.0 {
                 continue;
             }
@@ -241,7 +282,7 @@ impl<'a> Sentence<'a> {
                     let words = self.text[r.clone()].split_whitespace().collect::<Vec<_>>().join(" ");
                     Related {
                         range: r,
-                        message: format!("\"{words}\" is {work_label} work"),
+                        message: format!("\"{words}\" signals {work_label}"),
                     }
                 })
                 .collect();
@@ -257,8 +298,8 @@ impl<'a> Sentence<'a> {
     }
 
     /// The term that performs act cue `c`, if one can be found in the clause.
-    fn agent_of(&self, c: usize, clause: &Range<usize>) -> Option<usize> {
-        let cue_toks = self.cues[c].toks.clone();
+    fn agent_of(&self, at: usize, clause: &Range<usize>) -> Option<usize> {
+        let cue_toks = self.cue_span_at(at);
         // Passive with an agent: "... was brokered by peacekeepers".
         let after_end = (cue_toks.end + 4).min(clause.end);
         if let Some(by) = (cue_toks.end..after_end).find(|&k| self.toks[k].lower == "by") {
@@ -343,11 +384,43 @@ impl<'a> Sentence<'a> {
         None
     }
 
+    /// The token span of the cue starting at `at` (or just that token).
+    fn cue_span_at(&self, at: usize) -> Range<usize> {
+        self.cues
+            .iter()
+            .find(|c| c.toks.start == at)
+            .map_or(at..at + 1, |c| c.toks.clone())
+    }
+
+    /// The owner of an asset that is the object of a possession verb:
+    /// "had set up twenty observation posts", "carried rifles".
+    fn owner_of(&self, c: usize, clause: &Range<usize>) -> Option<usize> {
+        let mut k = self.cues[c].toks.start;
+        while k > clause.start && self.lex.determiners.contains_word(&self.toks[k - 1].lower)
+            || k > clause.start
+                && self.toks[k - 1]
+                    .lower
+                    .chars()
+                    .all(|ch| ch.is_ascii_digit() || ch == ',')
+                && !self.toks[k - 1].lower.starts_with(',')
+        {
+            k -= 1;
+        }
+        let verb_end = k;
+        while k > clause.start && self.lex.possession_verbs.contains_word(&self.toks[k - 1].lower) {
+            k -= 1;
+        }
+        if k == verb_end {
+            return None;
+        }
+        self.agent_of(k, clause)
+    }
+
     /// In "the blue helmets of UNMIL", the head ("blue helmets") is the
     /// actor, not the mission that follows "of".
     fn prefer_head(&self, t: usize) -> usize {
         let start = self.terms[t].toks.start;
-        if start >= 2 && matches!(self.toks[start - 1].lower.as_str(), "of" | "from" | "in") {
+        if start >= 2 && self.lex.prepositions.contains_word(&self.toks[start - 1].lower) {
             for back in 2..=3 {
                 if start < back {
                     break;
@@ -388,16 +461,35 @@ impl<'a> Sentence<'a> {
         })
     }
 
-    /// "peacemaking troops", "a peace-making force": an actor term directly
-    /// followed by an asset of the work concept.
+    /// Cues of the work concept starting at token `k`, with one of `roles`.
+    fn cues_at<'s>(&'s self, k: usize, work: &'s str, roles: &'s [Role]) -> impl Iterator<Item = usize> + 's {
+        (0..self.cues.len()).filter(move |&c| {
+            self.cues[c].toks.start == k && self.cue(c).concept == work && roles.contains(&self.cue(c).role)
+        })
+    }
+
+    /// An actor term next to an asset or act of the work concept:
+    /// "peacemaking troops", "coercive peacemaking", "peacemaking by force".
     fn compound(&self, t: usize, clause: &Range<usize>, work: &str) -> Option<(f32, Vec<Range<usize>>)> {
-        let next = self.terms[t].toks.end;
-        let asset = (0..self.cues.len()).find(|&c| {
-            self.cues[c].toks.start == next && self.cue(c).role == Role::Asset && self.cue(c).concept == work
-        })?;
-        let mut score = self.cue(asset).weight;
-        let mut cues = vec![self.cues[asset].range.clone()];
-        // A weak asset ("mission") needs support later in the clause, before
+        let span = &self.terms[t].toks;
+        let next = span.end;
+        let roles = [Role::Asset, Role::Act];
+        let after = self.cues_at(next, work, &[Role::Asset]).next();
+        // "coercive peacemaking": a cue ending right before the term.
+        let before = (0..self.cues.len()).find(|&c| {
+            self.cues[c].toks.end == span.start && self.cue(c).concept == work && roles.contains(&self.cue(c).role)
+        });
+        // "peacemaking by force", "peacemaking with tanks".
+        let via = matches!(
+            self.toks.get(next).map(|t| t.lower.as_str()),
+            Some("by" | "with" | "through" | "using" | "via")
+        )
+        .then(|| (next + 1..(next + 3).min(clause.end)).find_map(|k| self.cues_at(k, work, &roles).next()))
+        .flatten();
+        let found = after.or(before).or(via)?;
+        let mut score = self.cue(found).weight;
+        let mut cues = vec![self.cues[found].range.clone()];
+        // A weak one ("mission") needs support later in the clause, before
         // the next term (which may be the subject of that support).
         let next_term = (0..self.terms.len())
             .map(|o| self.terms[o].toks.start)
@@ -406,7 +498,7 @@ impl<'a> Sentence<'a> {
             .unwrap_or(clause.end);
         if score < 1.0 {
             if let Some(other) = (0..self.cues.len()).find(|&c| {
-                c != asset
+                c != found
                     && clause.contains(&self.cues[c].toks.start)
                     && self.cues[c].toks.start < next_term
                     && self.cue(c).concept == work
@@ -421,8 +513,16 @@ impl<'a> Sentence<'a> {
     }
 
     /// "Peacekeeping is/means/can be defined as ... mediation ...": the
-    /// predicate of a definition whose subject is the actor term.
-    fn definition(&self, t: usize, clause: &Range<usize>, work: &str) -> Option<(f32, Vec<Range<usize>>)> {
+    /// predicate of a definition whose subject is the actor term. With
+    /// `exclusive`, a predicate that also has cues of the actor's own concept
+    /// is not a misdefinition.
+    fn definition(
+        &self,
+        t: usize,
+        clause: &Range<usize>,
+        work: &str,
+        exclusive: bool,
+    ) -> Option<(f32, Vec<Range<usize>>)> {
         let mut k = self.terms[t].toks.end;
         let mut heads = 0;
         let mut words_after_possessive = if self.toks[k - 1].lower.ends_with("'s") { 2 } else { 0 };
@@ -434,7 +534,7 @@ impl<'a> Sentence<'a> {
                 break n;
             }
             let tok = &self.toks[k];
-            if tok.lower == "'" || tok.lower == "'s" {
+            if tok.lower == "'" || tok.lower.ends_with("'s") {
                 words_after_possessive = 2; // "the peacekeepers' main tool is"
             } else if words_after_possessive > 0 && tok.word {
                 words_after_possessive -= 1;
@@ -445,6 +545,7 @@ impl<'a> Sentence<'a> {
             }
             k += 1;
         };
+        let own = &self.term(t).concept;
         let pred = k + copula_len..clause.end;
         let mut score = 0.0f32;
         let mut has_act = false;
@@ -457,18 +558,32 @@ impl<'a> Sentence<'a> {
                 break;
             }
             if let Some(other) = self.term_at[p] {
-                if other != t && self.term(other).kind != "agreement" {
+                if other != t && self.term(other).kind != "agreement" && self.term(other).concept != work {
                     break; // someone else is the subject of what follows
                 }
+            }
+            if exclusive
+                && self.cues.iter().enumerate().any(|(c, s)| {
+                    s.toks.start == p
+                        && self.cue(c).concept == *own
+                        && matches!(self.cue(c).role, Role::Act | Role::Asset)
+                })
+            {
+                return None;
             }
             for c in (0..self.cues.len()).filter(|&c| self.cues[c].toks.start == p && self.cue(c).concept == work) {
                 let cue = self.cue(c);
                 match cue.role {
-                    Role::Act | Role::Asset => {
+                    Role::Act | Role::Asset | Role::Anchor => {
                         has_act = true;
                         // Defining the subject by an activity is a strong
                         // claim: "peacekeeping means mediation".
-                        let weight = (cue.weight + DEFINITION_BONUS).min(1.0);
+                        let bonus = if cue.role == Role::Anchor {
+                            0.0
+                        } else {
+                            DEFINITION_BONUS
+                        };
+                        let weight = (cue.weight + bonus).min(1.0);
                         score = score.max(weight) + if score > 0.0 { 0.3 } else { 0.0 };
                         cues.push(self.cues[c].range.clone());
                     }
@@ -477,10 +592,160 @@ impl<'a> Sentence<'a> {
                         cues.push(self.cues[c].range.clone());
                     }
                     Role::Tactical => return None,
+                    Role::Circumstance => {}
                 }
             }
         }
         has_act.then_some((score + product, cues))
+    }
+
+    /// "The Peacebuilding Fund flew its own battalion", "the mediator ordered
+    /// his blue helmets": the actor owns an asset (or an actor) of the work.
+    fn possession(&self, t: usize, clause: &Range<usize>, work: &str) -> Option<(f32, Vec<Range<usize>>)> {
+        let from = self.terms[t].toks.end;
+        let to = (from + 8).min(clause.end);
+        for k in from..to {
+            if self.term_at[k].is_some_and(|o| o != t && self.is_actor_like(o) && self.term(o).concept != work) {
+                return None; // another actor owns what follows
+            }
+            if !matches!(self.toks[k].lower.as_str(), "its" | "their" | "his" | "her") {
+                continue;
+            }
+            for j in k + 1..(k + 4).min(clause.end) {
+                if let Some(c) = self.cues_at(j, work, &[Role::Asset]).next() {
+                    return Some((self.cue(c).weight, vec![self.cues[c].range.clone()]));
+                }
+                if let Some(o) = self.term_at[j] {
+                    let other = self.term(o);
+                    if other.concept == work && other.kind == "actor" {
+                        return Some((1.0, vec![self.terms[o].range.clone()]));
+                    }
+                }
+            }
+        }
+        None
+    }
+
+    fn is_actor_like(&self, t: usize) -> bool {
+        matches!(
+            self.term(t).kind.as_str(),
+            "actor" | "institution" | "mission" | "concept"
+        )
+    }
+
+    /// "UNITAF, which landed in 1992, was a classic UN peacekeeping
+    /// operation", "Operation Desert Storm, the largest peacekeeping
+    /// operation": a case of the work concept is called the actor term. Also
+    /// "peacekeeping began in Korea": the actor placed in such a case.
+    fn identity(&self, t: usize, clause: &Range<usize>, work: &str) -> Option<(f32, Vec<Range<usize>>)> {
+        let span = self.terms[t].toks.clone();
+        // Entities of the work concept in the clause: mission terms and anchors.
+        let mut entities: Vec<(Range<usize>, f32, Range<usize>)> = (0..self.terms.len())
+            .filter(|&o| {
+                clause.contains(&self.terms[o].toks.start)
+                    && self.term(o).concept == work
+                    && self.term(o).kind == "mission"
+            })
+            .map(|o| (self.terms[o].toks.clone(), 1.0, self.terms[o].range.clone()))
+            .collect();
+        entities.extend(
+            (0..self.cues.len())
+                .filter(|&c| {
+                    clause.contains(&self.cues[c].toks.start)
+                        && self.cue(c).concept == work
+                        && self.cue(c).role == Role::Anchor
+                })
+                .map(|c| {
+                    (
+                        self.cues[c].toks.clone(),
+                        self.cue(c).weight,
+                        self.cues[c].range.clone(),
+                    )
+                }),
+        );
+        let mut best: Option<(f32, Vec<Range<usize>>)> = None;
+        for (e, weight, range) in entities {
+            let linked = if e.end <= span.start {
+                self.names_as(e.end..span.start, false)
+            } else if span.end <= e.start {
+                self.placed_in(span.end..e.start) || self.names_as(span.end..e.start, true)
+            } else {
+                false
+            };
+            if linked && best.as_ref().is_none_or(|b| b.0 < weight) {
+                best = Some((weight, vec![range]));
+            }
+        }
+        best
+    }
+
+    /// The tokens between an entity and a later term call the entity that
+    /// term: a copula or an apposition, with at most a few words beside,
+    /// and an optional comma-enclosed relative clause.
+    fn names_as(&self, between: Range<usize>, term_first: bool) -> bool {
+        let mut toks: Vec<&Tok> = self.toks[between].iter().collect();
+        // Drop ", which/who ... ," (a relative clause about the entity).
+        if toks.first().is_some_and(|t| t.lower == ",")
+            && toks.get(1).is_some_and(|t| matches!(t.lower.as_str(), "which" | "who"))
+        {
+            if let Some(close) = toks.iter().skip(2).position(|t| t.lower == ",") {
+                toks.drain(..close + 3);
+            }
+        }
+        if toks.iter().any(|t| {
+            self.lex.distinction_markers.contains_word(&t.lower)
+                || t.lower.ends_with("n't")
+                || matches!(t.lower.as_str(), "which" | "who" | "that" | "and" | "but" | "while")
+        }) {
+            return false;
+        }
+        let copula = toks
+            .iter()
+            .position(|t| matches!(t.lower.as_str(), "is" | "was" | "are" | "were" | "as"));
+        // "Desert Storm, the largest peacekeeping operation" (entity first),
+        // "the peacemaking mission in Haiti, MINUSTAH" (term first).
+        let apposition = if term_first {
+            toks.last().is_some_and(|t| t.lower == ",") && toks.len() <= 5
+        } else {
+            toks.first().is_some_and(|t| t.lower == ",")
+        };
+        let rest = match copula {
+            Some(i) => toks.len() - i - 1,
+            None if apposition => toks.len() - 1,
+            None => return false,
+        };
+        rest <= 8
+    }
+
+    /// "peacekeeping began in Korea", "the peace keepers in Korea": the term
+    /// placed in a case by a preposition.
+    fn placed_in(&self, between: Range<usize>) -> bool {
+        let toks = &self.toks[between];
+        toks.len() <= 4
+            && toks.iter().any(|t| matches!(t.lower.as_str(), "in" | "during"))
+            && toks
+                .iter()
+                .all(|t| t.word && !self.lex.distinction_markers.contains_word(&t.lower))
+    }
+
+    /// A circumstance cue ("before any ceasefire") credits the nearest actor
+    /// of the sentence that is not negated.
+    fn circumstance(&self, rule: &RuleSpec, work: &str, evidence: &mut Evidence) {
+        for c in (0..self.cues.len()).filter(|&c| self.cue(c).concept == work && self.cue(c).role == Role::Circumstance)
+        {
+            if self.is_quoted(&self.cues[c].toks) {
+                continue;
+            }
+            let at = self.cues[c].toks.start;
+            let nearest = (0..self.terms.len())
+                .filter(|&t| self.is_rule_actor(rule, t) && !self.is_quoted(&self.terms[t].toks))
+                .min_by_key(|&t| self.terms[t].toks.start.abs_diff(at));
+            if let Some(t) = nearest.map(|t| self.prefer_head(t)) {
+                if !self.negated_between(t, c) {
+                    evidence.add(t, self.cue(c).weight, vec![self.cues[c].range.clone()]);
+                }
+            }
+        }
     }
 
     // ---------------------------------------------------------------- synonyms
@@ -637,6 +902,19 @@ fn quoted_tokens(toks: &[Tok], prose: &Prose, s: &Range<usize>) -> Vec<bool> {
                 open = None;
             }
             ("\"", None) => open = Some((i, "\"")),
+            // An ASCII single quote opens after a space and closes before one;
+            // apostrophes inside words never reach here (they are in the word).
+            ("'", Some((o, "'"))) => {
+                close(&mut q, o);
+                open = None;
+            }
+            ("'", None)
+                if i + 1 < toks.len()
+                    && toks[i + 1].word
+                    && (i == 0 || toks[i].range.start > toks[i - 1].range.end) =>
+            {
+                open = Some((i, "'"))
+            }
             ("\u{201C}", _) => open = Some((i, "\u{201D}")),
             ("\u{00AB}", _) => open = Some((i, "\u{00BB}")),
             ("\u{2018}", None) => open = Some((i, "\u{2019}")),

@@ -119,6 +119,8 @@ pub struct Lexicon {
     pub discussion_markers: Phrases,
     pub reporting_verbs: Phrases,
     pub prepositions: Phrases,
+    pub possession_verbs: Phrases,
+    pub determiners: Phrases,
     pub everyday_sense_terms: Vec<String>,
     pub everyday_contexts: Phrases,
     pub synonym_links: Phrases,
@@ -142,6 +144,8 @@ impl Lexicon {
             discussion_markers: Phrases::new(&l.discussion_markers),
             reporting_verbs: Phrases::new(&l.reporting_verbs),
             prepositions: Phrases::new(&l.prepositions),
+            possession_verbs: Phrases::new(&l.possession_verbs),
+            determiners: Phrases::new(&l.determiners),
             everyday_sense_terms: l.everyday_sense_terms.clone(),
             everyday_contexts: Phrases::new(&l.everyday_contexts),
             synonym_links: Phrases::new(&l.synonym_links),
@@ -158,7 +162,10 @@ impl Lexicon {
 
     /// Words skipped when looking for a verb's subject.
     pub fn is_skippable(&self, t: &Tok) -> bool {
-        t.word && (t.lower.ends_with("ly") && t.lower.len() > 4 || self.skippable.contains_word(&t.lower))
+        t.word
+            && (t.lower.ends_with("ly") && t.lower.len() > 4
+                || self.skippable.contains_word(&t.lower)
+                || t.lower.chars().all(|c| c.is_ascii_digit()))
     }
 }
 

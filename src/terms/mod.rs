@@ -9,7 +9,7 @@ mod model;
 
 pub use explain::{comparison_table, explain_markdown, hover_markdown};
 
-pub use model::{Contrast, CueSet, Dimension, Language, RuleSpec, Term, TermsFile, CONCEPTS, KINDS};
+pub use model::{Contrast, CueSet, Dimension, Language, RuleSpec, Term, TermsFile, CONCEPTS, EVIDENCE, KINDS};
 
 use crate::scan::{normalize_pattern, Matcher};
 use std::collections::{HashMap, HashSet};
@@ -44,6 +44,10 @@ pub enum Role {
     Asset,
     Product,
     Tactical,
+    /// A case or place that stands for the concept ("Desert Storm").
+    Anchor,
+    /// A circumstance of the sentence ("before any ceasefire").
+    Circumstance,
 }
 
 impl Role {
@@ -53,6 +57,8 @@ impl Role {
             "asset" => Role::Asset,
             "product" => Role::Product,
             "tactical" => Role::Tactical,
+            "anchor" => Role::Anchor,
+            "circumstance" => Role::Circumstance,
             _ => return None,
         })
     }
@@ -247,7 +253,12 @@ impl Database {
                 );
                 continue;
             };
-            if !CONCEPTS.contains(&set.concept.as_str()) {
+            // A cue set signals a concept, or a topic that some rule uses as
+            // its work ("ongoing-war").
+            let topic = rules
+                .iter()
+                .any(|(_, r)| r.work_concept.as_deref() == Some(set.concept.as_str()));
+            if !CONCEPTS.contains(&set.concept.as_str()) && !topic {
                 err(
                     &mut errors,
                     file,
@@ -268,10 +279,19 @@ impl Database {
             }
         }
         // Rules.
-        let mut codes = HashSet::new();
+        let mut severities: HashMap<&str, &str> = HashMap::new();
         for (file, r) in &rules {
-            if !codes.insert(r.code.clone()) {
-                err(&mut errors, file, format!("duplicate rule code `{}`", r.code));
+            if let Some(s) = severities.insert(&r.code, &r.severity) {
+                if s != r.severity {
+                    let message = format!("rule `{}` has two severities, `{s}` and `{}`", r.code, r.severity);
+                    err(&mut errors, file, message);
+                }
+            }
+            for u in &r.uses {
+                if !EVIDENCE.contains(&u.as_str()) {
+                    let message = format!("rule `{}`: unknown evidence `{u}` ({})", r.code, EVIDENCE.join(", "));
+                    err(&mut errors, file, message);
+                }
             }
             if crate::analysis::Severity::parse(&r.severity).is_none() {
                 err(
@@ -287,8 +307,9 @@ impl Database {
                     format!("rule `{}`: unknown mechanism `{}`", r.code, r.mechanism),
                 );
             }
+            let topic = |c: &str| cue_sets.iter().any(|(_, set)| set.concept == c);
             for c in r.actor_concepts.iter().chain(r.work_concept.iter()) {
-                if !CONCEPTS.contains(&c.as_str()) {
+                if !CONCEPTS.contains(&c.as_str()) && !topic(c) {
                     err(&mut errors, file, format!("rule `{}`: unknown concept `{c}`", r.code));
                 }
             }

@@ -131,6 +131,34 @@ pub struct RuleSpec {
     /// ("military support to peacemaking").
     #[serde(default)]
     pub exceptions: Vec<String>,
+    /// Kinds of evidence (attribution): subject, definition, compound,
+    /// possession, identity, circumstance. Empty means the first four.
+    #[serde(default)]
+    pub uses: Vec<String>,
+    /// A definition counts only if its predicate has no cue of the actor's
+    /// own concept.
+    #[serde(default)]
+    pub exclusive_definition: bool,
+}
+
+/// Kinds of evidence an attribution rule may use.
+pub const EVIDENCE: &[&str] = &[
+    "subject",
+    "definition",
+    "compound",
+    "possession",
+    "identity",
+    "circumstance",
+];
+
+impl RuleSpec {
+    pub fn uses(&self, evidence: &str) -> bool {
+        if self.uses.is_empty() {
+            matches!(evidence, "subject" | "definition" | "compound" | "possession")
+        } else {
+            self.uses.iter().any(|u| u == evidence)
+        }
+    }
 }
 
 /// Function words and markers the clause analysis uses, as data.
@@ -161,6 +189,10 @@ pub struct Language {
     pub reporting_verbs: Vec<String>,
     #[serde(default)]
     pub prepositions: Vec<String>,
+    #[serde(default)]
+    pub possession_verbs: Vec<String>,
+    #[serde(default)]
+    pub determiners: Vec<String>,
     #[serde(default)]
     pub everyday_sense_terms: Vec<String>,
     #[serde(default)]
@@ -193,6 +225,8 @@ impl Language {
             discussion_markers,
             reporting_verbs,
             prepositions,
+            possession_verbs,
+            determiners,
             everyday_sense_terms,
             everyday_contexts,
             synonym_links,
