@@ -9,7 +9,7 @@ mod rules;
 mod sentence;
 mod tokens;
 
-pub use tokens::{tokenize, Lexicon, Tok};
+pub use tokens::{tokenize, Lexicon, Phrases, Tok};
 
 use crate::scan::Normalized;
 use crate::terms::Database;

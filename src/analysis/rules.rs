@@ -89,11 +89,23 @@ impl<'a> Sentence<'a> {
         let cue_spans = cues
             .iter()
             .filter_map(|c| {
-                tok_span(&toks, &c.range).map(|ts| Span {
+                let ts = tok_span(&toks, &c.range)?;
+                let mut span = Span {
                     toks: ts,
                     range: c.range.clone(),
                     item: c.pattern,
-                })
+                };
+                // A cue with followers counts only when one follows; the span
+                // then covers both ("stop ... war").
+                if let Some(f) = &db.cues[c.pattern].followers {
+                    let (words, within) = &**f;
+                    let from = span.toks.end;
+                    let to = (from + within + 1).min(toks.len());
+                    let m = words.find_in(&toks, from..to)?;
+                    span.toks.end = m.end;
+                    span.range.end = toks[m.end - 1].range.end;
+                }
+                Some(span)
             })
             .collect();
         let quoted = quoted_tokens(&toks, prose, &s);
@@ -438,6 +450,29 @@ impl<'a> Sentence<'a> {
     fn negated_between(&self, agent: usize, c: usize) -> bool {
         let a = &self.terms[agent].toks;
         let cue = &self.cues[c].toks;
+        // "brokered nothing", "negotiated no agreement"
+        if self
+            .toks
+            .get(cue.end)
+            .is_some_and(|t| matches!(t.lower.as_str(), "nothing" | "no" | "none" | "neither"))
+        {
+            return true;
+        }
+        // "it does not mean the blue helmets wrote ...": a negation earlier in
+        // the clause governs the clause the agent is in, unless a comma
+        // closes it first.
+        let clause = self.clause_of(a.start.min(cue.start));
+        let first = a.start.min(cue.start);
+        if let Some(n) = (clause.start..first)
+            .rev()
+            .find(|&k| self.lex.is_negation(&self.toks, k))
+        {
+            let governs =
+                (n + 1..(n + 3).min(first)).any(|k| self.lex.negated_complements.contains_word(&self.toks[k].lower));
+            if governs && !(n..first).any(|k| self.toks[k].lower == ",") {
+                return true;
+            }
+        }
         let (from, to) = if a.end <= cue.start {
             (a.end, cue.start)
         } else {
@@ -452,9 +487,10 @@ impl<'a> Sentence<'a> {
 
     /// "negotiated access", "negotiated the release of hostages": tactical
     /// objects that make the act legitimate work of the actor's own concept.
-    fn tactical_after(&self, c: usize, clause: &Range<usize>, work: &str) -> bool {
+    fn tactical_after(&self, c: usize, _clause: &Range<usize>, work: &str) -> bool {
+        // Across clause breaks: "negotiate all the time, but about practical things".
         let from = self.cues[c].toks.end;
-        let to = (from + 6).min(clause.end);
+        let to = (from + 10).min(self.toks.len());
         self.cues.iter().enumerate().any(|(i, s)| {
             let cue = self.cue(i);
             cue.role == Role::Tactical && cue.concept != work && s.toks.start >= from && s.toks.start < to
@@ -539,6 +575,10 @@ impl<'a> Sentence<'a> {
             } else if words_after_possessive > 0 && tok.word {
                 words_after_possessive -= 1;
             } else if self.lex.actor_heads.contains_word(&tok.lower) && heads < 2 {
+                heads += 1;
+            } else if self.lex.prepositions.contains_word(&tok.lower) && words_after_possessive == 0 && heads < 2 {
+                // "peacemaking in Bosnia was ...": a short phrase of place.
+                words_after_possessive = 2;
                 heads += 1;
             } else if !self.lex.is_skippable(tok) {
                 return None;
@@ -737,8 +777,16 @@ impl<'a> Sentence<'a> {
                 continue;
             }
             let at = self.cues[c].toks.start;
+            let here = self.clause_of(at);
+            // The actor is in the cue's clause, or in a clause next to one
+            // that the cue opens ("... sent in while the war was raging").
+            let opens = here.start == at;
+            let near = |t: usize| {
+                let there = self.clause_of(self.terms[t].toks.start);
+                there == here || opens && (there.end == here.start || here.end == there.start)
+            };
             let nearest = (0..self.terms.len())
-                .filter(|&t| self.is_rule_actor(rule, t) && !self.is_quoted(&self.terms[t].toks))
+                .filter(|&t| self.is_rule_actor(rule, t) && !self.is_quoted(&self.terms[t].toks) && near(t))
                 .min_by_key(|&t| self.terms[t].toks.start.abs_diff(at));
             if let Some(t) = nearest.map(|t| self.prefer_head(t)) {
                 if !self.negated_between(t, c) {

@@ -72,6 +72,8 @@ pub struct Cue {
     pub role: Role,
     pub weight: f32,
     pub set: String,
+    /// Words one of which must follow the phrase, and within how many tokens.
+    pub followers: Option<std::sync::Arc<(crate::analysis::Phrases, usize)>>,
 }
 
 /// The loaded, validated database with its matchers.
@@ -245,6 +247,8 @@ impl Database {
         // Cues.
         let mut cues = Vec::new();
         for (file, set) in &cue_sets {
+            let followers = (!set.followed_by.is_empty())
+                .then(|| std::sync::Arc::new((crate::analysis::Phrases::new(&set.followed_by), set.within)));
             let Some(role) = Role::parse(&set.role) else {
                 err(
                     &mut errors,
@@ -275,6 +279,7 @@ impl Database {
                     role,
                     weight: set.weight,
                     set: set.id.clone(),
+                    followers: followers.clone(),
                 });
             }
         }

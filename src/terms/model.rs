@@ -102,6 +102,16 @@ pub struct CueSet {
     #[serde(default = "one")]
     pub weight: f32,
     pub words: Vec<String>,
+    /// When set, a word counts only if one of these follows within
+    /// `within` tokens ("stop ... war": "to stop the first war").
+    #[serde(default)]
+    pub followed_by: Vec<String>,
+    #[serde(default = "three")]
+    pub within: usize,
+}
+
+fn three() -> usize {
+    3
 }
 
 fn one() -> f32 {
@@ -190,6 +200,8 @@ pub struct Language {
     #[serde(default)]
     pub prepositions: Vec<String>,
     #[serde(default)]
+    pub negated_complements: Vec<String>,
+    #[serde(default)]
     pub possession_verbs: Vec<String>,
     #[serde(default)]
     pub determiners: Vec<String>,
@@ -225,6 +237,7 @@ impl Language {
             discussion_markers,
             reporting_verbs,
             prepositions,
+            negated_complements,
             possession_verbs,
             determiners,
             everyday_sense_terms,
