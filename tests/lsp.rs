@@ -1239,3 +1239,210 @@ async fn uris_are_echoed_verbatim() {
     }
     assert!(lsp.shutdown_exit().await);
 }
+
+// ---------------------------------------------------------------------------
+// Quick fixes and the Explain command.
+
+/// Apply LSP text edits to single-line ASCII text (character = byte).
+fn apply_edits(text: &str, edits: &[Value]) -> String {
+    let mut edits: Vec<(usize, usize, String)> = edits
+        .iter()
+        .map(|e| {
+            assert_eq!(e["range"]["start"]["line"], 0, "single-line fixture: {e}");
+            let s = e["range"]["start"]["character"].as_u64().unwrap() as usize;
+            let t = e["range"]["end"]["character"].as_u64().unwrap() as usize;
+            (s, t, e["newText"].as_str().unwrap().to_string())
+        })
+        .collect();
+    edits.sort_by_key(|e| std::cmp::Reverse(e.0));
+    let mut out = text.to_string();
+    for (s, t, new) in edits {
+        out.replace_range(s..t, &new);
+    }
+    out
+}
+
+/// Every code fires on its own sentence, offers a quick fix whose edit
+/// removes the finding, and an Explain action.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_code_has_a_working_quick_fix() {
+    let cases = [
+        (
+            "peacekeeping-as-peacemaking",
+            "UN peacekeepers negotiated the Dayton Accords.",
+            "UN peacemakers negotiated the Dayton Accords.",
+        ),
+        (
+            "peacemaking-as-peacekeeping",
+            "Peacemaking troops patrolled the buffer zone.",
+            "Peacekeeping troops patrolled the buffer zone.",
+        ),
+        (
+            "terms-as-synonyms",
+            "Peacekeeping, also known as peacemaking, is one of the UN's tools.",
+            "Peacekeeping is one of the UN's tools.",
+        ),
+        (
+            "peacekeeping-as-enforcement",
+            "Peacekeeping means forcing the parties to stop fighting.",
+            "Peace enforcement means forcing the parties to stop fighting.",
+        ),
+        (
+            "peacemaking-as-enforcement",
+            "The UN used peacemaking airstrikes against the rebels.",
+            "The UN used peace enforcement airstrikes against the rebels.",
+        ),
+        (
+            "peacebuilding-as-peacekeeping",
+            "Peacebuilders patrolled the buffer zone every night.",
+            "Peacekeepers patrolled the buffer zone every night.",
+        ),
+        (
+            "peacekeeping-before-ceasefire",
+            "The UN sent peacekeepers to end the war before any ceasefire.",
+            "The UN sent peace enforcers to end the war before any ceasefire.",
+        ),
+    ];
+    let (mut lsp, init) = Lsp::started(json!({})).await;
+    assert_eq!(
+        init["capabilities"]["codeActionProvider"]["codeActionKinds"],
+        json!(["quickfix"])
+    );
+    assert_eq!(
+        init["capabilities"]["executeCommandProvider"]["commands"],
+        json!(["peace-lsp.explain"])
+    );
+    for (i, (code, text, fixed)) in cases.iter().enumerate() {
+        let u = uri(&format!("fix-{i}.txt"));
+        lsp.open(&u, "plaintext", 1, text).await;
+        let diags = lsp.wait_publish(&u, Some(1)).await;
+        let d = only(&diags, code);
+        assert!(
+            d["message"].as_str().is_some_and(|m| m.len() > 40),
+            "{code}: message does not teach: {d}"
+        );
+        let actions = lsp
+            .request(
+                "textDocument/codeAction",
+                json!({"textDocument": {"uri": u}, "range": d["range"], "context": {"diagnostics": [d]}}),
+            )
+            .await;
+        let actions = actions.as_array().unwrap_or_else(|| panic!("{code}: no actions"));
+        let fix = actions
+            .iter()
+            .find(|a| a["kind"] == "quickfix" && a.get("edit").is_some())
+            .unwrap_or_else(|| panic!("{code}: no quick fix with an edit in {actions:?}"));
+        assert_eq!(fix["diagnostics"][0]["code"], *code);
+        assert_eq!(fix["isPreferred"], true);
+        let edits = fix["edit"]["changes"][u.as_str()]
+            .as_array()
+            .expect("edits for this document")
+            .clone();
+        let after = apply_edits(text, &edits);
+        assert_eq!(&after, fixed, "{code}: {}", fix["title"]);
+        let explain = actions
+            .iter()
+            .find(|a| a["command"]["command"] == "peace-lsp.explain")
+            .unwrap_or_else(|| panic!("{code}: no Explain action"));
+        let shown = lsp
+            .request(
+                "workspace/executeCommand",
+                json!({"command": "peace-lsp.explain", "arguments": explain["command"]["arguments"]}),
+            )
+            .await;
+        assert!(
+            shown.as_str().is_some_and(|s| s.contains(code)),
+            "{code}: explanation {shown}"
+        );
+        // The client cannot show documents here, so the text comes as a message.
+        lsp.wait_for("showMessage", |m| m["method"] == "window/showMessage")
+            .await;
+        lsp.change_full(&u, 2, &after).await;
+        let diags = lsp.wait_publish(&u, Some(2)).await;
+        assert!(
+            !codes(&diags).contains(&code.to_string()),
+            "{code}: still flagged after the fix: {diags:?}"
+        );
+    }
+    assert!(lsp.shutdown_exit().await);
+}
+
+/// The explanation of a peacekeeping/peacemaking finding carries the
+/// ten-row comparison; explaining the term under the cursor works too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn explain_command_shows_the_comparison() {
+    let (mut lsp, _) = Lsp::started(json!({"window": {"showDocument": {"support": false}}})).await;
+    let u = uri("explain.txt");
+    lsp.open(&u, "plaintext", 1, CONFLATION).await;
+    lsp.wait_publish(&u, Some(1)).await;
+    let text = lsp
+        .request(
+            "workspace/executeCommand",
+            json!({"command": "peace-lsp.explain", "arguments": [{"code": "peacekeeping-as-peacemaking", "term": "peacekeeper"}]}),
+        )
+        .await;
+    let text = text.as_str().expect("markdown");
+    for row in ["Purpose and goals", "Mediation vs monitoring", "Resource allocation"] {
+        assert!(text.contains(row), "missing {row:?} in {text}");
+    }
+    let under_cursor = lsp
+        .request(
+            "workspace/executeCommand",
+            json!({"command": "peace-lsp.explain", "arguments": [{"uri": u, "position": {"line": 0, "character": 5}}]}),
+        )
+        .await;
+    assert!(
+        under_cursor.as_str().is_some_and(|s| s.contains("Peacekeeper")),
+        "{under_cursor}"
+    );
+    let id = lsp
+        .send_request("workspace/executeCommand", json!({"command": "nope", "arguments": []}))
+        .await;
+    let resp = lsp.response(id).await;
+    assert_eq!(resp["error"]["code"], -32602, "{resp}");
+    assert!(lsp.shutdown_exit().await);
+}
+
+/// Fixes keep the flagged text's case, number and hyphenation.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn quick_fix_keeps_case_number_and_hyphens() {
+    let (mut lsp, _) = Lsp::started(json!({})).await;
+    let text = "Peace-keepers negotiated the accord.";
+    let u = uri("hyphen.txt");
+    lsp.open(&u, "plaintext", 1, text).await;
+    let diags = lsp.wait_publish(&u, Some(1)).await;
+    let d = only(&diags, CODE_PK_AS_PM);
+    let actions = lsp
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": u}, "range": d["range"], "context": {"diagnostics": [d]}}),
+        )
+        .await;
+    let titles: Vec<&str> = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|a| a["title"].as_str())
+        .collect();
+    assert!(
+        titles.contains(&"Replace \"Peace-keepers\" with \"Peace-makers\""),
+        "{titles:?}"
+    );
+    assert!(
+        titles.contains(&"Replace \"Peace-keepers\" with \"Mediators\""),
+        "{titles:?}"
+    );
+    // A range with no finding gets no actions; `only` other kinds gets none.
+    let none = lsp
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": u}, "range": range(0, 30, 0, 30), "context": {"diagnostics": []}}),
+        )
+        .await;
+    assert_eq!(none, json!([]));
+    let refactor = lsp
+        .request("textDocument/codeAction", json!({"textDocument": {"uri": u}, "range": d["range"], "context": {"diagnostics": [d], "only": ["refactor"]}}))
+        .await;
+    assert!(refactor.is_null() || refactor == json!([]), "{refactor}");
+    assert!(lsp.shutdown_exit().await);
+}

@@ -60,6 +60,20 @@ pub struct Related {
     pub message: String,
 }
 
+/// One text edit, in source byte offsets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    pub range: Range<usize>,
+    pub text: String,
+}
+
+/// A quick fix: a title and the edits that carry it out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fix {
+    pub title: String,
+    pub edits: Vec<Edit>,
+}
+
 /// One diagnostic, in source byte offsets.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Finding {
@@ -70,6 +84,8 @@ pub struct Finding {
     pub related: Vec<Related>,
     /// The flagged term, when the finding is on one.
     pub term: Option<usize>,
+    /// Quick fixes, best first.
+    pub fixes: Vec<Fix>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -180,6 +196,7 @@ pub fn naive(source: &str, format: Format, db: &Database) -> Vec<Finding> {
                     message: String::new(),
                     related: Vec::new(),
                     term: Some(t.term),
+                    fixes: Vec::new(),
                 })
             };
             if rule.mechanism == "synonym" {
@@ -206,6 +223,41 @@ pub fn naive(source: &str, format: Format, db: &Database) -> Vec<Finding> {
         }
     }
     out
+}
+
+/// The replacement word shaped like the flagged text: its case, its number
+/// and its "peace" hyphenation ("Peace-keepers" + "peacemaker" ->
+/// "Peace-makers"; "blue helmets" + "mediator" -> "mediators").
+pub fn inflect(original: &str, replacement: &str) -> String {
+    let lower = original.to_lowercase();
+    let mut r = replacement.to_string();
+    let acronym = r.chars().any(char::is_uppercase);
+    let last = lower.split_whitespace().last().unwrap_or("");
+    if !acronym && last.ends_with('s') && !last.ends_with("ss") && !r.ends_with('s') {
+        r = match r.strip_suffix('y') {
+            Some(stem) if !stem.ends_with(['a', 'e', 'o', 'u']) => format!("{stem}ies"),
+            _ => format!("{r}s"),
+        };
+    }
+    for sep in ["-", " "] {
+        if lower.starts_with(&format!("peace{sep}")) {
+            if let Some(rest) = r.strip_prefix("peace") {
+                let rest = rest.trim_start_matches([' ', '-']);
+                r = format!("peace{sep}{rest}");
+            }
+        }
+    }
+    let letters: Vec<char> = original.chars().filter(|c| c.is_alphabetic()).collect();
+    if !acronym && letters.len() > 1 && letters.iter().all(|c| c.is_uppercase()) {
+        return r.to_uppercase();
+    }
+    if !acronym && original.chars().next().is_some_and(char::is_uppercase) {
+        let mut c = r.chars();
+        if let Some(first) = c.next() {
+            return first.to_uppercase().chain(c).collect();
+        }
+    }
+    r
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 //! from `terms/` (rules.toml, cues.toml, language.toml).
 
 use super::tokens::{tokenize, Lexicon, Tok};
-use super::{Finding, Related, Severity, TermHit};
+use super::{Edit, Finding, Fix, Related, Severity, TermHit};
 use crate::scan::Match;
 use crate::terms::{Cue, Database, Role, RuleSpec, Term};
 use crate::text::Prose;
@@ -59,6 +59,8 @@ pub struct Sentence<'a> {
     clauses: Vec<Range<usize>>,
     discussed: bool,
     everyday: bool,
+    /// A yes/no question asks, it does not assert.
+    question: bool,
 }
 
 /// Map byte ranges to token index ranges (tokens are sorted).
@@ -112,6 +114,27 @@ impl<'a> Sentence<'a> {
         let clauses = clauses(&toks, lex);
         let discussed = lex.discussion_markers.any_in(&toks, 0..toks.len());
         let everyday = lex.everyday_contexts.any_in(&toks, 0..toks.len());
+        let question = toks.last().is_some_and(|t| t.lower == "?")
+            && toks.iter().find(|t| t.word).is_some_and(|t| {
+                matches!(
+                    t.lower.as_str(),
+                    "did"
+                        | "do"
+                        | "does"
+                        | "is"
+                        | "are"
+                        | "was"
+                        | "were"
+                        | "can"
+                        | "could"
+                        | "should"
+                        | "would"
+                        | "will"
+                        | "has"
+                        | "have"
+                        | "had"
+                )
+            });
         Sentence {
             everyday,
             text: &prose.text,
@@ -124,6 +147,7 @@ impl<'a> Sentence<'a> {
             term_at,
             clauses,
             discussed,
+            question,
         }
     }
 
@@ -161,8 +185,8 @@ impl<'a> Sentence<'a> {
     }
 
     pub fn check(&self, out: &mut Vec<Finding>) {
-        if self.discussed {
-            return; // the writer is discussing a mistake, not making it
+        if self.discussed || self.question {
+            return; // the writer is discussing or asking, not asserting
         }
         for rule in &self.db.rules {
             let Some(severity) = Severity::parse(&rule.severity) else {
@@ -215,7 +239,10 @@ impl<'a> Sentence<'a> {
             // such as "Kuwait", or agreement terms) strengthen an act.
             let product: Option<Range<usize>> = cues_in
                 .iter()
-                .find(|&&c| matches!(self.cue(c).role, Role::Product | Role::Anchor))
+                .find(|&&c| {
+                    matches!(self.cue(c).role, Role::Product | Role::Anchor)
+                        || self.cue(c).role == Role::Asset && self.cue(c).weight >= 1.0
+                })
                 .map(|&c| self.cues[c].range.clone())
                 .or_else(|| {
                     (0..self.terms.len())
@@ -252,6 +279,21 @@ impl<'a> Sentence<'a> {
                     evidence.add(agent, self.cue(c).weight, vec![self.cues[c].range.clone()]);
                     if let Some(p) = &product {
                         evidence.product(agent, p.clone());
+                    }
+                }
+            }
+            if rule.uses("subject") {
+                // Actors of the work concept owned by ours: "the Peacebuilding
+                // Commission sent peacekeepers", "the envoy commanded blue helmets".
+                for o in (0..self.terms.len()).filter(|&o| {
+                    in_clause(clause, &self.terms[o].toks)
+                        && self.term(o).concept == work
+                        && self.term(o).kind == "actor"
+                }) {
+                    if let Some(owner) = self.owner_at(self.terms[o].toks.start, clause) {
+                        if actors.contains(&owner) && !self.negated_between(owner, usize::MAX) {
+                            evidence.add(owner, 1.0, vec![self.terms[o].range.clone()]);
+                        }
                     }
                 }
             }
@@ -305,6 +347,7 @@ impl<'a> Sentence<'a> {
                 message: rule.message.replace("{term}", &text),
                 related,
                 term: Some(span.item),
+                fixes: self.replacement_fixes(rule, span),
             });
         }
     }
@@ -390,6 +433,19 @@ impl<'a> Sentence<'a> {
                 k = p;
                 continue;
             }
+            // "got Egypt and Israel to sign": the subject of the causative
+            // verb is credited with the act.
+            if cue_toks.start > clause.start && self.toks[cue_toks.start - 1].lower == "to"
+                || self.toks[cue_toks.start].lower == "to"
+            {
+                if let Some(v) = (k.saturating_sub(5).max(clause.start)..k)
+                    .rev()
+                    .find(|&v| self.lex.causatives.contains_word(&self.toks[v].lower))
+                {
+                    k = v;
+                    continue;
+                }
+            }
             // A content word right before the verb is its own subject.
             return None;
         }
@@ -407,23 +463,42 @@ impl<'a> Sentence<'a> {
     /// The owner of an asset that is the object of a possession verb:
     /// "had set up twenty observation posts", "carried rifles".
     fn owner_of(&self, c: usize, clause: &Range<usize>) -> Option<usize> {
-        let mut k = self.cues[c].toks.start;
-        while k > clause.start && self.lex.determiners.contains_word(&self.toks[k - 1].lower)
-            || k > clause.start
-                && self.toks[k - 1]
-                    .lower
-                    .chars()
-                    .all(|ch| ch.is_ascii_digit() || ch == ',')
-                && !self.toks[k - 1].lower.starts_with(',')
-        {
-            k -= 1;
+        self.owner_at(self.cues[c].toks.start, clause)
+    }
+
+    /// The subject of a possession verb whose object starts at token `at`,
+    /// with determiners and up to two other words between
+    /// ("commanded an Irish battalion", "ordered extra patrols").
+    fn owner_at(&self, at: usize, clause: &Range<usize>) -> Option<usize> {
+        let mut k = at;
+        let mut unknown = 0;
+        while k > clause.start {
+            let t = &self.toks[k - 1];
+            let number = t.lower.chars().all(|ch| ch.is_ascii_digit() || ch == ',') && t.lower != ",";
+            if self.lex.possession_verbs.contains_word(&t.lower) {
+                break;
+            }
+            if self.lex.determiners.contains_word(&t.lower) || number {
+                k -= 1;
+            } else if t.word && unknown < 2 && self.term_at[k - 1].is_none() {
+                unknown += 1;
+                k -= 1;
+            } else {
+                return None;
+            }
         }
-        let verb_end = k;
+        if k == clause.start || !self.lex.possession_verbs.contains_word(&self.toks[k - 1].lower) {
+            return None;
+        }
+        self.owner_verb_subject(k, clause)
+    }
+
+    /// Walk left over the possession verb(s) ending at token `k` and find
+    /// their subject.
+    fn owner_verb_subject(&self, k: usize, clause: &Range<usize>) -> Option<usize> {
+        let mut k = k;
         while k > clause.start && self.lex.possession_verbs.contains_word(&self.toks[k - 1].lower) {
             k -= 1;
-        }
-        if k == verb_end {
-            return None;
         }
         self.agent_of(k, clause)
     }
@@ -449,7 +524,8 @@ impl<'a> Sentence<'a> {
 
     fn negated_between(&self, agent: usize, c: usize) -> bool {
         let a = &self.terms[agent].toks;
-        let cue = &self.cues[c].toks;
+        let none = a.end..a.end;
+        let cue = if c == usize::MAX { &none } else { &self.cues[c].toks };
         // "brokered nothing", "negotiated no agreement"
         if self
             .toks
@@ -479,10 +555,16 @@ impl<'a> Sentence<'a> {
             (cue.end, a.start)
         };
         let before_agent = a.start.saturating_sub(2)..a.start;
-        (from..to)
-            .chain(before_agent)
-            .any(|k| self.lex.is_negation(&self.toks, k))
-            || (cue.start.saturating_sub(3)..cue.start).any(|k| self.lex.is_negation(&self.toks, k))
+        // A negation reaches the cue only within one phrase: "do not need
+        // anyone's permission: they ... impose a settlement" is not negated.
+        let breaks_between = |n: usize| (n..to.max(n)).any(|k| matches!(self.toks[k].lower.as_str(), "," | ":" | ";"));
+        (from..to).any(|k| self.lex.is_negation(&self.toks, k) && !breaks_between(k))
+            || before_agent.clone().any(|k| {
+                self.lex.is_negation(&self.toks, k)
+                    && !(k..a.start).any(|j| matches!(self.toks[j].lower.as_str(), "," | ":" | ";"))
+            })
+            || (cue.start.saturating_sub(3)..cue.start)
+                .any(|k| self.lex.is_negation(&self.toks, k) && !breaks_between(k))
     }
 
     /// "negotiated access", "negotiated the release of hostages": tactical
@@ -510,7 +592,9 @@ impl<'a> Sentence<'a> {
         let span = &self.terms[t].toks;
         let next = span.end;
         let roles = [Role::Asset, Role::Act];
-        let after = self.cues_at(next, work, &[Role::Asset]).next();
+        // "peacemaking troops" (a modifier), not "the peacemakers force the parties" (a verb).
+        let modifier = self.term(t).kind == "concept" || self.surface(&self.terms[t]).to_lowercase().ends_with("ing");
+        let after = self.cues_at(next, work, &[Role::Asset]).next().filter(|_| modifier);
         // "coercive peacemaking": a cue ending right before the term.
         let before = (0..self.cues.len()).find(|&c| {
             self.cues[c].toks.end == span.start && self.cue(c).concept == work && roles.contains(&self.cue(c).role)
@@ -580,7 +664,7 @@ impl<'a> Sentence<'a> {
                 // "peacemaking in Bosnia was ...": a short phrase of place.
                 words_after_possessive = 2;
                 heads += 1;
-            } else if !self.lex.is_skippable(tok) {
+            } else if !(self.lex.is_skippable(tok) || tok.lower == ",") {
                 return None;
             }
             k += 1;
@@ -592,7 +676,14 @@ impl<'a> Sentence<'a> {
         let mut cues = Vec::new();
         let mut product = 0.0f32;
         for p in pred.clone() {
-            if self.lex.is_negation(&self.toks, p)
+            let new_clause = self.toks[p].lower == ";"
+                || self.toks[p].lower == ","
+                    && self
+                        .toks
+                        .get(p + 1)
+                        .is_some_and(|n| matches!(n.lower.as_str(), "and" | "but" | "so" | "yet" | "while"));
+            if new_clause
+                || self.lex.is_negation(&self.toks, p)
                 || self.lex.subordinators.contains_word(&self.toks[p].lower) && p > pred.start + 3
             {
                 break;
@@ -679,6 +770,9 @@ impl<'a> Sentence<'a> {
     /// "peacekeeping began in Korea": the actor placed in such a case.
     fn identity(&self, t: usize, clause: &Range<usize>, work: &str) -> Option<(f32, Vec<Range<usize>>)> {
         let span = self.terms[t].toks.clone();
+        if (clause.start..span.start).any(|k| self.toks[k].lower == "whether") {
+            return None;
+        }
         // Entities of the work concept in the clause: mission terms and anchors.
         let mut entities: Vec<(Range<usize>, f32, Range<usize>)> = (0..self.terms.len())
             .filter(|&o| {
@@ -690,10 +784,14 @@ impl<'a> Sentence<'a> {
             .collect();
         entities.extend(
             (0..self.cues.len())
+                .filter(|&c| clause.contains(&self.cues[c].toks.start) && self.cue(c).concept == work)
+                // A case ("Desert Storm") anywhere; an act ("the bombing of
+                // Yugoslavia") only as the subject that is called the term.
                 .filter(|&c| {
-                    clause.contains(&self.cues[c].toks.start)
-                        && self.cue(c).concept == work
-                        && self.cue(c).role == Role::Anchor
+                    self.cue(c).role == Role::Anchor
+                        || self.cue(c).role == Role::Act
+                            && self.cue(c).weight >= 1.0
+                            && self.cues[c].toks.end <= span.start
                 })
                 .map(|c| {
                     (
@@ -750,9 +848,11 @@ impl<'a> Sentence<'a> {
             toks.first().is_some_and(|t| t.lower == ",")
         };
         let rest = match copula {
-            Some(i) => toks.len() - i - 1,
+            // The copula sits next to the entity (or the term): "UNITAF ...
+            // was a classic UN peacekeeping operation".
+            Some(i) if i <= 4 => toks.len() - i - 1,
             None if apposition => toks.len() - 1,
-            None => return false,
+            _ => return false,
         };
         rest <= 8
     }
@@ -847,8 +947,72 @@ impl<'a> Sentence<'a> {
                     message: format!("presented as the same as {}", self.term(b).label),
                 }],
                 term: Some(ta.item),
+                fixes: self.gloss_fixes(ta, tb),
             });
         }
+    }
+
+    /// "Replace "peacekeepers" with "peacemakers"", one per replacement word.
+    fn replacement_fixes(&self, rule: &RuleSpec, span: &Span<usize>) -> Vec<Fix> {
+        let original = &self.text[span.range.clone()];
+        let words = rule.replacements.get(&self.db.terms[span.item].id);
+        words
+            .into_iter()
+            .flatten()
+            .map(|w| {
+                let new = super::inflect(original, w);
+                Fix {
+                    title: format!("Replace \"{original}\" with \"{new}\""),
+                    edits: vec![Edit {
+                        range: span.range.clone(),
+                        text: new,
+                    }],
+                }
+            })
+            .collect()
+    }
+
+    /// For "X, also known as Y," and "X (i.e. Y)": drop the false gloss, or
+    /// turn it into a contrast. For "X/Y": write two activities.
+    fn gloss_fixes(&self, a: &Span<usize>, b: &Span<usize>) -> Vec<Fix> {
+        let between = &self.text[a.range.end..b.range.start];
+        let after = self.text[b.range.end..].chars().next();
+        let (x, y) = (&self.text[a.range.clone()], &self.text[b.range.clone()]);
+        let opener = between.trim_start().chars().next();
+        let mut fixes = Vec::new();
+        match (opener, after) {
+            (Some(','), Some(',')) | (Some('('), Some(')')) => {
+                let close = b.range.end + 1;
+                fixes.push(Fix {
+                    title: format!("Remove the gloss \"{}\"", self.text[a.range.end..close].trim()),
+                    edits: vec![Edit {
+                        range: a.range.end..close,
+                        text: String::new(),
+                    }],
+                });
+                let contrast = if opener == Some(',') {
+                    ", as distinct from "
+                } else {
+                    " (as distinct from "
+                };
+                fixes.push(Fix {
+                    title: format!("Rewrite as a contrast: \"{x}{contrast}{y}\""),
+                    edits: vec![Edit {
+                        range: a.range.end..b.range.start,
+                        text: contrast.to_string(),
+                    }],
+                });
+            }
+            (Some('/'), _) => fixes.push(Fix {
+                title: format!("Name two activities: \"{x} and {y}\""),
+                edits: vec![Edit {
+                    range: a.range.end..b.range.start,
+                    text: " and ".to_string(),
+                }],
+            }),
+            _ => {}
+        }
+        fixes
     }
 
     /// Contrast markers inside a gloss ("X, or what Y called Z") are rare; a

@@ -12,7 +12,7 @@ mod transport;
 
 use crate::analysis::{analyze, find_terms, Analysis, Finding, Severity};
 use crate::document::{Document, Encoding, Pos};
-use crate::terms::{hover_markdown, Database};
+use crate::terms::{explain_finding, explain_markdown, hover_markdown, Database};
 use crate::text::Format;
 use futures::FutureExt;
 use serde::Deserialize;
@@ -76,8 +76,13 @@ struct OpenDoc {
     analysis: Option<(i32, Arc<Analysis>)>,
 }
 
+/// The command the Explain code action runs.
+pub const EXPLAIN_COMMAND: &str = "peace-lsp.explain";
+
 struct Inner {
     client: Client,
+    /// Whether the client can show a document we point it at.
+    show_document: AtomicBool,
     db: &'static Database,
     docs: Mutex<HashMap<String, OpenDoc>>,
     encoding: Mutex<Encoding>,
@@ -129,6 +134,7 @@ impl Backend {
     pub fn new(client: Client, shutdown: Arc<AtomicBool>) -> Backend {
         Backend(Arc::new(Inner {
             client,
+            show_document: AtomicBool::new(false),
             db: Database::builtin(),
             docs: Mutex::new(HashMap::new()),
             encoding: Mutex::new(Encoding::Utf16),
@@ -244,6 +250,167 @@ impl Backend {
         self.0.client.publish_diagnostics(uri, diagnostics, Some(version)).await;
     }
 
+    /// The analysis of the document's current version, and a snapshot of
+    /// the document it belongs to (computed now if the cached one is stale).
+    async fn current_analysis(&self, key: &str) -> Result<Option<(Arc<Analysis>, Document)>> {
+        let (cached, snapshot) = {
+            let docs = lock(&self.0.docs);
+            let Some(d) = docs.get(key) else { return Ok(None) };
+            match &d.analysis {
+                Some((v, a)) if *v == d.doc.version => (Some((Arc::clone(a), d.doc.clone())), None),
+                _ => (None, Some((d.doc.clone(), d.format))),
+            }
+        };
+        if let Some(c) = cached {
+            return Ok(Some(c));
+        }
+        let Some((doc, format)) = snapshot else { return Ok(None) };
+        if doc.len_bytes() > lock(&self.0.settings).max_document_bytes {
+            return Ok(None);
+        }
+        let db = self.0.db;
+        let text = doc.text();
+        let a = tokio::task::spawn_blocking(move || analyze(&text, format, db))
+            .await
+            .map_err(|_| Error::internal_error())?;
+        Ok(Some((Arc::new(a), doc)))
+    }
+
+    async fn code_action_impl(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        let wants_quickfix = params.context.only.as_ref().is_none_or(|only| {
+            only.iter()
+                .any(|k| CodeActionKind::QUICKFIX.as_str().starts_with(k.as_str()))
+        });
+        if !wants_quickfix {
+            return Ok(None);
+        }
+        let uri = params.text_document.uri;
+        let Some((analysis, doc)) = self.current_analysis(uri.as_str()).await? else {
+            return Ok(None);
+        };
+        let enc = self.encoding();
+        let settings = lock(&self.0.settings).clone();
+        let from = doc.offset(from_lsp_pos(params.range.start), enc);
+        let to = doc.offset(from_lsp_pos(params.range.end), enc);
+        let mut actions = Vec::new();
+        for f in analysis
+            .findings
+            .iter()
+            .filter(|f| f.range.start <= to && from <= f.range.end)
+        {
+            let ours = self.diagnostic(&uri, &doc, f, enc, &settings);
+            // Attach the client's own copy of the diagnostic when it sent one.
+            let diagnostic = params
+                .context
+                .diagnostics
+                .iter()
+                .find(|d| d.code == ours.code && d.range == ours.range)
+                .cloned()
+                .unwrap_or(ours);
+            for (i, fix) in f.fixes.iter().enumerate() {
+                let edits = fix
+                    .edits
+                    .iter()
+                    .map(|e| TextEdit {
+                        range: lsp_range(&doc, e.range.clone(), enc),
+                        new_text: e.text.clone(),
+                    })
+                    .collect();
+                actions.push(CodeActionOrCommand::CodeAction(CodeAction {
+                    title: fix.title.clone(),
+                    kind: Some(CodeActionKind::QUICKFIX),
+                    diagnostics: Some(vec![diagnostic.clone()]),
+                    edit: Some(WorkspaceEdit {
+                        changes: Some(HashMap::from([(uri.clone(), edits)])),
+                        ..WorkspaceEdit::default()
+                    }),
+                    is_preferred: Some(i == 0),
+                    ..CodeAction::default()
+                }));
+            }
+            let term = f.term.map(|t| self.0.db.terms[t].id.clone());
+            let title = format!("Explain {}", f.code);
+            actions.push(CodeActionOrCommand::CodeAction(CodeAction {
+                title: title.clone(),
+                kind: Some(CodeActionKind::QUICKFIX),
+                diagnostics: Some(vec![diagnostic]),
+                command: Some(Command {
+                    title,
+                    command: EXPLAIN_COMMAND.to_string(),
+                    arguments: Some(vec![serde_json::json!({ "code": f.code, "term": term })]),
+                }),
+                ..CodeAction::default()
+            }));
+        }
+        Ok(Some(actions))
+    }
+
+    /// `peace-lsp.explain` with `{code, term}` (from a code action) or
+    /// `{uri, position}` (the term under the cursor) or `{term}` (an id or
+    /// any spelling). Shows the explanation and returns it as Markdown.
+    async fn execute_command_impl(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
+        if params.command != EXPLAIN_COMMAND {
+            return Err(Error::invalid_params(format!("unknown command {:?}", params.command)));
+        }
+        let arg = params.arguments.first().cloned().unwrap_or(serde_json::Value::Null);
+        let db = self.0.db;
+        let field = |name: &str| arg.get(name).and_then(|v| v.as_str()).map(str::to_string);
+        let text = if let Some(code) = field("code") {
+            explain_finding(db, &code, field("term").as_deref())
+        } else if let (Some(uri), Some(pos)) = (field("uri"), arg.get("position")) {
+            let pos: Position =
+                serde_json::from_value(pos.clone()).map_err(|e| Error::invalid_params(e.to_string()))?;
+            let Some((analysis, doc)) = self.current_analysis(&uri).await? else {
+                return Ok(None);
+            };
+            let offset = doc.offset(from_lsp_pos(pos), self.encoding());
+            analysis
+                .term_at(offset)
+                .map(|h| explain_markdown(db, &db.terms[h.term]))
+        } else if let Some(term) = field("term") {
+            db.lookup(&term).map(|t| explain_markdown(db, t))
+        } else {
+            return Err(Error::invalid_params(
+                "expected {code, term}, {uri, position} or {term}",
+            ));
+        };
+        let Some(text) = text else {
+            self.0
+                .client
+                .show_message(MessageType::INFO, "peace-lsp: no known term there to explain")
+                .await;
+            return Ok(None);
+        };
+        self.show_explanation(&text).await;
+        Ok(Some(serde_json::Value::String(text)))
+    }
+
+    /// Open the explanation as a Markdown document when the client can show
+    /// one; otherwise send it as a message.
+    async fn show_explanation(&self, text: &str) {
+        if self.0.show_document.load(Ordering::SeqCst) {
+            let dir = std::env::temp_dir().join("peace-lsp");
+            let path = dir.join(format!("explain-{}.md", std::process::id()));
+            let written = std::fs::create_dir_all(&dir).and_then(|_| std::fs::write(&path, text));
+            if let (Ok(()), Ok(uri)) = (written, format!("file://{}", path.display()).parse::<Uri>()) {
+                let shown = self
+                    .0
+                    .client
+                    .show_document(ShowDocumentParams {
+                        uri,
+                        external: Some(false),
+                        take_focus: Some(true),
+                        selection: None,
+                    })
+                    .await;
+                if shown.is_ok_and(|ok| ok) {
+                    return;
+                }
+            }
+        }
+        self.0.client.show_message(MessageType::INFO, text).await;
+    }
+
     async fn hover_impl(&self, params: HoverParams) -> Result<Option<Hover>> {
         let uri = params.text_document_position_params.text_document.uri;
         let pos = from_lsp_pos(params.text_document_position_params.position);
@@ -311,6 +478,13 @@ impl LanguageServer for Backend {
         let enc = if offers_utf8 { Encoding::Utf8 } else { Encoding::Utf16 };
         *lock(&self.0.encoding) = enc;
         *lock(&self.0.settings) = Settings::from_value(params.initialization_options.as_ref());
+        let show_document = params
+            .capabilities
+            .window
+            .as_ref()
+            .and_then(|w| w.show_document.as_ref())
+            .is_some_and(|s| s.support);
+        self.0.show_document.store(show_document, Ordering::SeqCst);
         Ok(InitializeResult {
             capabilities: ServerCapabilities {
                 position_encoding: Some(if offers_utf8 {
@@ -327,6 +501,15 @@ impl LanguageServer for Backend {
                     ..TextDocumentSyncOptions::default()
                 })),
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
+                code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
+                    code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
+                    resolve_provider: Some(false),
+                    work_done_progress_options: WorkDoneProgressOptions::default(),
+                })),
+                execute_command_provider: Some(ExecuteCommandOptions {
+                    commands: vec![EXPLAIN_COMMAND.to_string()],
+                    work_done_progress_options: WorkDoneProgressOptions::default(),
+                }),
                 ..ServerCapabilities::default()
             },
             server_info: Some(ServerInfo {
@@ -405,6 +588,26 @@ impl LanguageServer for Backend {
         lock(&self.0.docs).remove(uri.as_str());
         let _publishing = self.0.publish.lock().await;
         self.0.client.publish_diagnostics(uri, Vec::new(), None).await;
+    }
+
+    async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        match AssertUnwindSafe(self.code_action_impl(params)).catch_unwind().await {
+            Ok(r) => r,
+            Err(_) => {
+                tracing::error!("codeAction handler panicked");
+                Err(Error::internal_error())
+            }
+        }
+    }
+
+    async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
+        match AssertUnwindSafe(self.execute_command_impl(params)).catch_unwind().await {
+            Ok(r) => r,
+            Err(_) => {
+                tracing::error!("executeCommand handler panicked");
+                Err(Error::internal_error())
+            }
+        }
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {

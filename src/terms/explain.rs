@@ -92,3 +92,41 @@ pub fn comparison_table(db: &Database, c: &super::Contrast) -> String {
     }
     s
 }
+
+/// The explanation behind a finding: the rule, the flagged term, and the
+/// comparison between the concept used and the concept meant.
+pub fn explain_finding(db: &Database, code: &str, term_id: Option<&str>) -> Option<String> {
+    let rules: Vec<&super::RuleSpec> = db.rules.iter().filter(|r| r.code == code).collect();
+    let first = rules.first()?;
+    let term = term_id.and_then(|id| db.get(id));
+    let mut s = format!(
+        "# {} (`{code}`)\n\n{}",
+        first.title,
+        first
+            .message
+            .replace("{term}", term.map_or("", |t| t.label.as_str()))
+            .replace("{other}", "another concept")
+    );
+    if let Some(t) = term {
+        s.push_str(&format!("\n\n## {}\n\n{}\n\n{}", t.label, t.short, t.explanation));
+    }
+    // The concepts the rule keeps apart: the term's concept and the work.
+    let actor = term
+        .map(|t| t.concept.as_str())
+        .or_else(|| first.actor_concepts.first().map(String::as_str));
+    let work = rules
+        .iter()
+        .find(|r| term.is_none_or(|t| r.actor_concepts.contains(&t.concept)))
+        .and_then(|r| r.work_concept.as_deref());
+    let contrast = match (actor, work) {
+        (Some(a), Some(w)) => db.contrast(a, w),
+        (Some(a), None) => term
+            .and_then(|t| confused_concept(db, t))
+            .and_then(|o| db.contrast(a, o)),
+        _ => None,
+    };
+    if let Some(c) = contrast {
+        s.push_str(&format!("\n\n{}", comparison_table(db, c)));
+    }
+    Some(s)
+}

@@ -7,7 +7,7 @@
 mod explain;
 mod model;
 
-pub use explain::{comparison_table, explain_markdown, hover_markdown};
+pub use explain::{comparison_table, explain_finding, explain_markdown, hover_markdown};
 
 pub use model::{Contrast, CueSet, Dimension, Language, RuleSpec, Term, TermsFile, CONCEPTS, EVIDENCE, KINDS};
 
@@ -321,6 +321,15 @@ impl Database {
             for k in &r.actor_kinds {
                 if !KINDS.contains(&k.as_str()) {
                     err(&mut errors, file, format!("rule `{}`: unknown kind `{k}`", r.code));
+                }
+            }
+            for id in r.replacements.keys() {
+                if !by_id.contains_key(id) {
+                    err(
+                        &mut errors,
+                        file,
+                        format!("rule `{}`: replacement for unknown term `{id}`", r.code),
+                    );
                 }
             }
             for a in &r.exempt_actors {

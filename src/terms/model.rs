@@ -149,6 +149,9 @@ pub struct RuleSpec {
     /// own concept.
     #[serde(default)]
     pub exclusive_definition: bool,
+    /// Term id -> replacement words offered as quick fixes.
+    #[serde(default)]
+    pub replacements: BTreeMap<String, Vec<String>>,
 }
 
 /// Kinds of evidence an attribution rule may use.
@@ -204,6 +207,8 @@ pub struct Language {
     #[serde(default)]
     pub possession_verbs: Vec<String>,
     #[serde(default)]
+    pub causatives: Vec<String>,
+    #[serde(default)]
     pub determiners: Vec<String>,
     #[serde(default)]
     pub everyday_sense_terms: Vec<String>,
@@ -239,6 +244,7 @@ impl Language {
             prepositions,
             negated_complements,
             possession_verbs,
+            causatives,
             determiners,
             everyday_sense_terms,
             everyday_contexts,
