@@ -1446,3 +1446,51 @@ async fn quick_fix_keeps_case_number_and_hyphens() {
     assert!(refactor.is_null() || refactor == json!([]), "{refactor}");
     assert!(lsp.shutdown_exit().await);
 }
+
+/// The "must not fire on" column of tests/corpus/README.md, one sentence of
+/// our own per case, each opened as its own document: all stay clean.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn must_not_fire_cases_stay_clean() {
+    let traps = [
+        // peacekeeping-as-peacemaking
+        "Peacekeepers monitored the implementation of the agreement that the parties had signed in Lusaka.",
+        "The SRSG used his good offices to mediate between the president and the opposition.",
+        "The blue helmets negotiated safe passage for a convoy of refugees.",
+        "UNIFIL negotiated the release of two shepherds detained at the Blue Line.",
+        "Whereas envoys negotiate peace agreements, peacekeepers help implement them.",
+        "The peacekeepers did not negotiate the Dayton Agreement.",
+        "A common error is the claim that \"peacekeepers negotiated the Oslo Accords\".",
+        // peacemaking-as-peacekeeping
+        "US doctrine speaks of military support to peacemaking, such as liaison teams.",
+        "The mediation effort was backed by peacekeepers who patrolled the ceasefire line.",
+        "Unlike peacekeepers, mediators do not patrol buffer zones.",
+        // terms-as-synonyms
+        "The Agenda for Peace discussed preventive diplomacy, peacemaking, peacekeeping and peacebuilding.",
+        "Whether peacekeeping or peacemaking matters more in Cyprus is disputed.",
+        "Peacekeeping is not the same as peacemaking.",
+        // peacekeeping-as-enforcement
+        "Robust peacekeeping allows force at the tactical level with the host state's consent.",
+        "Peacekeepers may use force in self-defence and in defence of the mandate.",
+        "MONUSCO's peacekeepers are mandated to protect civilians under threat of physical violence.",
+        "The Security Council adopted the UNMISS mandate under Chapter VII.",
+        // peacemaking-as-enforcement
+        "FM 100-23 treats military support to peacemaking as a supporting task.",
+        // peacebuilding-as-peacekeeping
+        "Peacekeepers supported the disarmament, demobilisation and reintegration of former fighters and the 2005 elections.",
+        "In multidimensional missions peacekeepers also support security-sector reform.",
+        // peacekeeping-before-ceasefire
+        "UNPREDEP deployed peacekeepers to Macedonia before any fighting could spread there.",
+        "MINUSMA was deployed while fighting continued in northern Mali.",
+        // unrelated senses
+        "The Colt Peacemaker was the standard cavalry revolver.",
+        "The Peacekeeper missile was retired in 2005.",
+    ];
+    let (mut lsp, _) = Lsp::started(json!({})).await;
+    for (i, text) in traps.iter().enumerate() {
+        let u = uri(&format!("trap-{i}.txt"));
+        lsp.open(&u, "plaintext", 1, text).await;
+        let diags = lsp.wait_publish(&u, Some(1)).await;
+        assert!(diags.is_empty(), "{text:?} got {diags:?}");
+    }
+    assert!(lsp.shutdown_exit().await);
+}
