@@ -1494,3 +1494,36 @@ async fn must_not_fire_cases_stay_clean() {
     }
     assert!(lsp.shutdown_exit().await);
 }
+
+/// A client that takes only plain text gets a plain-text hover.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hover_in_plain_text_when_asked() {
+    let (mut lsp, _) = Lsp::started(json!({"textDocument": {"hover": {"contentFormat": ["plaintext"]}}})).await;
+    let u = uri("plain-hover.txt");
+    lsp.open(&u, "plaintext", 1, "The blue helmets left.").await;
+    lsp.wait_publish(&u, Some(1)).await;
+    let h = lsp.hover(&u, 0, 6).await;
+    assert_eq!(h["contents"]["kind"], "plaintext", "{h}");
+    let text = h["contents"]["value"].as_str().unwrap();
+    assert!(text.contains("Blue helmets") && !text.contains("**"), "{text}");
+    assert!(lsp.shutdown_exit().await);
+}
+
+/// The explanations the server writes for window/showDocument are its own
+/// text: when the editor opens one, nothing is published for it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn explanation_documents_are_not_analysed() {
+    let (mut lsp, _) = Lsp::started(json!({})).await;
+    let path = std::env::temp_dir().join("peace-lsp").join("explain-test.md");
+    let u = format!("file://{}", path.display());
+    lsp.open(&u, "markdown", 1, CONFLATION).await;
+    let other = uri("after-explain.txt");
+    lsp.open(&other, "plaintext", 1, CONFLATION).await;
+    lsp.wait_publish(&other, Some(1)).await;
+    let frames = lsp.collect_for(Duration::from_millis(300)).await;
+    assert!(
+        !frames.iter().any(|f| f["params"]["uri"] == u.as_str()),
+        "published for the explanation: {frames:?}"
+    );
+    assert!(lsp.shutdown_exit().await);
+}

@@ -188,12 +188,12 @@ impl<'a> Sentence<'a> {
         if self.discussed || self.question {
             return; // the writer is discussing or asking, not asserting
         }
-        for rule in &self.db.rules {
+        for (i, rule) in self.db.rules.iter().enumerate() {
             let Some(severity) = Severity::parse(&rule.severity) else {
                 continue;
             };
             match rule.mechanism.as_str() {
-                "attribution" => self.attribution(rule, severity, out),
+                "attribution" => self.attribution(i, severity, out),
                 "synonym" => self.synonyms(rule, severity, out),
                 _ => {}
             }
@@ -213,11 +213,12 @@ impl<'a> Sentence<'a> {
 
     // ---------------------------------------------------------------- attribution
 
-    fn attribution(&self, rule: &RuleSpec, severity: Severity, out: &mut Vec<Finding>) {
+    fn attribution(&self, rule_index: usize, severity: Severity, out: &mut Vec<Finding>) {
+        let rule = &self.db.rules[rule_index];
         let Some(work) = rule.work_concept.as_deref() else {
             return;
         };
-        let exceptions = super::tokens::Phrases::new(&rule.exceptions);
+        let exceptions = self.db.rule_exceptions(rule_index);
         let mut evidence = Evidence::default();
         let in_clause = |clause: &Range<usize>, toks: &Range<usize>| clause.contains(&toks.start);
         for clause in &self.clauses {

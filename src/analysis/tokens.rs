@@ -1,6 +1,7 @@
 //! Word tokens with byte offsets, and the compiled function-word lexicon.
 
 use crate::terms::Language;
+use std::collections::HashMap;
 use std::ops::Range;
 
 #[derive(Debug, Clone)]
@@ -65,25 +66,33 @@ pub fn tokenize(text: &str, range: Range<usize>) -> Vec<Tok> {
     out
 }
 
-/// A list of phrases, each a token sequence.
+/// A list of phrases, each a token sequence, indexed by first word.
 #[derive(Debug, Clone, Default)]
-pub struct Phrases(Vec<Vec<String>>);
+pub struct Phrases {
+    /// First token -> the phrases starting with it, longest first.
+    by_first: HashMap<String, Vec<Vec<String>>>,
+}
 
 impl Phrases {
     pub fn new(list: &[String]) -> Phrases {
-        let mut v: Vec<Vec<String>> = list
-            .iter()
-            .map(|p| tokenize(p, 0..p.len()).into_iter().map(|t| t.lower).collect::<Vec<_>>())
-            .filter(|p| !p.is_empty())
-            .collect();
-        // Longest first, so the longest phrase at a position wins.
-        v.sort_by_key(|p| std::cmp::Reverse(p.len()));
-        Phrases(v)
+        let mut by_first: HashMap<String, Vec<Vec<String>>> = HashMap::new();
+        for p in list {
+            let toks: Vec<String> = tokenize(p, 0..p.len()).into_iter().map(|t| t.lower).collect();
+            if let Some(first) = toks.first() {
+                by_first.entry(first.clone()).or_default().push(toks);
+            }
+        }
+        for v in by_first.values_mut() {
+            v.sort_by_key(|p| std::cmp::Reverse(p.len()));
+            v.dedup();
+        }
+        Phrases { by_first }
     }
 
     /// Length in tokens of the longest phrase starting at `toks[i]`.
     pub fn at(&self, toks: &[Tok], i: usize) -> Option<usize> {
-        self.0
+        self.by_first
+            .get(&toks.get(i)?.lower)?
             .iter()
             .find(|p| i + p.len() <= toks.len() && p.iter().zip(&toks[i..]).all(|(w, t)| *w == t.lower))
             .map(Vec::len)
@@ -100,7 +109,11 @@ impl Phrases {
     }
 
     pub fn contains_word(&self, w: &str) -> bool {
-        self.0.iter().any(|p| p.len() == 1 && p[0] == w)
+        self.by_first.get(w).is_some_and(|v| v.iter().any(|p| p.len() == 1))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_first.is_empty()
     }
 }
 

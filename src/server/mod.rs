@@ -60,12 +60,21 @@ impl Settings {
         }
     }
 
+    /// The page explaining a code: under `rulesBaseUrl` when set, else the
+    /// `docs/rules/` folder of the source tree this binary was built from,
+    /// if it is still there (a link to a missing file helps nobody).
     fn rule_url(&self, code: &str) -> Option<Uri> {
-        let base = self
-            .rules_base_url
-            .clone()
-            .unwrap_or_else(|| format!("file://{}/docs/rules/", env!("CARGO_MANIFEST_DIR")));
-        format!("{base}{code}.md").parse().ok()
+        match &self.rules_base_url {
+            Some(base) => format!("{base}{code}.md").parse().ok(),
+            None => {
+                let page = Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("docs/rules")
+                    .join(format!("{code}.md"));
+                page.is_file()
+                    .then(|| format!("file://{}", page.display()).parse().ok())
+                    .flatten()
+            }
+        }
     }
 }
 
@@ -79,10 +88,22 @@ struct OpenDoc {
 /// The command the Explain code action runs.
 pub const EXPLAIN_COMMAND: &str = "peace-lsp.explain";
 
+/// Where explanations are written for `window/showDocument`. Documents
+/// there are our own text: never analysed.
+fn explain_dir() -> std::path::PathBuf {
+    std::env::temp_dir().join("peace-lsp")
+}
+
+fn is_explanation(uri: &Uri) -> bool {
+    uri.to_file_path().is_some_and(|p| p.starts_with(explain_dir()))
+}
+
 struct Inner {
     client: Client,
     /// Whether the client can show a document we point it at.
     show_document: AtomicBool,
+    /// Whether hovers are sent as plain text (the client does not take Markdown).
+    plain_hover: AtomicBool,
     db: &'static Database,
     docs: Mutex<HashMap<String, OpenDoc>>,
     encoding: Mutex<Encoding>,
@@ -135,6 +156,7 @@ impl Backend {
         Backend(Arc::new(Inner {
             client,
             show_document: AtomicBool::new(false),
+            plain_hover: AtomicBool::new(false),
             db: Database::builtin(),
             docs: Mutex::new(HashMap::new()),
             encoding: Mutex::new(Encoding::Utf16),
@@ -184,6 +206,9 @@ impl Backend {
     }
 
     async fn analyse_and_publish(&self, uri: Uri) {
+        if is_explanation(&uri) {
+            return;
+        }
         let key = uri.as_str().to_string();
         // Snapshot under the lock; no await while it is held.
         let (text, version, format) = {
@@ -389,7 +414,7 @@ impl Backend {
     /// one; otherwise send it as a message.
     async fn show_explanation(&self, text: &str) {
         if self.0.show_document.load(Ordering::SeqCst) {
-            let dir = std::env::temp_dir().join("peace-lsp");
+            let dir = explain_dir();
             let path = dir.join(format!("explain-{}.md", std::process::id()));
             let written = std::fs::create_dir_all(&dir).and_then(|_| std::fs::write(&path, text));
             if let (Ok(()), Ok(uri)) = (written, format!("file://{}", path.display()).parse::<Uri>()) {
@@ -450,11 +475,20 @@ impl Backend {
         if version.is_some_and(|v| v != d.doc.version) {
             return Ok(None); // the document changed under us; the range would be stale
         }
-        Ok(Some(Hover {
-            contents: HoverContents::Markup(MarkupContent {
+        let markdown = hover_markdown(db, &db.terms[hit.term]);
+        let contents = if self.0.plain_hover.load(Ordering::SeqCst) {
+            MarkupContent {
+                kind: MarkupKind::PlainText,
+                value: markdown.replace("**", "").replace('_', ""),
+            }
+        } else {
+            MarkupContent {
                 kind: MarkupKind::Markdown,
-                value: hover_markdown(db, &db.terms[hit.term]),
-            }),
+                value: markdown,
+            }
+        };
+        Ok(Some(Hover {
+            contents: HoverContents::Markup(contents),
             range: Some(lsp_range(&d.doc, hit.range, enc)),
         }))
     }
@@ -485,6 +519,15 @@ impl LanguageServer for Backend {
             .and_then(|w| w.show_document.as_ref())
             .is_some_and(|s| s.support);
         self.0.show_document.store(show_document, Ordering::SeqCst);
+        // A client that lists hover formats and not Markdown gets plain text.
+        let plain_hover = params
+            .capabilities
+            .text_document
+            .as_ref()
+            .and_then(|t| t.hover.as_ref())
+            .and_then(|h| h.content_format.as_ref())
+            .is_some_and(|formats| !formats.is_empty() && !formats.contains(&MarkupKind::Markdown));
+        self.0.plain_hover.store(plain_hover, Ordering::SeqCst);
         Ok(InitializeResult {
             capabilities: ServerCapabilities {
                 position_encoding: Some(if offers_utf8 {

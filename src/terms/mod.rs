@@ -29,12 +29,74 @@ pub fn embedded_files() -> &'static [(&'static str, &'static str)] {
 pub struct DbError {
     pub file: String,
     pub message: String,
+    /// 1-based line of the problem, when it can be located.
+    pub line: Option<usize>,
+    /// The field the problem is in (`kind`, `variants`, ...), when known.
+    pub field: Option<String>,
 }
 
 impl fmt::Display for DbError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.file, self.message)
+        match self.line {
+            Some(line) => write!(f, "{}:{line}: {}", self.file, self.message),
+            None => write!(f, "{}: {}", self.file, self.message),
+        }
     }
+}
+
+/// Which field a validation message is about, from its wording.
+fn field_of(message: &str) -> Option<&'static str> {
+    const FIELDS: &[(&str, &str)] = &[
+        ("unknown kind", "kind"),
+        ("unknown concept", "concept"),
+        ("no variants", "variants"),
+        ("empty variant", "variants"),
+        ("surface form", "variants"),
+        ("short definition", "short"),
+        ("explanation", "explanation"),
+        ("no sources", "sources"),
+        ("key facts", "facts"),
+        ("confused with", "confused_with"),
+        ("confused_with refers", "confused_with"),
+        ("see_also refers", "see_also"),
+        ("severit", "severity"),
+        ("mechanism", "mechanism"),
+        ("evidence", "uses"),
+        ("exempt actor", "exempt_actors"),
+        ("replacement", "replacements"),
+        ("unknown role", "role"),
+        ("empty word", "words"),
+        ("empty id", "id"),
+        ("duplicate", "id"),
+    ];
+    FIELDS.iter().find(|(k, _)| message.contains(k)).map(|(_, f)| *f)
+}
+
+/// The 1-based line of `field` in the entry whose id (or code) is `id`.
+fn locate(text: &str, id: &str, field: Option<&str>) -> Option<usize> {
+    let lines: Vec<&str> = text.lines().collect();
+    let is_id = |l: &str| {
+        let l = l.trim();
+        (l.starts_with("id") || l.starts_with("code")) && l.contains(&format!("\"{id}\""))
+    };
+    let start = lines.iter().position(|l| is_id(l))?;
+    // The entry runs back to its `[[` header and on to the next one.
+    let header = (0..=start)
+        .rev()
+        .find(|&i| lines[i].trim_start().starts_with("[["))
+        .unwrap_or(start);
+    let end = (start + 1..lines.len())
+        .find(|&i| lines[i].trim_start().starts_with("[["))
+        .unwrap_or(lines.len());
+    if let Some(field) = field {
+        if let Some(i) = (header..end).find(|&i| {
+            let l = lines[i].trim_start();
+            l.starts_with(field) && l[field.len()..].trim_start().starts_with('=')
+        }) {
+            return Some(i + 1);
+        }
+    }
+    Some(start + 1)
 }
 
 /// Where a term, cue or marker came from.
@@ -85,6 +147,8 @@ pub struct Database {
     pub rules: Vec<RuleSpec>,
     pub language: Language,
     lexicon: crate::analysis::Lexicon,
+    /// Each rule's exception phrases, compiled (same order as `rules`).
+    rule_exceptions: Vec<crate::analysis::Phrases>,
     by_id: HashMap<String, usize>,
     /// Surface form (normalised) -> term index, for every variant.
     forms: Vec<(String, usize)>,
@@ -109,33 +173,84 @@ impl Database {
 
     /// Parse and validate a set of files; all problems are reported together.
     pub fn from_files(files: impl IntoIterator<Item = (String, String)>) -> Result<Database, Vec<DbError>> {
+        Database::from_layers(vec![files.into_iter().collect()])
+    }
+
+    /// The built-in files with user layers over them (course glossaries,
+    /// project cue words). A term in a later layer with the id of an earlier
+    /// one replaces it; within one layer ids must be unique.
+    pub fn with_overlays(overlays: Vec<(String, String)>) -> Result<Database, Vec<DbError>> {
+        let builtin = embedded_files()
+            .iter()
+            .map(|(n, t)| (n.to_string(), t.to_string()))
+            .collect();
+        Database::from_layers(vec![builtin, overlays])
+    }
+
+    pub fn from_layers(layers: Vec<Vec<(String, String)>>) -> Result<Database, Vec<DbError>> {
+        let texts: HashMap<String, String> = layers.iter().flatten().cloned().collect();
+        Database::validate(layers).map_err(|errors| {
+            errors
+                .into_iter()
+                .map(|mut e| {
+                    let field = e.field.clone().or_else(|| field_of(&e.message).map(str::to_string));
+                    if e.line.is_none() {
+                        let id = e.message.split('`').nth(1).unwrap_or_default().to_string();
+                        e.line = texts.get(&e.file).and_then(|t| locate(t, &id, field.as_deref()));
+                    }
+                    e.field = field;
+                    e
+                })
+                .collect()
+        })
+    }
+
+    fn validate(layers: Vec<Vec<(String, String)>>) -> Result<Database, Vec<DbError>> {
         let mut errors = Vec::new();
         let mut terms: Vec<(String, Term)> = Vec::new();
         let mut contrasts = Vec::new();
         let mut cue_sets: Vec<(String, CueSet)> = Vec::new();
         let mut rules: Vec<(String, RuleSpec)> = Vec::new();
         let mut language = Language::default();
-        for (name, text) in files {
-            match toml::from_str::<TermsFile>(&text) {
-                Ok(f) => {
-                    terms.extend(f.term.into_iter().map(|t| (name.clone(), t)));
-                    contrasts.extend(f.contrast.into_iter().map(|c| (name.clone(), c)));
-                    cue_sets.extend(f.cue.into_iter().map(|c| (name.clone(), c)));
-                    rules.extend(f.rule.into_iter().map(|r| (name.clone(), r)));
-                    if let Some(l) = f.language {
-                        language.merge(l);
+        for (layer, files) in layers.into_iter().enumerate() {
+            let layer_start = terms.len();
+            for (name, text) in files {
+                match toml::from_str::<TermsFile>(&text) {
+                    Ok(f) => {
+                        for t in f.term {
+                            // A later layer overrides an earlier entry with the same id.
+                            if layer > 0 {
+                                if let Some(i) = terms[..layer_start].iter().position(|(_, old)| old.id == t.id) {
+                                    terms[i] = (name.clone(), t);
+                                    continue;
+                                }
+                            }
+                            terms.push((name.clone(), t));
+                        }
+                        contrasts.extend(f.contrast.into_iter().map(|c| (name.clone(), c)));
+                        cue_sets.extend(f.cue.into_iter().map(|c| (name.clone(), c)));
+                        rules.extend(f.rule.into_iter().map(|r| (name.clone(), r)));
+                        if let Some(l) = f.language {
+                            language.merge(l);
+                        }
                     }
+                    Err(e) => errors.push(DbError {
+                        file: name.clone(),
+                        line: e
+                            .span()
+                            .map(|sp| text[..sp.start.min(text.len())].lines().count().max(1)),
+                        message: e.message().to_string(),
+                        field: None,
+                    }),
                 }
-                Err(e) => errors.push(DbError {
-                    file: name.clone(),
-                    message: e.to_string(),
-                }),
             }
         }
         let err = |errors: &mut Vec<DbError>, file: &str, message: String| {
             errors.push(DbError {
                 file: file.to_string(),
                 message,
+                line: None,
+                field: None,
             })
         };
 
@@ -223,9 +338,18 @@ impl Database {
         }
         // Cross-references.
         for (file, t) in &terms {
-            for r in t.see_also.iter().chain(t.confused_with.iter()) {
+            let refs = t
+                .see_also
+                .iter()
+                .map(|r| ("see_also", r))
+                .chain(t.confused_with.iter().map(|r| ("confused_with", r)));
+            for (field, r) in refs {
                 if !by_id.contains_key(r) {
-                    err(&mut errors, file, format!("term `{}` refers to unknown id `{r}`", t.id));
+                    err(
+                        &mut errors,
+                        file,
+                        format!("term `{}`: {field} refers to unknown id `{r}`", t.id),
+                    );
                 }
             }
         }
@@ -346,6 +470,10 @@ impl Database {
             return Err(errors);
         }
         let terms: Vec<Term> = terms.into_iter().map(|(_, t)| t).collect();
+        let rule_exceptions = rules
+            .iter()
+            .map(|(_, r)| crate::analysis::Phrases::new(&r.exceptions))
+            .collect();
         let term_matcher = Matcher::new(forms.iter().map(|(f, _)| f.as_str()));
         let cue_matcher = Matcher::new(cues.iter().map(|c| c.phrase.as_str()));
         Ok(Database {
@@ -354,6 +482,7 @@ impl Database {
             cues,
             rules: rules.into_iter().map(|(_, r)| r).collect(),
             lexicon: crate::analysis::Lexicon::new(&language),
+            rule_exceptions,
             language,
             by_id,
             forms,
@@ -364,6 +493,11 @@ impl Database {
 
     pub(crate) fn lexicon(&self) -> &crate::analysis::Lexicon {
         &self.lexicon
+    }
+
+    /// The compiled exception phrases of rule `i`.
+    pub(crate) fn rule_exceptions(&self, i: usize) -> &crate::analysis::Phrases {
+        &self.rule_exceptions[i]
     }
 
     pub fn get(&self, id: &str) -> Option<&Term> {
@@ -492,7 +626,34 @@ sources = ["Capstone"]
         assert!(all.contains("unknown id `nowhere`"), "{all}");
         assert!(all.contains("empty variant"), "{all}");
         assert!(all.contains("41 words"), "{all}");
-        assert!(all.starts_with("test.toml: "), "{all}");
+        // Each error names the file, the line and the field.
+        let short = errors.iter().find(|e| e.message.contains("41 words")).unwrap();
+        assert_eq!(
+            (short.line, short.field.as_deref()),
+            (Some(8), Some("short")),
+            "{short:?}"
+        );
+        assert!(short.to_string().starts_with("test.toml:8: "), "{short}");
+        let variant = errors.iter().find(|e| e.message.contains("empty variant")).unwrap();
+        assert_eq!(
+            (variant.line, variant.field.as_deref()),
+            (Some(7), Some("variants")),
+            "{variant:?}"
+        );
+        let reference = errors.iter().find(|e| e.message.contains("nowhere")).unwrap();
+        assert_eq!(reference.line, Some(10), "{reference:?}");
+    }
+
+    #[test]
+    fn later_layers_override_by_id() {
+        let course = OK_TERM.replace("A field presence.", "Our course's own definition.");
+        let db = Database::from_layers(vec![
+            vec![("a.toml".into(), OK_TERM.into())],
+            vec![("course.toml".into(), course)],
+        ])
+        .expect("an override is not a duplicate");
+        assert_eq!(db.get("peacekeeping").unwrap().short, "Our course's own definition.");
+        assert_eq!(db.terms.len(), 1);
     }
 
     #[test]
