@@ -7,6 +7,7 @@
 
 use serde_json::{json, Value};
 use std::collections::VecDeque;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader, DuplexStream};
 use tokio::sync::mpsc;
@@ -35,6 +36,8 @@ struct Lsp {
     log: Vec<Value>,
     next_id: i64,
     server: Option<JoinHandle<bool>>,
+    /// What this client answers to workspace/configuration.
+    settings: Value,
 }
 
 /// Read `Content-Length` framed messages until end of input.
@@ -118,6 +121,7 @@ impl Lsp {
             log: Vec::new(),
             next_id: 1,
             server: Some(server),
+            settings: Value::Null,
         }
     }
 
@@ -202,9 +206,15 @@ impl Lsp {
                 );
             }
             if v.get("method").is_some() && v.get("id").is_some() {
-                // A server -> client request: answer it so the server is not left waiting.
+                // A server -> client request: answer it so the server is not left waiting
+                // (workspace/configuration gets the test's settings).
                 let id = v["id"].clone();
-                self.send(json!({"jsonrpc": "2.0", "id": id, "result": null})).await;
+                let result = if v["method"] == "workspace/configuration" {
+                    json!([self.settings.clone()])
+                } else {
+                    Value::Null
+                };
+                self.send(json!({"jsonrpc": "2.0", "id": id, "result": result})).await;
                 continue;
             }
             return (self.log.len() - 1, v);
@@ -1310,7 +1320,7 @@ async fn each_code_has_a_working_quick_fix() {
     );
     assert_eq!(
         init["capabilities"]["executeCommandProvider"]["commands"],
-        json!(["peace-lsp.explain"])
+        json!(["peace-lsp.explain", "peace-lsp.disableRule"])
     );
     for (i, (code, text, fixed)) in cases.iter().enumerate() {
         let u = uri(&format!("fix-{i}.txt"));
@@ -1525,5 +1535,233 @@ async fn explanation_documents_are_not_analysed() {
         !frames.iter().any(|f| f["params"]["uri"] == u.as_str()),
         "published for the explanation: {frames:?}"
     );
+    assert!(lsp.shutdown_exit().await);
+}
+
+// ---------------------------------------------------------------------------
+// Configuration, settings and suppression (issue 5).
+
+fn workspace(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("peace-lsp-lsp-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn file_uri_of(p: &Path) -> String {
+    format!("file://{}", p.display())
+}
+
+async fn started_in(root: &Path, capabilities: Value, options: Value) -> (Lsp, Value) {
+    let mut lsp = Lsp::start();
+    let id = lsp
+        .send_request(
+            "initialize",
+            json!({"processId": null, "rootUri": file_uri_of(root), "capabilities": capabilities, "initializationOptions": options}),
+        )
+        .await;
+    let init = lsp.response(id).await;
+    lsp.notify("initialized", json!({})).await;
+    (lsp, init["result"].clone())
+}
+
+fn severity_of(diags: &[Value], code: &str) -> i64 {
+    only(diags, code)["severity"].as_i64().unwrap()
+}
+
+/// Changing .peace-lsp.toml on disk while the server runs changes the
+/// severity in the next publish, with no restart.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn project_file_change_on_disk_changes_the_severity() {
+    let root = workspace("watch");
+    let cfg = root.join(".peace-lsp.toml");
+    std::fs::write(&cfg, "[rules]\npeacekeeping-as-peacemaking = \"error\"\n").unwrap();
+    let (mut lsp, _) = started_in(&root, json!({}), Value::Null).await;
+    let u = file_uri_of(&root.join("essay.txt"));
+    lsp.open(&u, "plaintext", 1, CONFLATION).await;
+    assert_eq!(severity_of(&lsp.wait_publish(&u, Some(1)).await, CODE_PK_AS_PM), 1);
+    std::fs::write(
+        &cfg,
+        "# quieter now\n[rules]\npeacekeeping-as-peacemaking = \"information\"\n",
+    )
+    .unwrap();
+    lsp.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": file_uri_of(&cfg), "type": 2}]}),
+    )
+    .await;
+    assert_eq!(severity_of(&lsp.wait_publish(&u, Some(1)).await, CODE_PK_AS_PM), 3);
+    std::fs::write(&cfg, "[rules]\npeacekeeping-as-peacemaking = \"off\"\n").unwrap();
+    lsp.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": file_uri_of(&cfg), "type": 2}]}),
+    )
+    .await;
+    assert!(lsp.wait_publish(&u, Some(1)).await.is_empty());
+    assert!(lsp.shutdown_exit().await);
+}
+
+/// A broken .peace-lsp.toml is reported (message and a diagnostic on the
+/// file, with its line), the last good configuration stays in force, and
+/// the server keeps answering.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn broken_config_is_reported_and_the_server_keeps_working() {
+    let root = workspace("broken");
+    let cfg = root.join(".peace-lsp.toml");
+    std::fs::write(&cfg, "[rules]\npeacekeeping-as-peacemaking = \"error\"\n").unwrap();
+    let (mut lsp, _) = started_in(&root, json!({}), Value::Null).await;
+    let u = file_uri_of(&root.join("essay.txt"));
+    lsp.open(&u, "plaintext", 1, CONFLATION).await;
+    lsp.wait_publish(&u, Some(1)).await;
+    std::fs::write(&cfg, "[rules]\npeacekeeping-as-peacemaking = \"loud\"\n").unwrap();
+    lsp.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": file_uri_of(&cfg), "type": 2}]}),
+    )
+    .await;
+    let msg = lsp
+        .wait_for("error message", |m| {
+            m["method"] == "window/showMessage" && m["params"]["type"] == 1
+        })
+        .await;
+    let text = msg["params"]["message"].as_str().unwrap();
+    assert!(text.contains(".peace-lsp.toml:2") && text.contains("loud"), "{text}");
+    let cfg_uri = file_uri_of(&cfg);
+    let on_file = lsp.wait_publish(&cfg_uri, None).await;
+    assert_eq!(on_file[0]["range"]["start"]["line"], 1, "{on_file:?}");
+    assert_eq!(on_file[0]["code"], "invalid-configuration");
+    assert_eq!(
+        severity_of(&lsp.wait_publish(&u, Some(1)).await, CODE_PK_AS_PM),
+        1,
+        "last good config kept"
+    );
+    let h = lsp.hover(&u, 0, 5).await;
+    assert!(hover_text(&h).contains("Peacekeeper"), "hover still answers: {h}");
+    std::fs::write(&cfg, "[rules]\npeacekeeping-as-peacemaking = \"hint\"\n").unwrap();
+    lsp.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": cfg_uri.clone(), "type": 2}]}),
+    )
+    .await;
+    assert!(
+        lsp.wait_publish(&cfg_uri, None).await.is_empty(),
+        "the file's diagnostic is cleared"
+    );
+    assert_eq!(severity_of(&lsp.wait_publish(&u, Some(1)).await, CODE_PK_AS_PM), 4);
+    assert!(lsp.shutdown_exit().await);
+}
+
+/// Defaults < editor settings (initializationOptions, workspace/configuration,
+/// didChangeConfiguration) < project file; a null section is fine.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn settings_precedence_and_null_sections() {
+    let root = workspace("settings");
+    let (mut lsp, _) = started_in(
+        &root,
+        json!({}),
+        json!({"rules": {"peacekeeping-as-peacemaking": "hint"}}),
+    )
+    .await;
+    let u = file_uri_of(&root.join("essay.txt"));
+    lsp.open(&u, "plaintext", 1, CONFLATION).await;
+    assert_eq!(
+        severity_of(&lsp.wait_publish(&u, Some(1)).await, CODE_PK_AS_PM),
+        4,
+        "initializationOptions"
+    );
+    lsp.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"peace-lsp": {"rules": {"peacekeeping-as-peacemaking": "error"}}}}),
+    )
+    .await;
+    assert_eq!(
+        severity_of(&lsp.wait_publish(&u, Some(1)).await, CODE_PK_AS_PM),
+        1,
+        "didChangeConfiguration"
+    );
+    std::fs::write(
+        root.join(".peace-lsp.toml"),
+        "[rules]\npeacekeeping-as-peacemaking = \"information\"\n",
+    )
+    .unwrap();
+    lsp.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": file_uri_of(&root.join(".peace-lsp.toml")), "type": 1}]}),
+    )
+    .await;
+    assert_eq!(
+        severity_of(&lsp.wait_publish(&u, Some(1)).await, CODE_PK_AS_PM),
+        3,
+        "project file wins"
+    );
+    lsp.notify("workspace/didChangeConfiguration", json!({"settings": null}))
+        .await;
+    let h = lsp.hover(&u, 0, 5).await;
+    assert!(hover_text(&h).contains("Peacekeeper"));
+    assert!(lsp.shutdown_exit().await);
+
+    // A client that supports workspace/configuration is asked for the section.
+    let root = workspace("pull");
+    let mut lsp = Lsp::start();
+    lsp.settings = json!({"rules": {"peacekeeping-as-peacemaking": "error"}, "server": {"path": "ignored"}});
+    let id = lsp
+        .send_request("initialize", json!({"processId": null, "rootUri": file_uri_of(&root), "capabilities": {"workspace": {"configuration": true}}}))
+        .await;
+    lsp.response(id).await;
+    lsp.notify("initialized", json!({})).await;
+    let u = file_uri_of(&root.join("essay.txt"));
+    lsp.open(&u, "plaintext", 1, CONFLATION).await;
+    let mut severity = severity_of(&lsp.wait_publish(&u, Some(1)).await, CODE_PK_AS_PM);
+    if severity != 1 {
+        // The open may have been analysed before the pulled settings arrived.
+        severity = severity_of(&lsp.wait_publish(&u, Some(1)).await, CODE_PK_AS_PM);
+    }
+    assert_eq!(severity, 1, "pulled settings");
+    assert!(lsp.shutdown_exit().await);
+}
+
+/// Inline suppression, the "Ignore this finding" and "Turn off CODE for
+/// this project" actions, and the hint on a comment that suppresses nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn suppression_and_its_code_actions() {
+    let root = workspace("suppress");
+    let (mut lsp, _) = started_in(&root, json!({}), Value::Null).await;
+    let u = file_uri_of(&root.join("essay.md"));
+    let text = "<!-- peace-lsp-disable-next-line -->\nUN peacekeepers negotiated the Dayton Accords.\n\n<!-- peace-lsp-disable-next-line terms-as-synonyms -->\nPeacekeepers negotiated the Oslo Accords.\n";
+    lsp.open(&u, "markdown", 1, text).await;
+    let diags = lsp.wait_publish(&u, Some(1)).await;
+    assert_eq!(codes(&diags), ["unused-suppression", CODE_PK_AS_PM], "{diags:?}");
+    assert_eq!(diags[0]["severity"], 4);
+    assert_eq!(diags[1]["range"]["start"]["line"], 4);
+    let d = diags[1].clone();
+    let actions = lsp
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": u}, "range": d["range"], "context": {"diagnostics": [d]}}),
+        )
+        .await;
+    let actions = actions.as_array().unwrap();
+    let ignore = actions
+        .iter()
+        .find(|a| a["title"].as_str().unwrap().starts_with("Ignore this finding"))
+        .expect("ignore action");
+    let edit = &ignore["edit"]["changes"][u.as_str()][0];
+    assert_eq!(edit["range"]["start"], json!({"line": 4, "character": 0}));
+    assert_eq!(
+        edit["newText"],
+        "<!-- peace-lsp-disable-next-line peacekeeping-as-peacemaking -->\n"
+    );
+    let off = actions
+        .iter()
+        .find(|a| a["title"] == "Turn off peacekeeping-as-peacemaking for this project")
+        .expect("turn-off action");
+    let written = lsp.request("workspace/executeCommand", off["command"].clone()).await;
+    let cfg = root.join(".peace-lsp.toml");
+    assert_eq!(written.as_str().unwrap(), cfg.display().to_string());
+    assert!(std::fs::read_to_string(&cfg)
+        .unwrap()
+        .contains("peacekeeping-as-peacemaking = \"off\""));
+    let diags = lsp.wait_publish(&u, Some(1)).await;
+    assert!(!codes(&diags).contains(&CODE_PK_AS_PM.to_string()), "{diags:?}");
     assert!(lsp.shutdown_exit().await);
 }

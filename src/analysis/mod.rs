@@ -7,8 +7,10 @@
 
 mod rules;
 mod sentence;
+mod suppress;
 mod tokens;
 
+pub use suppress::{next_line_comment, DIRECTIVE_PREFIX, UNUSED_SUPPRESSION};
 pub use tokens::{tokenize, Lexicon, Phrases, Tok};
 
 use crate::scan::Normalized;
@@ -163,6 +165,7 @@ pub fn analyze(source: &str, format: Format, db: &Database) -> Analysis {
     }
     findings.sort_by_key(|f| (f.range.start, f.range.end));
     findings.dedup_by(|a, b| a.code == b.code && a.range == b.range);
+    let findings = suppress::apply(source, format, findings);
     Analysis { terms, findings }
 }
 

@@ -8,17 +8,19 @@
 //! document's current one, under one publish lock so that publishes never
 //! overtake each other; handler panics are caught.
 
+mod configs;
 mod transport;
 
 use crate::analysis::{analyze, find_terms, Analysis, Finding, Severity};
+use crate::config::{self, Config, Options};
 use crate::document::{Document, Encoding, Pos};
 use crate::terms::{explain_finding, explain_markdown, hover_markdown, Database};
 use crate::text::Format;
+use configs::{ConfigStore, Report};
 use futures::FutureExt;
-use serde::Deserialize;
 use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -27,66 +29,42 @@ use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer, LspService, Server};
 
-/// Default size guard: larger documents are not analysed.
-pub const DEFAULT_MAX_DOCUMENT_BYTES: usize = 10 * 1024 * 1024;
+pub use crate::config::DEFAULT_MAX_DOCUMENT_BYTES;
 
-/// Settings the client may pass in `initializationOptions`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct Settings {
-    /// Documents larger than this many bytes are not analysed.
-    pub max_document_bytes: usize,
-    /// Base URL of the rule pages (`<base><code>.md`).
-    pub rules_base_url: Option<String>,
-}
-
-impl Default for Settings {
-    fn default() -> Self {
-        Settings {
-            max_document_bytes: DEFAULT_MAX_DOCUMENT_BYTES,
-            rules_base_url: None,
+/// The page explaining a code: under `rulesBaseUrl` when set, else the
+/// `docs/rules/` folder of the source tree this binary was built from, if it
+/// is still there (a link to a missing file helps nobody).
+fn rule_url(config: &Config, code: &str) -> Option<Uri> {
+    match &config.rules_base_url {
+        Some(base) => format!("{base}{code}.md").parse().ok(),
+        None => {
+            let page = Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("docs/rules")
+                .join(format!("{code}.md"));
+            page.is_file()
+                .then(|| format!("file://{}", page.display()).parse().ok())
+                .flatten()
         }
     }
 }
 
-impl Settings {
-    fn from_value(v: Option<&serde_json::Value>) -> Settings {
-        match v {
-            Some(v) if !v.is_null() => serde_json::from_value(v.clone()).unwrap_or_else(|e| {
-                tracing::warn!("ignoring invalid initializationOptions: {e}");
-                Settings::default()
-            }),
-            _ => Settings::default(),
-        }
-    }
-
-    /// The page explaining a code: under `rulesBaseUrl` when set, else the
-    /// `docs/rules/` folder of the source tree this binary was built from,
-    /// if it is still there (a link to a missing file helps nobody).
-    fn rule_url(&self, code: &str) -> Option<Uri> {
-        match &self.rules_base_url {
-            Some(base) => format!("{base}{code}.md").parse().ok(),
-            None => {
-                let page = Path::new(env!("CARGO_MANIFEST_DIR"))
-                    .join("docs/rules")
-                    .join(format!("{code}.md"));
-                page.is_file()
-                    .then(|| format!("file://{}", page.display()).parse().ok())
-                    .flatten()
-            }
-        }
-    }
+fn file_uri(path: &Path) -> Option<Uri> {
+    format!("file://{}", path.display()).parse().ok()
 }
 
 struct OpenDoc {
+    uri: Uri,
     doc: Document,
     format: Format,
-    /// The analysis of `analysed_version`, for hover.
-    analysis: Option<(i32, Arc<Analysis>)>,
+    /// The analysis of a version, with the configuration it was made
+    /// under (its database gives the term indices meaning).
+    analysis: Option<(i32, Arc<Analysis>, Arc<Config>)>,
 }
 
 /// The command the Explain code action runs.
 pub const EXPLAIN_COMMAND: &str = "peace-lsp.explain";
+/// The command behind "Turn off CODE for this project".
+pub const DISABLE_RULE_COMMAND: &str = "peace-lsp.disableRule";
 
 /// Where explanations are written for `window/showDocument`. Documents
 /// there are our own text: never analysed.
@@ -98,16 +76,23 @@ fn is_explanation(uri: &Uri) -> bool {
     uri.to_file_path().is_some_and(|p| p.starts_with(explain_dir()))
 }
 
+/// Configuration and glossary files are not essays: never analysed.
+fn is_config_like(uri: &Uri) -> bool {
+    uri.path().as_str().ends_with(".toml")
+}
+
 struct Inner {
     client: Client,
     /// Whether the client can show a document we point it at.
     show_document: AtomicBool,
     /// Whether hovers are sent as plain text (the client does not take Markdown).
     plain_hover: AtomicBool,
-    db: &'static Database,
     docs: Mutex<HashMap<String, OpenDoc>>,
     encoding: Mutex<Encoding>,
-    settings: Mutex<Settings>,
+    configs: Mutex<ConfigStore>,
+    /// Client capabilities that decide how settings and file changes reach us.
+    watch_files: AtomicBool,
+    pull_config: AtomicBool,
     publish: tokio::sync::Mutex<()>,
     shutdown: Arc<AtomicBool>,
 }
@@ -157,10 +142,11 @@ impl Backend {
             client,
             show_document: AtomicBool::new(false),
             plain_hover: AtomicBool::new(false),
-            db: Database::builtin(),
             docs: Mutex::new(HashMap::new()),
             encoding: Mutex::new(Encoding::Utf16),
-            settings: Mutex::new(Settings::default()),
+            configs: Mutex::new(ConfigStore::default()),
+            watch_files: AtomicBool::new(false),
+            pull_config: AtomicBool::new(false),
             publish: tokio::sync::Mutex::new(()),
             shutdown,
         }))
@@ -170,7 +156,7 @@ impl Backend {
         *lock(&self.0.encoding)
     }
 
-    fn diagnostic(&self, uri: &Uri, doc: &Document, f: &Finding, enc: Encoding, settings: &Settings) -> Diagnostic {
+    fn diagnostic(&self, uri: &Uri, doc: &Document, f: &Finding, enc: Encoding, config: &Config) -> Diagnostic {
         let related = f
             .related
             .iter()
@@ -186,12 +172,38 @@ impl Backend {
             range: lsp_range(doc, f.range.clone(), enc),
             severity: Some(lsp_severity(f.severity)),
             code: Some(NumberOrString::String(f.code.clone())),
-            code_description: settings.rule_url(&f.code).map(|href| CodeDescription { href }),
+            code_description: rule_url(config, &f.code).map(|href| CodeDescription { href }),
             source: Some("peace-lsp".into()),
             message: f.message.clone(),
             related_information: (!related.is_empty()).then_some(related),
             tags: None,
             data: None,
+        }
+    }
+
+    /// The configuration for a document; problems found while loading it
+    /// are reported (once each) without waiting.
+    fn config_for(&self, uri: &Uri) -> Arc<Config> {
+        let path = uri.to_file_path().map(|p| p.into_owned());
+        let (config, reports) = lock(&self.0.configs).resolve(path.as_deref());
+        if !reports.is_empty() {
+            let client = self.0.client.clone();
+            tokio::spawn(async move {
+                for r in reports {
+                    report(&client, r).await;
+                }
+            });
+        }
+        config
+    }
+
+    /// Settings or configuration files changed: reload and re-analyse every
+    /// open document.
+    fn reload(&self) {
+        lock(&self.0.configs).invalidate();
+        let uris: Vec<Uri> = lock(&self.0.docs).values().map(|d| d.uri.clone()).collect();
+        for uri in uris {
+            self.schedule(uri);
         }
     }
 
@@ -206,19 +218,28 @@ impl Backend {
     }
 
     async fn analyse_and_publish(&self, uri: Uri) {
-        if is_explanation(&uri) {
+        if is_explanation(&uri) || is_config_like(&uri) {
             return;
         }
         let key = uri.as_str().to_string();
+        let config = self.config_for(&uri);
+        if config.debounce_ms > 0 {
+            // Let a burst of keystrokes settle; a newer version reschedules.
+            let before = lock(&self.0.docs).get(&key).map(|d| d.doc.version);
+            tokio::time::sleep(std::time::Duration::from_millis(config.debounce_ms)).await;
+            if lock(&self.0.docs).get(&key).map(|d| d.doc.version) != before {
+                return;
+            }
+        }
         // Snapshot under the lock; no await while it is held.
         let (text, version, format) = {
             let docs = lock(&self.0.docs);
             let Some(d) = docs.get(&key) else { return };
             (d.doc.text(), d.doc.version, d.format)
         };
-        let max = lock(&self.0.settings).max_document_bytes;
+        let max = config.max_document_bytes;
         let too_big = text.len() > max;
-        let db = self.0.db;
+        let cfg = Arc::clone(&config);
         let inner = Arc::clone(&self.0);
         let key2 = key.clone();
         let analysis = if too_big {
@@ -230,7 +251,12 @@ impl Backend {
                 if current != Some(version) {
                     return None;
                 }
-                std::panic::catch_unwind(|| analyze(&text, format, db)).ok()
+                std::panic::catch_unwind(|| {
+                    let mut a = analyze(&text, format, &cfg.db);
+                    a.findings = cfg.apply(std::mem::take(&mut a.findings));
+                    a
+                })
+                .ok()
             });
             match job.await {
                 Ok(Some(a)) => Some(Arc::new(a)),
@@ -252,11 +278,10 @@ impl Backend {
                 return; // a newer version will publish
             }
             let enc = self.encoding();
-            let settings = lock(&self.0.settings).clone();
             match &analysis {
                 Some(a) => {
-                    d.analysis = Some((version, Arc::clone(a)));
-                    a.findings.iter().map(|f| self.diagnostic(&uri, &d.doc, f, enc, &settings)).collect()
+                    d.analysis = Some((version, Arc::clone(a), Arc::clone(&config)));
+                    a.findings.iter().map(|f| self.diagnostic(&uri, &d.doc, f, enc, &config)).collect()
                 }
                 None => vec![Diagnostic {
                     range: Range::default(),
@@ -264,7 +289,7 @@ impl Backend {
                     code: Some(NumberOrString::String("document-too-large".into())),
                     source: Some("peace-lsp".into()),
                     message: format!(
-                        "This document ({:.1} MB) is larger than peace-lsp's limit of {:.1} MB, so it is not checked; raise `maxDocumentBytes` in the initialization options to check it.",
+                        "This document ({:.1} MB) is larger than peace-lsp's limit of {:.1} MB, so it is not checked; raise `max-document-bytes` in .peace-lsp.toml (or `maxDocumentBytes` in the editor settings) to check it.",
                         d.doc.len_bytes() as f64 / 1e6,
                         max as f64 / 1e6
                     ),
@@ -275,14 +300,17 @@ impl Backend {
         self.0.client.publish_diagnostics(uri, diagnostics, Some(version)).await;
     }
 
-    /// The analysis of the document's current version, and a snapshot of
-    /// the document it belongs to (computed now if the cached one is stale).
-    async fn current_analysis(&self, key: &str) -> Result<Option<(Arc<Analysis>, Document)>> {
+    /// The analysis of the document's current version, a snapshot of the
+    /// document it belongs to and its configuration (computed now if the
+    /// cached one is stale).
+    async fn current_analysis(&self, uri: &Uri) -> Result<Option<(Arc<Analysis>, Document, Arc<Config>)>> {
         let (cached, snapshot) = {
             let docs = lock(&self.0.docs);
-            let Some(d) = docs.get(key) else { return Ok(None) };
+            let Some(d) = docs.get(uri.as_str()) else {
+                return Ok(None);
+            };
             match &d.analysis {
-                Some((v, a)) if *v == d.doc.version => (Some((Arc::clone(a), d.doc.clone())), None),
+                Some((v, a, c)) if *v == d.doc.version => (Some((Arc::clone(a), d.doc.clone(), Arc::clone(c))), None),
                 _ => (None, Some((d.doc.clone(), d.format))),
             }
         };
@@ -290,15 +318,20 @@ impl Backend {
             return Ok(Some(c));
         }
         let Some((doc, format)) = snapshot else { return Ok(None) };
-        if doc.len_bytes() > lock(&self.0.settings).max_document_bytes {
+        let config = self.config_for(uri);
+        if doc.len_bytes() > config.max_document_bytes {
             return Ok(None);
         }
-        let db = self.0.db;
         let text = doc.text();
-        let a = tokio::task::spawn_blocking(move || analyze(&text, format, db))
-            .await
-            .map_err(|_| Error::internal_error())?;
-        Ok(Some((Arc::new(a), doc)))
+        let cfg = Arc::clone(&config);
+        let a = tokio::task::spawn_blocking(move || {
+            let mut a = analyze(&text, format, &cfg.db);
+            a.findings = cfg.apply(std::mem::take(&mut a.findings));
+            a
+        })
+        .await
+        .map_err(|_| Error::internal_error())?;
+        Ok(Some((Arc::new(a), doc, config)))
     }
 
     async fn code_action_impl(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
@@ -310,11 +343,10 @@ impl Backend {
             return Ok(None);
         }
         let uri = params.text_document.uri;
-        let Some((analysis, doc)) = self.current_analysis(uri.as_str()).await? else {
+        let Some((analysis, doc, config)) = self.current_analysis(&uri).await? else {
             return Ok(None);
         };
         let enc = self.encoding();
-        let settings = lock(&self.0.settings).clone();
         let from = doc.offset(from_lsp_pos(params.range.start), enc);
         let to = doc.offset(from_lsp_pos(params.range.end), enc);
         let mut actions = Vec::new();
@@ -323,7 +355,7 @@ impl Backend {
             .iter()
             .filter(|f| f.range.start <= to && from <= f.range.end)
         {
-            let ours = self.diagnostic(&uri, &doc, f, enc, &settings);
+            let ours = self.diagnostic(&uri, &doc, f, enc, &config);
             // Attach the client's own copy of the diagnostic when it sent one.
             let diagnostic = params
                 .context
@@ -353,16 +385,28 @@ impl Backend {
                     ..CodeAction::default()
                 }));
             }
-            let term = f.term.map(|t| self.0.db.terms[t].id.clone());
+            let term = f.term.map(|t| config.db.terms[t].id.clone());
             let title = format!("Explain {}", f.code);
+            actions.push(CodeActionOrCommand::CodeAction(CodeAction {
+                title: title.clone(),
+                kind: Some(CodeActionKind::QUICKFIX),
+                diagnostics: Some(vec![diagnostic.clone()]),
+                command: Some(Command {
+                    title,
+                    command: EXPLAIN_COMMAND.to_string(),
+                    arguments: Some(vec![serde_json::json!({ "code": f.code, "term": term, "uri": uri })]),
+                }),
+                ..CodeAction::default()
+            }));
+            let title = format!("Turn off {} for this project", f.code);
             actions.push(CodeActionOrCommand::CodeAction(CodeAction {
                 title: title.clone(),
                 kind: Some(CodeActionKind::QUICKFIX),
                 diagnostics: Some(vec![diagnostic]),
                 command: Some(Command {
                     title,
-                    command: EXPLAIN_COMMAND.to_string(),
-                    arguments: Some(vec![serde_json::json!({ "code": f.code, "term": term })]),
+                    command: DISABLE_RULE_COMMAND.to_string(),
+                    arguments: Some(vec![serde_json::json!({ "code": f.code, "uri": uri })]),
                 }),
                 ..CodeAction::default()
             }));
@@ -374,24 +418,38 @@ impl Backend {
     /// `{uri, position}` (the term under the cursor) or `{term}` (an id or
     /// any spelling). Shows the explanation and returns it as Markdown.
     async fn execute_command_impl(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
-        if params.command != EXPLAIN_COMMAND {
-            return Err(Error::invalid_params(format!("unknown command {:?}", params.command)));
-        }
         let arg = params.arguments.first().cloned().unwrap_or(serde_json::Value::Null);
-        let db = self.0.db;
         let field = |name: &str| arg.get(name).and_then(|v| v.as_str()).map(str::to_string);
+        let uri: Option<Uri> = field("uri").and_then(|u| u.parse().ok());
+        match params.command.as_str() {
+            EXPLAIN_COMMAND => {}
+            DISABLE_RULE_COMMAND => {
+                let code = field("code").ok_or_else(|| Error::invalid_params("expected {code, uri}"))?;
+                return self
+                    .disable_rule(&code, uri.as_ref())
+                    .await
+                    .map(|p| Some(serde_json::Value::String(p)));
+            }
+            other => return Err(Error::invalid_params(format!("unknown command {other:?}"))),
+        }
+        // The database of the document's configuration (course glossaries).
+        let config = match &uri {
+            Some(u) => self.config_for(u),
+            None => lock(&self.0.configs).resolve(None).0,
+        };
+        let db: &Database = &config.db;
         let text = if let Some(code) = field("code") {
             explain_finding(db, &code, field("term").as_deref())
-        } else if let (Some(uri), Some(pos)) = (field("uri"), arg.get("position")) {
+        } else if let (Some(uri), Some(pos)) = (&uri, arg.get("position")) {
             let pos: Position =
                 serde_json::from_value(pos.clone()).map_err(|e| Error::invalid_params(e.to_string()))?;
-            let Some((analysis, doc)) = self.current_analysis(&uri).await? else {
+            let Some((analysis, doc, config)) = self.current_analysis(uri).await? else {
                 return Ok(None);
             };
             let offset = doc.offset(from_lsp_pos(pos), self.encoding());
             analysis
                 .term_at(offset)
-                .map(|h| explain_markdown(db, &db.terms[h.term]))
+                .map(|h| explain_markdown(&config.db, &config.db.terms[h.term]))
         } else if let Some(term) = field("term") {
             db.lookup(&term).map(|t| explain_markdown(db, t))
         } else {
@@ -408,6 +466,45 @@ impl Backend {
         };
         self.show_explanation(&text).await;
         Ok(Some(serde_json::Value::String(text)))
+    }
+
+    /// Set `CODE = "off"` in the project file of `uri` (the nearest
+    /// `.peace-lsp.toml`, else a new one at the workspace root), keeping the
+    /// file's formatting and comments; then reload.
+    async fn disable_rule(&self, code: &str, uri: Option<&Uri>) -> Result<String> {
+        if !config::known_codes().contains(&code) {
+            return Err(Error::invalid_params(format!("unknown rule {code:?}")));
+        }
+        let root = lock(&self.0.configs).root.clone();
+        let doc_path = uri.and_then(|u| u.to_file_path()).map(|p| p.into_owned());
+        let start = doc_path
+            .clone()
+            .or_else(|| root.clone())
+            .ok_or_else(|| Error::invalid_params("no file or workspace to configure"))?;
+        let file = config::find_project_file(&start, root.as_deref()).unwrap_or_else(|| {
+            let dir = root
+                .clone()
+                .or_else(|| start.parent().map(Path::to_path_buf))
+                .unwrap_or_else(|| PathBuf::from("."));
+            dir.join(config::FILE_NAME)
+        });
+        let old = std::fs::read_to_string(&file).unwrap_or_default();
+        let new = config::turn_off(&old, code)
+            .map_err(|e| Error::invalid_params(format!("cannot edit {}: {e}", file.display())))?;
+        std::fs::write(&file, new).map_err(|e| {
+            let mut err = Error::internal_error();
+            err.message = format!("cannot write {}: {e}", file.display()).into();
+            err
+        })?;
+        self.0
+            .client
+            .show_message(
+                MessageType::INFO,
+                format!("peace-lsp: turned off {code} in {}", file.display()),
+            )
+            .await;
+        self.reload();
+        Ok(file.display().to_string())
     }
 
     /// Open the explanation as a Markdown document when the client can show
@@ -446,26 +543,26 @@ impl Backend {
             let Some(d) = docs.get(&key) else { return Ok(None) };
             let offset = d.doc.offset(pos, enc);
             match &d.analysis {
-                Some((v, a)) if *v == d.doc.version => (offset, Some(Arc::clone(a)), None),
+                Some((v, a, c)) if *v == d.doc.version => (offset, Some((Arc::clone(a), Arc::clone(c))), None),
                 _ => (offset, None, Some((d.doc.text(), d.format, d.doc.version))),
             }
         };
-        let max = lock(&self.0.settings).max_document_bytes;
-        let db = self.0.db;
-        let (hit, version) = match (cached, snapshot) {
-            (Some(a), _) => (a.term_at(offset).cloned(), None),
+        let (hit, version, config) = match (cached, snapshot) {
+            (Some((a, c)), _) => (a.term_at(offset).cloned(), None, c),
             (None, Some((text, format, version))) => {
-                if text.len() > max {
+                let config = self.config_for(&uri);
+                if text.len() > config.max_document_bytes {
                     return Ok(None);
                 }
-                let hits = tokio::task::spawn_blocking(move || find_terms(&text, format, db))
+                let cfg = Arc::clone(&config);
+                let hits = tokio::task::spawn_blocking(move || find_terms(&text, format, &cfg.db))
                     .await
                     .map_err(|_| Error::internal_error())?;
                 let analysis = Analysis {
                     terms: hits,
                     findings: Vec::new(),
                 };
-                (analysis.term_at(offset).cloned(), Some(version))
+                (analysis.term_at(offset).cloned(), Some(version), config)
             }
             (None, None) => return Ok(None),
         };
@@ -475,6 +572,7 @@ impl Backend {
         if version.is_some_and(|v| v != d.doc.version) {
             return Ok(None); // the document changed under us; the range would be stale
         }
+        let db: &Database = &config.db;
         let markdown = hover_markdown(db, &db.terms[hit.term]);
         let contents = if self.0.plain_hover.load(Ordering::SeqCst) {
             MarkupContent {
@@ -491,6 +589,94 @@ impl Backend {
             contents: HoverContents::Markup(contents),
             range: Some(lsp_range(&d.doc, hit.range, enc)),
         }))
+    }
+}
+
+impl Backend {
+    /// Ask the client for the `peace-lsp` settings section. Returns whether
+    /// they changed.
+    async fn pull_settings(&self) -> bool {
+        if !self.0.pull_config.load(Ordering::SeqCst) {
+            return false;
+        }
+        let item = ConfigurationItem {
+            scope_uri: None,
+            section: Some("peace-lsp".into()),
+        };
+        let asked = tokio::time::timeout(
+            std::time::Duration::from_secs(5),
+            self.0.client.configuration(vec![item]),
+        );
+        match asked.await {
+            Ok(Ok(values)) => {
+                self.set_section(values.first().unwrap_or(&serde_json::Value::Null))
+                    .await
+            }
+            Ok(Err(e)) => {
+                tracing::warn!("workspace/configuration failed: {e}");
+                false
+            }
+            Err(_) => {
+                tracing::warn!("workspace/configuration: no answer within 5 s");
+                false
+            }
+        }
+    }
+
+    /// Take editor settings; bad ones are reported and ignored.
+    async fn set_section(&self, value: &serde_json::Value) -> bool {
+        match Options::from_json(value) {
+            Ok(o) => {
+                let mut configs = lock(&self.0.configs);
+                let changed = configs.section != o;
+                configs.section = o;
+                changed
+            }
+            Err(e) => {
+                let message = format!("peace-lsp: ignoring invalid editor settings: {e}");
+                self.0.client.show_message(MessageType::ERROR, message).await;
+                false
+            }
+        }
+    }
+}
+
+/// Tell the user about a configuration problem: once as a message, and as
+/// a diagnostic on the file (which the editor shows when it is open); clear
+/// the diagnostic when the problem is gone.
+async fn report(client: &Client, r: Report) {
+    match r {
+        Report::Problem(e) => {
+            client
+                .show_message(
+                    MessageType::ERROR,
+                    format!("peace-lsp: {e} (keeping the last good configuration)"),
+                )
+                .await;
+            if let Some(uri) = file_uri(&e.file) {
+                let line = e.line.unwrap_or(1).saturating_sub(1) as u32;
+                let d = Diagnostic {
+                    range: Range {
+                        start: Position { line, character: 0 },
+                        end: Position {
+                            line: line + 1,
+                            character: 0,
+                        },
+                    },
+                    severity: Some(DiagnosticSeverity::ERROR),
+                    code: Some(NumberOrString::String("invalid-configuration".into())),
+                    source: Some("peace-lsp".into()),
+                    message: e.message.clone(),
+                    ..Diagnostic::default()
+                };
+                client.publish_diagnostics(uri, vec![d], None).await;
+            }
+        }
+        Report::Cleared(file) => {
+            if let Some(uri) = file_uri(&file) {
+                client.publish_diagnostics(uri, Vec::new(), None).await;
+            }
+        }
     }
 }
 
@@ -511,7 +697,32 @@ impl LanguageServer for Backend {
             .is_some_and(|encs| encs.contains(&PositionEncodingKind::UTF8));
         let enc = if offers_utf8 { Encoding::Utf8 } else { Encoding::Utf16 };
         *lock(&self.0.encoding) = enc;
-        *lock(&self.0.settings) = Settings::from_value(params.initialization_options.as_ref());
+        {
+            let mut configs = lock(&self.0.configs);
+            if let Some(options) = &params.initialization_options {
+                match Options::from_json(options) {
+                    Ok(o) => configs.init_options = o,
+                    Err(e) => tracing::warn!("ignoring invalid initializationOptions: {e}"),
+                }
+            }
+            #[allow(deprecated)]
+            let root = params
+                .workspace_folders
+                .as_ref()
+                .and_then(|f| f.first())
+                .map(|f| f.uri.clone())
+                .or(params.root_uri.clone())
+                .and_then(|u| u.to_file_path().map(|p| p.into_owned()));
+            configs.root = root;
+        }
+        let workspace = params.capabilities.workspace.as_ref();
+        let watch = workspace
+            .and_then(|w| w.did_change_watched_files.as_ref())
+            .and_then(|d| d.dynamic_registration)
+            .unwrap_or(false);
+        self.0.watch_files.store(watch, Ordering::SeqCst);
+        let pull = workspace.and_then(|w| w.configuration).unwrap_or(false);
+        self.0.pull_config.store(pull, Ordering::SeqCst);
         let show_document = params
             .capabilities
             .window
@@ -550,7 +761,7 @@ impl LanguageServer for Backend {
                     work_done_progress_options: WorkDoneProgressOptions::default(),
                 })),
                 execute_command_provider: Some(ExecuteCommandOptions {
-                    commands: vec![EXPLAIN_COMMAND.to_string()],
+                    commands: vec![EXPLAIN_COMMAND.to_string(), DISABLE_RULE_COMMAND.to_string()],
                     work_done_progress_options: WorkDoneProgressOptions::default(),
                 }),
                 ..ServerCapabilities::default()
@@ -564,7 +775,52 @@ impl LanguageServer for Backend {
     }
 
     async fn initialized(&self, _: InitializedParams) {
-        tracing::info!("initialized");
+        if self.0.watch_files.load(Ordering::SeqCst) {
+            // Every TOML file: project files and glossaries (filtered on arrival).
+            let options = DidChangeWatchedFilesRegistrationOptions {
+                watchers: vec![FileSystemWatcher {
+                    glob_pattern: GlobPattern::String("**/*.toml".into()),
+                    kind: None,
+                }],
+            };
+            let registration = Registration {
+                id: "peace-lsp-config-files".into(),
+                method: "workspace/didChangeWatchedFiles".into(),
+                register_options: serde_json::to_value(options).ok(),
+            };
+            if let Err(e) = self.0.client.register_capability(vec![registration]).await {
+                tracing::warn!("could not watch configuration files: {e}");
+            }
+        }
+        if self.pull_settings().await {
+            self.reload();
+        }
+    }
+
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        // Settings may come with the notification (under "peace-lsp", or
+        // bare), or have to be pulled; a null or missing section is fine.
+        let pushed = params.settings.get("peace-lsp").cloned().unwrap_or(params.settings);
+        let changed = if self.0.pull_config.load(Ordering::SeqCst) {
+            self.pull_settings().await
+        } else {
+            self.set_section(&pushed).await
+        };
+        if changed {
+            self.reload();
+        }
+    }
+
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        let watched = lock(&self.0.configs).watched();
+        let relevant = params.changes.iter().any(|c| {
+            c.uri.to_file_path().is_some_and(|p| {
+                p.file_name().is_some_and(|n| n == config::FILE_NAME) || watched.iter().any(|w| *w == *p)
+            })
+        });
+        if relevant {
+            self.reload();
+        }
     }
 
     async fn shutdown(&self) -> Result<()> {
@@ -584,6 +840,7 @@ impl LanguageServer for Backend {
             lock(&self.0.docs).insert(
                 td.uri.as_str().to_string(),
                 OpenDoc {
+                    uri: td.uri.clone(),
                     doc,
                     format,
                     analysis: None,

@@ -495,6 +495,16 @@ impl Database {
         &self.lexicon
     }
 
+    /// Add exception phrases to rules by code (project configuration).
+    pub fn add_exceptions(&mut self, extra: &std::collections::BTreeMap<String, Vec<String>>) {
+        for (i, rule) in self.rules.iter_mut().enumerate() {
+            if let Some(phrases) = extra.get(&rule.code) {
+                rule.exceptions.extend(phrases.iter().cloned());
+                self.rule_exceptions[i] = crate::analysis::Phrases::new(&rule.exceptions);
+            }
+        }
+    }
+
     /// The compiled exception phrases of rule `i`.
     pub(crate) fn rule_exceptions(&self, i: usize) -> &crate::analysis::Phrases {
         &self.rule_exceptions[i]

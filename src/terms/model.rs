@@ -92,7 +92,7 @@ pub struct Dimension {
 }
 
 /// A set of cue phrases that signal one concept's typical work or assets.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct CueSet {
     pub id: String,
@@ -104,7 +104,7 @@ pub struct CueSet {
     pub words: Vec<String>,
     /// When set, a word counts only if one of these follows within
     /// `within` tokens ("stop ... war": "to stop the first war").
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub followed_by: Vec<String>,
     #[serde(default = "three")]
     pub within: usize,

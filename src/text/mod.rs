@@ -98,12 +98,20 @@ pub fn extract(source: &str, format: Format) -> Prose {
     }
 }
 
+/// Plain text is all prose, except lines that hold a suppression directive
+/// (`peace-lsp-disable ...`), which are hidden and end a block.
 fn plain(source: &str) -> Prose {
-    Prose {
-        text: source.to_string(),
-        breaks: Vec::new(),
-        quoted: Vec::new(),
+    let mut m = Mask::visible(source);
+    let mut offset = 0;
+    for line in source.split_inclusive('\n') {
+        if line.trim_start().starts_with(crate::analysis::DIRECTIVE_PREFIX) {
+            m.hide(offset..offset + line.len());
+            m.brk(offset);
+            m.brk(offset + line.len());
+        }
+        offset += line.len();
     }
+    m.finish()
 }
 
 /// A byte mask over the source, built by hiding and revealing ranges.

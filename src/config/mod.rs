@@ -1,0 +1,447 @@
+//! Configuration: the project file `.peace-lsp.toml`, editor settings, and
+//! the effective [`Config`] made from them (built-in defaults < editor
+//! settings < project file). Knows nothing of LSP: the server and the CLI
+//! both use it.
+//!
+//! A configuration error never panics: it is a [`ConfigError`] naming the
+//! file, the line and the problem, and callers keep their last good config.
+
+use crate::analysis::{Finding, Severity};
+use crate::terms::{CueSet, Database};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// The project file's name.
+pub const FILE_NAME: &str = ".peace-lsp.toml";
+
+/// Default size guard: larger documents are not analysed.
+pub const DEFAULT_MAX_DOCUMENT_BYTES: usize = 10 * 1024 * 1024;
+
+/// The level a rule runs at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Level {
+    Off,
+    Hint,
+    Information,
+    Warning,
+    Error,
+}
+
+impl Level {
+    pub const NAMES: &'static [&'static str] = &["off", "hint", "information", "warning", "error"];
+
+    pub fn parse(s: &str) -> Option<Level> {
+        Some(match s.to_ascii_lowercase().as_str() {
+            "off" | "none" | "false" => Level::Off,
+            "hint" => Level::Hint,
+            "information" | "info" => Level::Information,
+            "warning" | "warn" => Level::Warning,
+            "error" => Level::Error,
+            _ => return None,
+        })
+    }
+
+    pub fn severity(self) -> Option<Severity> {
+        match self {
+            Level::Off => None,
+            Level::Hint => Some(Severity::Hint),
+            Level::Information => Some(Severity::Information),
+            Level::Warning => Some(Severity::Warning),
+            Level::Error => Some(Severity::Error),
+        }
+    }
+
+    pub fn of(severity: Severity) -> Level {
+        match severity {
+            Severity::Hint => Level::Hint,
+            Severity::Information => Level::Information,
+            Severity::Warning => Level::Warning,
+            Severity::Error => Level::Error,
+        }
+    }
+}
+
+/// Options as written in `.peace-lsp.toml` (kebab-case) or sent by an editor
+/// (camelCase). Every field is optional so that layers can be merged.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(rename_all = "kebab-case")]
+pub struct Options {
+    /// Code -> "off" | "hint" | "information" | "warning" | "error".
+    #[serde(default)]
+    pub rules: BTreeMap<String, String>,
+    /// Extra term files in the format of `terms/`, merged over the built-in
+    /// database (paths relative to the file that names them).
+    #[serde(default)]
+    pub glossaries: Vec<String>,
+    /// Extra cue words, in the shape of `terms/cues.toml`.
+    #[serde(default)]
+    pub cue: Vec<CueSet>,
+    /// Code -> extra exception phrases.
+    #[serde(default)]
+    pub exceptions: BTreeMap<String, Vec<String>>,
+    /// Globs of files `peace-lsp check` looks at when walking directories.
+    #[serde(default)]
+    pub include: Vec<String>,
+    /// Globs of files `peace-lsp check` skips.
+    #[serde(default)]
+    pub exclude: Vec<String>,
+    #[serde(default, alias = "maxDocumentBytes", alias = "max_document_bytes")]
+    pub max_document_bytes: Option<usize>,
+    #[serde(default, alias = "debounceMs", alias = "debounce_ms")]
+    pub debounce_ms: Option<u64>,
+    #[serde(default, alias = "rulesBaseUrl", alias = "rules_base_url")]
+    pub rules_base_url: Option<String>,
+}
+
+/// Keys allowed in the project file (anything else is a typo to report).
+const KEYS: &[&str] = &[
+    "rules",
+    "glossaries",
+    "cue",
+    "exceptions",
+    "include",
+    "exclude",
+    "max-document-bytes",
+    "debounce-ms",
+    "rules-base-url",
+];
+
+/// A problem in a configuration or glossary file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    pub file: PathBuf,
+    /// 1-based.
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(l) => write!(f, "{}:{l}: {}", self.file.display(), self.message),
+            None => write!(f, "{}: {}", self.file.display(), self.message),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// 1-based line of a byte offset.
+fn line_of(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())].matches('\n').count() + 1
+}
+
+/// 1-based line where `key` is set (`key =` or `[key]`), for error messages.
+fn line_of_key(text: &str, key: &str) -> Option<usize> {
+    text.lines()
+        .position(|l| {
+            let l = l.trim_start();
+            let quoted = format!("\"{key}\"");
+            (l.starts_with(key) && l[key.len()..].trim_start().starts_with('='))
+                || (l.starts_with(&quoted) && l[quoted.len()..].trim_start().starts_with('='))
+                || l.trim_end() == format!("[{key}]")
+        })
+        .map(|i| i + 1)
+}
+
+impl Options {
+    /// Parse a project file. Unknown keys, bad levels and unknown rule codes
+    /// are errors with their line.
+    pub fn from_toml(path: &Path, text: &str) -> Result<Options, ConfigError> {
+        let err = |line, message: String| ConfigError {
+            file: path.to_path_buf(),
+            line,
+            message,
+        };
+        let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
+            err(e.span().map(|s| line_of(text, s.start)), e.message().trim().to_string())
+        })?;
+        for key in table.keys() {
+            if !KEYS.contains(&key.as_str()) {
+                return Err(err(
+                    line_of_key(text, key),
+                    format!("unknown setting `{key}` (expected one of: {})", KEYS.join(", ")),
+                ));
+            }
+        }
+        let options: Options = toml::from_str(text).map_err(|e: toml::de::Error| {
+            err(e.span().map(|s| line_of(text, s.start)), e.message().trim().to_string())
+        })?;
+        options.check(|key, message| err(line_of_key(text, key), message))?;
+        Ok(options)
+    }
+
+    /// Parse editor settings (JSON). Unknown keys are ignored (editors send
+    /// their own settings in the same section); a null is no settings.
+    pub fn from_json(value: &serde_json::Value) -> Result<Options, String> {
+        if value.is_null() {
+            return Ok(Options::default());
+        }
+        let options: Options = serde_json::from_value(value.clone()).map_err(|e| e.to_string())?;
+        options.check(|_, message| message)?;
+        Ok(options)
+    }
+
+    fn check<E>(&self, err: impl Fn(&str, String) -> E) -> Result<(), E> {
+        let codes = known_codes();
+        for (code, level) in &self.rules {
+            if !codes.contains(&code.as_str()) && code != "unused-suppression" {
+                return Err(err(
+                    code,
+                    format!("unknown rule `{code}` in [rules] (known: {})", codes.join(", ")),
+                ));
+            }
+            if Level::parse(level).is_none() {
+                return Err(err(
+                    code,
+                    format!(
+                        "rule `{code}`: level `{level}` is not one of {}",
+                        Level::NAMES.join(", ")
+                    ),
+                ));
+            }
+        }
+        for code in self.exceptions.keys() {
+            if !codes.contains(&code.as_str()) {
+                return Err(err(code, format!("unknown rule `{code}` in [exceptions]")));
+            }
+        }
+        for glob in self.include.iter().chain(&self.exclude) {
+            if let Err(e) = globset::Glob::new(glob) {
+                let key = if self.include.contains(glob) {
+                    "include"
+                } else {
+                    "exclude"
+                };
+                return Err(err(key, format!("bad glob `{glob}`: {e}")));
+            }
+        }
+        Ok(())
+    }
+
+    /// `self` over `base`: maps merge key by key, lists are appended, set
+    /// values win.
+    pub fn over(&self, base: &Options) -> Options {
+        let mut out = base.clone();
+        out.rules.extend(self.rules.clone());
+        out.glossaries.extend(self.glossaries.clone());
+        out.cue.extend(self.cue.clone());
+        for (code, phrases) in &self.exceptions {
+            out.exceptions.entry(code.clone()).or_default().extend(phrases.clone());
+        }
+        out.include.extend(self.include.clone());
+        out.exclude.extend(self.exclude.clone());
+        out.max_document_bytes = self.max_document_bytes.or(base.max_document_bytes);
+        out.debounce_ms = self.debounce_ms.or(base.debounce_ms);
+        out.rules_base_url = self.rules_base_url.clone().or_else(|| base.rules_base_url.clone());
+        out
+    }
+}
+
+/// Every rule code the built-in database defines, plus `unused-suppression`.
+pub fn known_codes() -> Vec<&'static str> {
+    let mut codes: Vec<&'static str> = Database::builtin().rules.iter().map(|r| r.code.as_str()).collect();
+    codes.dedup();
+    codes.push(crate::analysis::UNUSED_SUPPRESSION);
+    codes
+}
+
+/// The effective configuration for a document or a CLI run.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Per-code level overrides.
+    pub levels: BTreeMap<String, Level>,
+    pub max_document_bytes: usize,
+    pub debounce_ms: u64,
+    pub include: Vec<String>,
+    pub exclude: Vec<String>,
+    pub rules_base_url: Option<String>,
+    /// The built-in database, or one with the project's glossaries, cue
+    /// words and exceptions over it.
+    pub db: Arc<DbRef>,
+    /// The project file this came from, if any.
+    pub file: Option<PathBuf>,
+    /// Files whose change should reload this config: the project file and
+    /// its glossaries.
+    pub watched: Vec<PathBuf>,
+}
+
+/// The built-in database (static) or one built for a project.
+#[derive(Debug)]
+pub enum DbRef {
+    Builtin,
+    Custom(Box<Database>),
+}
+
+impl std::ops::Deref for DbRef {
+    type Target = Database;
+    fn deref(&self) -> &Database {
+        match self {
+            DbRef::Builtin => Database::builtin(),
+            DbRef::Custom(db) => db,
+        }
+    }
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            levels: BTreeMap::new(),
+            max_document_bytes: DEFAULT_MAX_DOCUMENT_BYTES,
+            debounce_ms: 0,
+            include: Vec::new(),
+            exclude: Vec::new(),
+            rules_base_url: None,
+            db: Arc::new(DbRef::Builtin),
+            file: None,
+            watched: Vec::new(),
+        }
+    }
+}
+
+impl Config {
+    /// Build from options. `base_dir` resolves relative glossary paths
+    /// (the project file's folder, or the workspace root for editor
+    /// settings); `file` is the project file, for messages.
+    pub fn build(options: &Options, base_dir: &Path, file: Option<&Path>) -> Result<Config, ConfigError> {
+        let where_ = |line: Option<usize>, message: String| ConfigError {
+            file: file.map_or_else(|| PathBuf::from("<editor settings>"), Path::to_path_buf),
+            line,
+            message,
+        };
+        let mut levels = BTreeMap::new();
+        for (code, level) in &options.rules {
+            let level =
+                Level::parse(level).ok_or_else(|| where_(None, format!("rule `{code}`: bad level `{level}`")))?;
+            levels.insert(code.clone(), level);
+        }
+        let mut watched: Vec<PathBuf> = file.map(Path::to_path_buf).into_iter().collect();
+        let custom = !options.glossaries.is_empty() || !options.cue.is_empty() || !options.exceptions.is_empty();
+        let db = if custom {
+            let mut overlays = Vec::new();
+            for g in &options.glossaries {
+                let path = base_dir.join(g);
+                let text = std::fs::read_to_string(&path).map_err(|e| ConfigError {
+                    file: file.map_or_else(|| path.clone(), Path::to_path_buf),
+                    line: file
+                        .and_then(|f| std::fs::read_to_string(f).ok())
+                        .and_then(|t| line_of_key(&t, "glossaries")),
+                    message: format!("cannot read glossary {}: {e}", path.display()),
+                })?;
+                watched.push(path.clone());
+                overlays.push((path.display().to_string(), text));
+            }
+            if !options.cue.is_empty() {
+                #[derive(serde::Serialize)]
+                struct Cues<'a> {
+                    cue: &'a [CueSet],
+                }
+                let text = toml::to_string(&Cues { cue: &options.cue })
+                    .map_err(|e| where_(None, format!("cue words: {e}")))?;
+                let name = file.map_or_else(|| "<editor settings>".to_string(), |f| f.display().to_string());
+                overlays.push((name, text));
+            }
+            let mut db = Database::with_overlays(overlays).map_err(|errors| {
+                let e = &errors[0];
+                let more = if errors.len() > 1 {
+                    format!(" (and {} more)", errors.len() - 1)
+                } else {
+                    String::new()
+                };
+                let field = e.field.as_deref().map(|f| format!("field `{f}`: ")).unwrap_or_default();
+                ConfigError {
+                    file: PathBuf::from(&e.file),
+                    line: e.line,
+                    message: format!("{field}{}{more}", e.message),
+                }
+            })?;
+            db.add_exceptions(&options.exceptions);
+            Arc::new(DbRef::Custom(Box::new(db)))
+        } else {
+            Arc::new(DbRef::Builtin)
+        };
+        Ok(Config {
+            levels,
+            max_document_bytes: options.max_document_bytes.unwrap_or(DEFAULT_MAX_DOCUMENT_BYTES),
+            debounce_ms: options.debounce_ms.unwrap_or(0),
+            include: options.include.clone(),
+            exclude: options.exclude.clone(),
+            rules_base_url: options.rules_base_url.clone(),
+            db,
+            file: file.map(Path::to_path_buf),
+            watched,
+        })
+    }
+
+    /// The configuration for a path: editor options, with the nearest
+    /// project file (searched from `start` up to `root`) over them.
+    pub fn for_path(start: &Path, root: Option<&Path>, editor: &Options) -> Result<Config, ConfigError> {
+        match find_project_file(start, root) {
+            Some(file) => {
+                let text = std::fs::read_to_string(&file).map_err(|e| ConfigError {
+                    file: file.clone(),
+                    line: None,
+                    message: format!("cannot read: {e}"),
+                })?;
+                let project = Options::from_toml(&file, &text)?;
+                let dir = file.parent().unwrap_or(Path::new("."));
+                Config::build(&project.over(editor), dir, Some(&file))
+            }
+            None => Config::build(editor, root.unwrap_or(start), None),
+        }
+    }
+
+    /// The severity of a code, or `None` when it is off.
+    pub fn severity(&self, code: &str, default: Severity) -> Option<Severity> {
+        match self.levels.get(code) {
+            Some(level) => level.severity(),
+            None => Some(default),
+        }
+    }
+
+    /// Apply the per-code levels: drop what is off, set the rest.
+    pub fn apply(&self, findings: Vec<Finding>) -> Vec<Finding> {
+        findings
+            .into_iter()
+            .filter_map(|mut f| {
+                f.severity = self.severity(&f.code, f.severity)?;
+                Some(f)
+            })
+            .collect()
+    }
+}
+
+/// The nearest `.peace-lsp.toml` at or above `start` (a file or folder),
+/// not going above `root` when one is given.
+pub fn find_project_file(start: &Path, root: Option<&Path>) -> Option<PathBuf> {
+    let mut dir = if start.is_dir() { Some(start) } else { start.parent() };
+    while let Some(d) = dir {
+        let candidate = d.join(FILE_NAME);
+        if candidate.is_file() {
+            return Some(candidate);
+        }
+        if root.is_some_and(|r| d == r) {
+            return None;
+        }
+        dir = d.parent();
+    }
+    None
+}
+
+/// Set `[rules] CODE = "off"` in a project file's text, keeping the user's
+/// formatting and comments (toml_edit). An empty text makes a new file.
+pub fn turn_off(text: &str, code: &str) -> Result<String, String> {
+    let mut doc: toml_edit::DocumentMut = text.parse().map_err(|e: toml_edit::TomlError| e.to_string())?;
+    if !doc.contains_key("rules") {
+        doc["rules"] = toml_edit::table();
+    }
+    let rules = doc["rules"].as_table_like_mut().ok_or("`rules` is not a table")?;
+    rules.insert(code, toml_edit::value("off"));
+    Ok(doc.to_string())
+}
+
+#[cfg(test)]
+mod tests;
