@@ -680,6 +680,14 @@ async fn report(client: &Client, r: Report) {
     }
 }
 
+/// Run a request handler, turning a panic into an `InternalError` response.
+async fn caught<T>(name: &str, handler: impl std::future::Future<Output = Result<T>>) -> Result<T> {
+    AssertUnwindSafe(handler).catch_unwind().await.unwrap_or_else(|_| {
+        tracing::error!("{name} handler panicked; the server keeps running");
+        Err(Error::internal_error())
+    })
+}
+
 /// Run a notification handler body, logging instead of dying on a panic.
 fn guard(name: &str, f: impl FnOnce()) {
     if std::panic::catch_unwind(AssertUnwindSafe(f)).is_err() {
@@ -891,33 +899,15 @@ impl LanguageServer for Backend {
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
-        match AssertUnwindSafe(self.code_action_impl(params)).catch_unwind().await {
-            Ok(r) => r,
-            Err(_) => {
-                tracing::error!("codeAction handler panicked");
-                Err(Error::internal_error())
-            }
-        }
+        caught("codeAction", self.code_action_impl(params)).await
     }
 
     async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
-        match AssertUnwindSafe(self.execute_command_impl(params)).catch_unwind().await {
-            Ok(r) => r,
-            Err(_) => {
-                tracing::error!("executeCommand handler panicked");
-                Err(Error::internal_error())
-            }
-        }
+        caught("executeCommand", self.execute_command_impl(params)).await
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
-        match AssertUnwindSafe(self.hover_impl(params)).catch_unwind().await {
-            Ok(r) => r,
-            Err(_) => {
-                tracing::error!("hover handler panicked");
-                Err(Error::internal_error())
-            }
-        }
+        caught("hover", self.hover_impl(params)).await
     }
 }
 

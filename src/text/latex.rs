@@ -342,9 +342,7 @@ mod tests {
     use super::*;
 
     fn prose(src: &str) -> String {
-        let p = extract(src);
-        assert_eq!(p.text.len(), src.len());
-        p.text.split_whitespace().collect::<Vec<_>>().join(" ")
+        crate::text::tests::prose_words(extract(src), src)
     }
 
     #[test]

@@ -208,8 +208,15 @@ impl<'a> Mask<'a> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    /// The prose of an extraction as words joined by single spaces; checks
+    /// the mask kept the source's length.
+    pub(crate) fn prose_words(p: Prose, src: &str) -> String {
+        assert_eq!(p.text.len(), src.len());
+        p.text.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
 
     #[test]
     fn detects_format_from_language_id_then_extension() {
