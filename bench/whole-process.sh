@@ -18,6 +18,8 @@ while sum(map(len, out)) < 1_000_000:
     out.append(f"\n## Part {i}\n\n{essay}\n\n{clean}\n")
 (d / "essay-1mb.md").write_text("".join(out))
 (d / "plain-20mb.txt").write_text(clean * (20_000_000 // len(clean) + 1))
+# Above the default max-document-bytes (10 MiB), which `check` would skip.
+(d / ".peace-lsp.toml").write_text("max-document-bytes = 100000000\n")
 PY
 for f in "$tmp/essay-1mb.md" "$tmp/plain-20mb.txt"; do
   size=$(stat -c %s "$f")

@@ -12,11 +12,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         None | Some(Command::Lsp) => peace_lsp::server::run_stdio(),
-        Some(Command::Check {
-            paths,
-            format,
-            language,
-        }) => run_check(&paths, format, language.as_deref()),
+        Some(Command::Check(args)) => run_check(&args),
         Some(Command::Explain { term }) => run_explain(&term),
     }
 }

@@ -67,19 +67,33 @@ fn wait_bounded(guard: &mut Guard, what: &str) -> ExitStatus {
 
 /// Run the binary to completion (bounded), from the crate root.
 fn run(args: &[&str]) -> Output {
+    run_in(manifest_dir(), args, None)
+}
+
+/// Run the binary to completion (bounded) in `dir`, with `input` on stdin.
+fn run_in(dir: &Path, args: &[&str], input: Option<&[u8]>) -> Output {
     let child = Command::new(BIN)
         .args(args)
-        .current_dir(manifest_dir())
-        .stdin(Stdio::null())
+        .current_dir(dir)
+        .stdin(if input.is_some() { Stdio::piped() } else { Stdio::null() })
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap_or_else(|e| panic!("cannot run {BIN}: {e}"));
     let mut guard = Guard(Some(child));
     let child = guard.0.as_mut().unwrap();
+    let feeder = child.stdin.take().map(|mut stdin| {
+        let input = input.unwrap_or_default().to_vec();
+        std::thread::spawn(move || {
+            let _ = stdin.write_all(&input);
+        })
+    });
     let out = drain(child.stdout.take().unwrap());
     let err = drain(child.stderr.take().unwrap());
     let status = wait_bounded(&mut guard, &format!("peace-lsp {args:?}"));
+    if let Some(f) = feeder {
+        let _ = f.join();
+    }
     Output {
         status,
         stdout: String::from_utf8(out.join().unwrap()).expect("stdout is UTF-8"),
@@ -109,6 +123,45 @@ impl Drop for TempFile {
     fn drop(&mut self) {
         let _ = std::fs::remove_file(&self.0);
     }
+}
+
+/// A temporary folder for this test process, removed on drop.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> TempDir {
+        let p = temp_path(name);
+        let _ = std::fs::remove_dir_all(&p);
+        std::fs::create_dir_all(&p).unwrap();
+        TempDir(p)
+    }
+    fn path(&self) -> &Path {
+        &self.0
+    }
+    /// Write a file (and its folders) under the folder.
+    fn write(&self, rel: &str, contents: &str) -> &TempDir {
+        let p = self.0.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, contents).unwrap();
+        self
+    }
+    fn run(&self, args: &[&str]) -> Output {
+        run_in(&self.0, args, None)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A sentence with one `peacekeeping-as-peacemaking` warning (at column 4).
+const CONFLATION: &str = "UN peacekeepers negotiated the Dayton Accords.\n";
+
+/// The paths of the reported findings, in output order.
+fn paths(stdout: &str) -> Vec<String> {
+    stdout.lines().map(|l| parse_line(l).path).collect()
 }
 
 /// One `path:line:col: severity[code]: message` line.
@@ -233,12 +286,10 @@ fn check_columns_count_characters() {
 }
 
 #[test]
-fn check_directory_missing_and_binary_files_exit_2() {
-    let dir = temp_path("dir");
-    std::fs::create_dir_all(&dir).unwrap();
+fn check_missing_and_binary_files_exit_2() {
     let missing = temp_path("missing.md");
     let binary = TempFile::new("binary.txt", b"peacekeeping\0\0\x01\x02binary\0data");
-    for path in [dir.to_str().unwrap(), missing.to_str().unwrap(), binary.path()] {
+    for path in [missing.to_str().unwrap(), binary.path()] {
         let out = run(&["check", path]);
         assert_eq!(
             out.status.code(),
@@ -263,7 +314,510 @@ fn check_directory_missing_and_binary_files_exit_2() {
         "the good file is still checked: {}",
         out.stdout
     );
-    let _ = std::fs::remove_dir(&dir);
+}
+
+#[test]
+fn check_empty_directory_is_walked_and_clean() {
+    // A folder is walked now, not rejected: an empty one has nothing to report.
+    let dir = TempDir::new("empty");
+    let out = run(&["check", dir.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", out.stderr);
+    assert_eq!(out.stdout, "");
+    assert!(out.stderr.contains("checked 0 files"), "{}", out.stderr);
+}
+
+// ---------------------------------------------------------------------------
+// check: folders, configuration, formats, exit codes
+// ---------------------------------------------------------------------------
+
+/// The summary line on stderr.
+fn summary(stderr: &str) -> &str {
+    let re = regex::Regex::new(r"^checked \d+ files? in \d+\.\d\ds: ").unwrap();
+    stderr
+        .lines()
+        .find(|l| re.is_match(l))
+        .unwrap_or_else(|| panic!("no summary line on stderr: {stderr:?}"))
+}
+
+#[test]
+fn check_walks_folders_respecting_gitignore_hidden_files_and_extensions() {
+    let dir = TempDir::new("walk");
+    dir.write(".gitignore", "ignored.md\nbuild/\n")
+        .write("ignored.md", CONFLATION)
+        .write("build/out.md", CONFLATION)
+        .write(".hidden/secret.md", CONFLATION)
+        .write("notes.rs", CONFLATION)
+        .write("a.md", CONFLATION)
+        .write("sub/b.txt", CONFLATION)
+        .write("sub/c.tex", CONFLATION)
+        .write("sub/.ignore", "skipped.txt\n")
+        .write("sub/skipped.txt", CONFLATION);
+    // Not a git repository: .gitignore still counts. No PATHS means `.`.
+    for args in [&["check"][..], &["check", "."]] {
+        let out = dir.run(args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", out.stderr);
+        assert_eq!(paths(&out.stdout), ["a.md", "sub/b.txt", "sub/c.tex"], "{args:?}");
+        assert!(
+            summary(&out.stderr).starts_with("checked 3 files in "),
+            "{}",
+            out.stderr
+        );
+    }
+    let out = dir.run(&["check", "sub"]);
+    assert_eq!(paths(&out.stdout), ["sub/b.txt", "sub/c.tex"]);
+    assert!(!out.stdout.contains('\x1b'), "no colors when stdout is not a terminal");
+    // Files named explicitly are checked even when ignored or of unknown type.
+    let out = dir.run(&["check", "ignored.md", "notes.rs"]);
+    assert_eq!(out.status.code(), Some(1), "{}", out.stderr);
+    assert_eq!(paths(&out.stdout), ["ignored.md", "notes.rs"]);
+}
+
+#[test]
+fn check_applies_include_and_exclude_globs_of_the_project_file() {
+    let dir = TempDir::new("globs");
+    dir.write(".peace-lsp.toml", "exclude = [\"drafts\", \"*.tex\"]\n")
+        .write("a.md", CONFLATION)
+        .write("drafts/d.md", CONFLATION)
+        .write("sub/b.txt", CONFLATION)
+        .write("sub/c.tex", CONFLATION);
+    let out = dir.run(&["check"]);
+    assert_eq!(out.status.code(), Some(1), "{}", out.stderr);
+    assert_eq!(paths(&out.stdout), ["a.md", "sub/b.txt"]);
+    // An excluded file named on the command line is checked.
+    let out = dir.run(&["check", "drafts/d.md"]);
+    assert_eq!(paths(&out.stdout), ["drafts/d.md"], "{}", out.stderr);
+
+    // `include` keeps only matching files; globs are relative to the
+    // project file's folder, wherever `check` runs.
+    dir.write(".peace-lsp.toml", "include = [\"sub/*.txt\", \"drafts\"]\n");
+    let out = dir.run(&["check"]);
+    assert_eq!(paths(&out.stdout), ["drafts/d.md", "sub/b.txt"], "{}", out.stderr);
+    let out = run_in(&dir.path().join("sub"), &["check"], None);
+    assert_eq!(paths(&out.stdout), ["b.txt"], "{}", out.stderr);
+}
+
+#[test]
+fn check_in_parallel_prints_what_one_file_at_a_time_prints() {
+    let mut files = Vec::new();
+    for d in ["examples", "docs/rules", "tests/corpus"] {
+        for e in std::fs::read_dir(manifest_dir().join(d)).unwrap() {
+            let name = e.unwrap().file_name().into_string().unwrap();
+            if [".md", ".tex", ".txt"].iter().any(|x| name.ends_with(x)) {
+                files.push(format!("{d}/{name}"));
+            }
+        }
+    }
+    files.sort();
+    assert!(files.len() >= 10, "{files:?}");
+    let one_by_one: String = files.iter().map(|f| run(&["check", f]).stdout).collect();
+    for _ in 0..2 {
+        let all = run(&["check", "examples", "docs/rules", "tests/corpus"]);
+        assert_eq!(all.status.code(), Some(1), "{}", all.stderr);
+        assert!(all.stdout.lines().count() >= 20, "{}", all.stdout);
+        assert_eq!(all.stdout, one_by_one);
+        assert!(
+            summary(&all.stderr).starts_with(&format!("checked {} files", files.len())),
+            "{}",
+            all.stderr
+        );
+    }
+}
+
+#[test]
+fn check_json_has_positions_text_and_fixes() {
+    let out = run(&["check", "--format", "json", "examples/essay.md"]);
+    assert_eq!(out.status.code(), Some(1), "{}", out.stderr);
+    let v: Value = serde_json::from_str(&out.stdout).expect("stdout is one JSON document");
+    let essay = std::fs::read_to_string(manifest_dir().join("examples/essay.md")).unwrap();
+    let items = v.as_array().expect("an array");
+    assert_eq!(items.len(), 3, "{v:#}");
+    for f in items {
+        assert_eq!(f["path"], "examples/essay.md");
+        assert_eq!(f["severity"], "warning");
+        for key in ["code", "message", "text"] {
+            assert!(f[key].as_str().is_some_and(|s| !s.is_empty()), "{key} in {f}");
+        }
+        let n = |key: &str| f[key].as_u64().unwrap_or_else(|| panic!("{key} in {f}")) as usize;
+        let (line, column, end_line, end_column) = (n("line"), n("column"), n("end_line"), n("end_column"));
+        let text = f["text"].as_str().unwrap();
+        assert!(text_at(&essay, line, column).starts_with(text), "{f}");
+        if end_line == line {
+            assert_eq!(end_column - column, text.chars().count(), "{f}");
+        }
+        let fixes = f["fixes"].as_array().expect("fixes");
+        assert!(!fixes.is_empty(), "{f}");
+        for fix in fixes {
+            assert!(fix["title"].is_string(), "{fix}");
+            for e in fix["edits"].as_array().expect("edits") {
+                for key in ["line", "column", "end_line", "end_column"] {
+                    assert!(e[key].as_u64().is_some_and(|x| x >= 1), "{key} in {e}");
+                }
+                assert!(e["text"].is_string(), "{e}");
+            }
+        }
+    }
+    // The summary is on stderr, so stdout stays machine-readable.
+    assert!(summary(&out.stderr).contains("3 findings"), "{}", out.stderr);
+}
+
+#[test]
+fn check_github_prints_workflow_commands() {
+    let re = regex::Regex::new(
+        r"^::(error|warning|notice) file=([^,:\r\n]+),line=(\d+),col=(\d+),endLine=(\d+),endColumn=(\d+),title=peace-lsp ([a-z-]+)::([^\r\n]+)$",
+    )
+    .unwrap();
+    let out = run(&["check", "--format", "github", "examples"]);
+    assert_eq!(out.status.code(), Some(1), "{}", out.stderr);
+    let human = run(&["check", "examples"]);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(lines.len(), human.stdout.lines().count());
+    for (l, h) in lines.iter().zip(human.stdout.lines()) {
+        let c = re
+            .captures(l)
+            .unwrap_or_else(|| panic!("not a workflow command: {l:?}"));
+        let h = parse_line(h);
+        assert_eq!(
+            (&c[2], c[3].parse().unwrap(), c[4].parse().unwrap(), &c[7]),
+            (h.path.as_str(), h.line, h.column, h.code.as_str())
+        );
+        let level = match h.severity.as_str() {
+            "error" => "error",
+            "warning" => "warning",
+            _ => "notice",
+        };
+        assert_eq!(&c[1], level, "{l}");
+        assert_eq!(&c[8], h.message, "{l}");
+    }
+    assert!(
+        lines.iter().any(|l| l.starts_with("::notice ")),
+        "information -> notice"
+    );
+    // Property values escape `,` `:` and `%`.
+    let dir = TempDir::new("github");
+    dir.write("odd, name: 100%.md", CONFLATION);
+    let out = dir.run(&["check", "--format", "github", "odd, name: 100%.md"]);
+    assert!(
+        out.stdout
+            .starts_with("::warning file=odd%2C name%3A 100%25.md,line=1,col=4,"),
+        "{}",
+        out.stdout
+    );
+    assert!(re.is_match(out.stdout.trim_end()), "{}", out.stdout);
+}
+
+#[test]
+fn check_sarif_validates_against_the_official_schema() {
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(manifest_dir().join("tests/schemas/sarif-schema-2.1.0.json")).unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft7)
+        .should_validate_formats(true)
+        .build(&schema)
+        .expect("the SARIF schema compiles offline");
+    assert!(
+        !validator.is_valid(&json!({"version": "2.1.0", "runs": [{"tool": {"driver": {}}, "results": []}]})),
+        "the schema checks something (a driver needs a name)"
+    );
+    let out = run(&["check", "--format", "sarif", "examples/"]);
+    assert_eq!(out.status.code(), Some(1), "{}", out.stderr);
+    let sarif: Value = serde_json::from_str(&out.stdout).expect("stdout is one JSON document");
+    let errors: Vec<String> = validator
+        .iter_errors(&sarif)
+        .map(|e| format!("{} at {}", e, e.instance_path))
+        .collect();
+    assert!(errors.is_empty(), "SARIF does not validate:\n{}", errors.join("\n"));
+
+    assert_eq!(sarif["version"], "2.1.0");
+    let run0 = &sarif["runs"][0];
+    assert_eq!(run0["columnKind"], "unicodeCodePoints");
+    assert_eq!(run0["tool"]["driver"]["name"], "peace-lsp");
+    let rules = run0["tool"]["driver"]["rules"].as_array().unwrap();
+    let results = run0["results"].as_array().unwrap();
+    let human = run(&["check", "examples/"]);
+    assert_eq!(results.len(), human.stdout.lines().count());
+    assert!(results.len() >= 5);
+    for (r, h) in results.iter().zip(human.stdout.lines().map(parse_line)) {
+        assert_eq!(r["ruleId"], h.code.as_str());
+        let rule = &rules[r["ruleIndex"].as_u64().unwrap() as usize];
+        assert_eq!(rule["id"], r["ruleId"]);
+        assert!(rule["shortDescription"]["text"].is_string(), "{rule}");
+        let level = if h.severity == "information" || h.severity == "hint" {
+            "note"
+        } else {
+            h.severity.as_str()
+        };
+        assert_eq!(r["level"], level);
+        assert_eq!(r["message"]["text"], h.message.as_str());
+        let loc = &r["locations"][0]["physicalLocation"];
+        assert_eq!(loc["artifactLocation"]["uri"], h.path.as_str());
+        assert_eq!(loc["region"]["startLine"], h.line);
+        assert_eq!(loc["region"]["startColumn"], h.column);
+    }
+}
+
+#[test]
+fn check_fail_on_sets_the_exit_threshold() {
+    // examples/essay.md has three warnings and nothing else.
+    for (fail_on, code) in [
+        (None, 1),
+        (Some("error"), 0),
+        (Some("warning"), 1),
+        (Some("information"), 1),
+        (Some("never"), 0),
+    ] {
+        let mut args = vec!["check", "examples/essay.md"];
+        if let Some(f) = fail_on {
+            args.extend(["--fail-on", f]);
+        }
+        let out = run(&args);
+        assert_eq!(out.status.code(), Some(code), "{args:?}: {}", out.stderr);
+        assert_eq!(
+            out.stdout.lines().count(),
+            3,
+            "findings are printed whatever --fail-on says"
+        );
+    }
+    // Levels from the configuration count: a hint fails only --fail-on hint.
+    let dir = TempDir::new("failon");
+    dir.write(".peace-lsp.toml", "[rules]\npeacekeeping-as-peacemaking = \"hint\"\n")
+        .write("a.md", CONFLATION);
+    assert_eq!(dir.run(&["check", "--fail-on", "information"]).status.code(), Some(0));
+    assert_eq!(dir.run(&["check", "--fail-on", "hint"]).status.code(), Some(1));
+    // Errors exit 2 even with --fail-on never.
+    let out = run(&["check", "--fail-on", "never", "no-such-file.md"]);
+    assert_eq!(out.status.code(), Some(2), "{}", out.stderr);
+}
+
+#[test]
+fn check_reads_stdin_with_a_filename() {
+    let out = run_in(
+        manifest_dir(),
+        &["check", "--stdin", "--stdin-filename", "essay.md"],
+        Some(CONFLATION.as_bytes()),
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", out.stderr);
+    let r = parse_line(out.stdout.trim_end());
+    assert_eq!(
+        (r.path.as_str(), r.line, r.column, r.code.as_str()),
+        ("essay.md", 1, 4, "peacekeeping-as-peacemaking")
+    );
+    // The file name gives the format: inside a Markdown code block the
+    // sentence is not prose, in plain text it is.
+    let fenced = format!("```\n{CONFLATION}```\n");
+    for (name, count) in [("essay.md", 0), ("essay.txt", 1)] {
+        let out = run_in(
+            manifest_dir(),
+            &["check", "--stdin", "--stdin-filename", name],
+            Some(fenced.as_bytes()),
+        );
+        assert_eq!(out.stdout.lines().count(), count, "{name}: {}", out.stdout);
+    }
+    // --stdin takes no paths.
+    let out = run_in(manifest_dir(), &["check", "--stdin", "examples/essay.md"], Some(b""));
+    assert_eq!(out.status.code(), Some(2), "{}", out.stderr);
+}
+
+#[test]
+fn check_exits_2_naming_the_file_and_line_of_a_broken_config() {
+    let dir = TempDir::new("badconfig");
+    dir.write(".peace-lsp.toml", "[rules]\nterms-as-synonyms = \"loud\"\n")
+        .write("a.md", CONFLATION);
+    for args in [&["check"][..], &["check", "a.md"]] {
+        let out = dir.run(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", out.stderr);
+        let line = out
+            .stderr
+            .lines()
+            .find(|l| l.starts_with("peace-lsp: error: "))
+            .unwrap_or_else(|| panic!("no error line: {}", out.stderr));
+        assert!(line.contains(".peace-lsp.toml:2:") && line.contains("loud"), "{line}");
+        assert_eq!(
+            out.stderr.matches("peace-lsp: error:").count(),
+            1,
+            "reported once: {}",
+            out.stderr
+        );
+    }
+    // A broken glossary is named with its line too.
+    dir.write(".peace-lsp.toml", "glossaries = [\"g.toml\"]\n")
+        .write("g.toml", "[[term]]\nid = \"x\"\nlabel = \"X\"\nkind = \"weapon\"\n");
+    let out = dir.run(&["check"]);
+    assert_eq!(out.status.code(), Some(2), "{}", out.stderr);
+    assert!(out.stderr.contains("g.toml:"), "{}", out.stderr);
+}
+
+#[test]
+fn check_uses_the_rule_levels_and_glossaries_of_the_config() {
+    let dir = TempDir::new("config");
+    dir.write("a.md", CONFLATION)
+        .write("b.md", "MINURCA negotiated the peace agreement.\n");
+    let out = dir.run(&["check"]);
+    assert_eq!(paths(&out.stdout), ["a.md"], "without config: {}", out.stderr);
+
+    dir.write(".peace-lsp.toml", "[rules]\npeacekeeping-as-peacemaking = \"off\"\n");
+    let out = dir.run(&["check"]);
+    assert_eq!(out.status.code(), Some(0), "{}", out.stderr);
+    assert_eq!(out.stdout, "");
+
+    dir.write(".peace-lsp.toml", "[rules]\npeacekeeping-as-peacemaking = \"error\"\n");
+    let out = dir.run(&["check", "--fail-on", "error"]);
+    assert_eq!(out.status.code(), Some(1), "{}", out.stderr);
+    assert_eq!(parse_line(out.stdout.trim_end()).severity, "error");
+
+    dir.write(
+        "course/terms.toml",
+        "[[term]]\nid = \"minurca\"\nlabel = \"MINURCA\"\nkind = \"mission\"\nconcept = \"peacekeeping\"\n\
+         variants = [\"MINURCA\"]\nshort = \"UN mission in the Central African Republic, 1998 to 2000.\"\n\
+         explanation = \"A small mission.\"\nsources = [\"Course reader\"]\nfacts = [\"1998: established\"]\n",
+    )
+    .write(".peace-lsp.toml", "glossaries = [\"course/terms.toml\"]\n");
+    let out = dir.run(&["check"]);
+    assert_eq!(out.status.code(), Some(1), "{}", out.stderr);
+    let reported: Vec<Reported> = out.stdout.lines().map(parse_line).collect();
+    assert_eq!(reported.len(), 2, "{}", out.stdout);
+    assert_eq!(
+        (reported[1].path.as_str(), reported[1].code.as_str()),
+        ("b.md", "peacekeeping-as-peacemaking"),
+        "the glossary's mission is a peacekeeping actor"
+    );
+}
+
+#[test]
+fn check_skips_files_over_max_document_bytes_with_a_note() {
+    let dir = TempDir::new("maxbytes");
+    dir.write(".peace-lsp.toml", "max-document-bytes = 20\n")
+        .write("big.md", CONFLATION)
+        .write("small.md", "Peacekeeping.\n");
+    let out = dir.run(&["check"]);
+    assert_eq!(out.status.code(), Some(0), "{}", out.stderr);
+    assert_eq!(out.stdout, "");
+    assert!(
+        out.stderr.contains("peace-lsp: note: skipping big.md"),
+        "{}",
+        out.stderr
+    );
+    assert!(summary(&out.stderr).contains("1 file skipped"), "{}", out.stderr);
+}
+
+#[test]
+fn check_usage_errors_exit_2() {
+    for args in [
+        &["check", "--format", "xml", "examples/essay.md"][..],
+        &["check", "--fail-on", "loud", "examples/essay.md"],
+        &["check", "--stdin-filename", "a.md", "examples/essay.md"],
+    ] {
+        let out = run(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", out.stderr);
+        assert_eq!(out.stdout, "", "{args:?}");
+    }
+}
+
+// ---------------------------------------------------------------------------
+// docs/peace-lsp.schema.json
+// ---------------------------------------------------------------------------
+
+#[test]
+fn config_schema_covers_every_key_and_accepts_a_full_config() {
+    let schema: Value =
+        serde_json::from_str(&std::fs::read_to_string(manifest_dir().join("docs/peace-lsp.schema.json")).unwrap())
+            .expect("docs/peace-lsp.schema.json is JSON");
+    assert_eq!(schema["$schema"], "http://json-schema.org/draft-07/schema#");
+    assert_eq!(schema["additionalProperties"], false);
+    let validator = jsonschema::draft7::new(&schema).expect("a valid draft-07 schema");
+
+    // The keys `Options::from_toml` accepts: the KEYS list in src/config.
+    let config_src = std::fs::read_to_string(manifest_dir().join("src/config/mod.rs")).unwrap();
+    let start = config_src
+        .find("const KEYS: &[&str] = &[")
+        .expect("KEYS in src/config/mod.rs");
+    let list = &config_src[start..start + config_src[start..].find("];").unwrap()];
+    let keys: Vec<&str> = list.split('"').skip(1).step_by(2).collect();
+    assert!(keys.len() >= 9, "{keys:?}");
+    let props: Vec<&str> = schema["properties"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    let mut want = keys.clone();
+    want.sort_unstable();
+    let mut have = props.clone();
+    have.sort_unstable();
+    assert_eq!(have, want, "schema properties vs KEYS");
+
+    // Every rule code, and no other.
+    let mut codes = peace_lsp::config::known_codes();
+    codes.sort_unstable();
+    codes.dedup();
+    let mut rule_props: Vec<&str> = schema["properties"]["rules"]["properties"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    rule_props.sort_unstable();
+    assert_eq!(rule_props, codes);
+
+    let full = r#"
+glossaries = ["course/terms.toml"]
+include = ["chapters/**/*.md", "*.tex"]
+exclude = ["drafts"]
+max-document-bytes = 2000000
+debounce-ms = 300
+rules-base-url = "https://example.org/peace-lsp/rules/"
+
+[rules]
+peacekeeping-as-peacemaking = "error"
+peacemaking-as-peacekeeping = "warning"
+terms-as-synonyms = "off"
+peacekeeping-as-enforcement = "information"
+peacemaking-as-enforcement = "hint"
+peacebuilding-as-peacekeeping = "information"
+peacekeeping-before-ceasefire = "warning"
+unused-suppression = "off"
+
+[exceptions]
+peacekeeping-as-peacemaking = ["good offices of the force commander"]
+
+[[cue]]
+id = "course-pm"
+concept = "peacemaking"
+role = "act"
+weight = 0.6
+words = ["shuttled between"]
+followed_by = ["capitals"]
+within = 4
+"#;
+    let options = peace_lsp::config::Options::from_toml(Path::new(".peace-lsp.toml"), full);
+    assert!(options.is_ok(), "the example is a valid config: {options:?}");
+    let value: Value = serde_json::to_value(toml::from_str::<toml::Value>(full).unwrap()).unwrap();
+    for key in &keys {
+        assert!(value.get(key).is_some(), "the example sets {key}");
+    }
+    let errors: Vec<String> = validator.iter_errors(&value).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:?}");
+
+    // What the project file may not say, the schema rejects too.
+    let from_toml = |text: &str| peace_lsp::config::Options::from_toml(Path::new(".peace-lsp.toml"), text);
+    for bad in [
+        "[rules]\nterms-as-synonyms = \"loud\"\n",
+        "[rules]\nno-such-rule = \"off\"\n",
+        "[exceptions]\nno-such-rule = [\"x\"]\n",
+        "colour = \"blue\"\n",
+        "max-document-bytes = \"big\"\n",
+        "[[cue]]\nid = \"x\"\nconcept = \"peacemaking\"\nrole = \"act\"\nwords = [\"x\"]\nweigth = 2\n",
+    ] {
+        assert!(from_toml(bad).is_err(), "the CLI accepts {bad:?}");
+        let value: Value = serde_json::to_value(toml::from_str::<toml::Value>(bad).unwrap()).unwrap();
+        assert!(!validator.is_valid(&value), "the schema accepts {bad:?}");
+    }
+    // A cue role is checked when the database is built; the schema knows
+    // the roles already.
+    let bad_role = "[[cue]]\nid = \"x\"\nconcept = \"peacemaking\"\nrole = \"verb\"\nwords = [\"x\"]\n";
+    let value: Value = serde_json::to_value(toml::from_str::<toml::Value>(bad_role).unwrap()).unwrap();
+    assert!(!validator.is_valid(&value), "the schema accepts role = \"verb\"");
 }
 
 // ---------------------------------------------------------------------------

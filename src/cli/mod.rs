@@ -1,14 +1,26 @@
 //! Command-line interface: `peace-lsp [lsp|--stdio]`, `peace-lsp check`,
 //! `peace-lsp explain`.
+//!
+//! `check` walks folders ([`walk`]), analyses the files in parallel (rayon)
+//! with each file's project configuration, and prints the findings sorted
+//! by path and position in one of the [`output`] formats. Findings go to
+//! stdout; notes, errors, the progress bar and the summary go to stderr.
 
-use crate::analysis::{analyze, Finding};
-use crate::document::Document;
+pub mod output;
+pub mod walk;
+
+use crate::analysis::analyze;
+use crate::config::{ConfigError, Level};
 use crate::terms::{explain_markdown, Database};
 use crate::text::Format;
 use clap::{Parser, Subcommand, ValueEnum};
-use std::io::Write;
+use output::{Located, Report};
+use rayon::prelude::*;
+use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Instant;
+use walk::{Configs, Job};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -28,18 +40,13 @@ pub struct Cli {
 pub enum Command {
     /// Serve the Language Server Protocol on stdin/stdout.
     Lsp,
-    /// Check files and print findings like a compiler.
-    Check {
-        /// Files to check (Markdown, LaTeX or plain text).
-        #[arg(required = true)]
-        paths: Vec<PathBuf>,
-        /// Output format.
-        #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
-        format: OutputFormat,
-        /// Document format, instead of guessing from the file extension.
-        #[arg(long)]
-        language: Option<String>,
-    },
+    /// Check files and folders and print findings like a compiler.
+    ///
+    /// Folders are walked respecting .gitignore, .ignore and the include /
+    /// exclude globs of .peace-lsp.toml; files named explicitly are always
+    /// checked. Exit status: 0 clean, 1 findings at or above --fail-on,
+    /// 2 errors (unreadable file, bad configuration, bad usage).
+    Check(CheckArgs),
     /// Explain a term: definition, contrast and sources.
     Explain {
         /// The term, e.g. "blue helmets" or UNEF I.
@@ -48,46 +55,76 @@ pub enum Command {
     },
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
+#[derive(Debug, Clone, clap::Args)]
+pub struct CheckArgs {
+    /// Files and folders to check (Markdown, LaTeX or plain text); default `.`.
+    #[arg(conflicts_with = "stdin")]
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
+    /// Document format (markdown, latex, plaintext), instead of guessing
+    /// from the file extension.
+    #[arg(long)]
+    pub language: Option<String>,
+    /// Exit with 1 when a finding has this severity or a higher one.
+    #[arg(long, value_enum, default_value_t = FailOn::Warning, value_name = "SEVERITY")]
+    pub fail_on: FailOn,
+    /// Read one document from standard input.
+    #[arg(long)]
+    pub stdin: bool,
+    /// With --stdin: the document's path (need not exist), for its format,
+    /// its configuration and the output.
+    #[arg(long, requires = "stdin", conflicts_with = "paths", value_name = "PATH")]
+    pub stdin_filename: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
+    /// `path:line:col: severity[code]: message`, colored on a terminal.
     Human,
+    /// One JSON array of findings.
     Json,
+    /// SARIF 2.1.0 (for code-scanning uploads).
+    Sarif,
+    /// GitHub Actions workflow annotations.
+    Github,
 }
 
-/// A finding with its file and 1-based line and character column.
-pub struct Located<'a> {
-    pub path: &'a Path,
-    pub line: usize,
-    pub column: usize,
-    pub finding: Finding,
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Error,
+    #[value(alias = "warn")]
+    Warning,
+    #[value(alias = "info")]
+    Information,
+    Hint,
+    /// Exit 0 whatever is found (errors still exit 2).
+    Never,
 }
 
-/// Analyse one file's text and locate the findings.
-pub fn check_text<'a>(path: &'a Path, text: &str, format: Format, db: &Database) -> Vec<Located<'a>> {
-    let doc = Document::new(text, 0, format.name());
-    analyze(text, format, db)
-        .findings
-        .into_iter()
-        .map(|f| {
-            let (line, col) = doc.char_column(f.range.start);
-            Located {
-                path,
-                line: line + 1,
-                column: col + 1,
-                finding: f,
-            }
-        })
-        .collect()
-}
-
-/// Read a file as text, with a message that says what is wrong with it.
-pub fn read_text(path: &Path) -> Result<String, String> {
-    let shown = path.display();
-    let meta = std::fs::metadata(path).map_err(|e| format!("{shown}: cannot read: {e}"))?;
-    if meta.is_dir() {
-        return Err(format!("{shown}: is a directory; pass the files to check"));
+impl FailOn {
+    /// The lowest level that fails the run.
+    pub fn level(self) -> Option<Level> {
+        match self {
+            FailOn::Error => Some(Level::Error),
+            FailOn::Warning => Some(Level::Warning),
+            FailOn::Information => Some(Level::Information),
+            FailOn::Hint => Some(Level::Hint),
+            FailOn::Never => None,
+        }
     }
-    let bytes = std::fs::read(path).map_err(|e| format!("{shown}: cannot read: {e}"))?;
+}
+
+/// Analyse one document's text with a configuration and locate the findings.
+pub fn check_text(text: &str, format: Format, config: &crate::config::Config) -> Vec<Located> {
+    let findings = config.apply(analyze(text, format, &config.db).findings);
+    Located::all(text, findings)
+}
+
+/// Check bytes as text, with a message that says what is wrong with them.
+fn decode(shown: &Path, bytes: Vec<u8>) -> Result<String, String> {
+    let shown = shown.display();
     if bytes.contains(&0) {
         return Err(format!("{shown}: looks like a binary file, not text"));
     }
@@ -99,58 +136,199 @@ pub fn read_text(path: &Path) -> Result<String, String> {
     })
 }
 
-pub fn run_check(paths: &[PathBuf], out_format: OutputFormat, language: Option<&str>) -> ExitCode {
-    let db = Database::builtin();
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    let mut errors = 0;
-    let mut findings = 0;
-    let mut json = Vec::new();
-    for path in paths {
-        let text = match read_text(path) {
+/// Read a file as text, with a message that says what is wrong with it.
+pub fn read_text(path: &Path) -> Result<String, String> {
+    let shown = path.display();
+    let meta = std::fs::metadata(path).map_err(|e| format!("{shown}: cannot read: {e}"))?;
+    if meta.is_dir() {
+        return Err(format!("{shown}: is a directory"));
+    }
+    let bytes = std::fs::read(path).map_err(|e| format!("{shown}: cannot read: {e}"))?;
+    decode(path, bytes)
+}
+
+/// What happened to one file.
+enum Outcome {
+    Checked(Report),
+    Skipped(String),
+    Failed(String),
+}
+
+fn skip_note(job: &Job, len: u64) -> String {
+    format!(
+        "skipping {}: {len} bytes is more than max-document-bytes ({})",
+        job.shown.display(),
+        job.project.config.max_document_bytes
+    )
+}
+
+fn check_job(job: &Job, text: Option<String>, language: Option<&str>, cwd: &Path) -> Outcome {
+    let config = &job.project.config;
+    let text = match text {
+        Some(t) => t,
+        None => {
+            if let Ok(meta) = std::fs::metadata(&job.abs) {
+                if meta.is_file() && meta.len() > config.max_document_bytes as u64 {
+                    return Outcome::Skipped(skip_note(job, meta.len()));
+                }
+            }
+            match read_text(&job.shown) {
+                Ok(t) => t,
+                Err(e) => return Outcome::Failed(e),
+            }
+        }
+    };
+    if text.len() > config.max_document_bytes {
+        return Outcome::Skipped(skip_note(job, text.len() as u64));
+    }
+    let format = Format::detect(language, Some(&job.shown));
+    Outcome::Checked(Report {
+        path: job.shown.clone(),
+        relative: output::relative_to(&job.abs, cwd),
+        findings: check_text(&text, format, config),
+        rules_base_url: config.rules_base_url.clone(),
+    })
+}
+
+/// A configuration error with its file shown relative to the current folder.
+fn tidy_error(mut e: ConfigError, cwd: &Path) -> ConfigError {
+    if let Ok(rel) = e.file.strip_prefix(cwd) {
+        e.file = rel.to_path_buf();
+    }
+    e
+}
+
+fn progress_bar(len: usize) -> Option<indicatif::ProgressBar> {
+    if len <= 20 || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::with_draw_target(Some(len as u64), indicatif::ProgressDrawTarget::stderr());
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} files {elapsed}") {
+        bar.set_style(style);
+    }
+    Some(bar)
+}
+
+pub fn run_check(args: &CheckArgs) -> ExitCode {
+    let started = Instant::now();
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let mut errors: Vec<String> = Vec::new();
+    let mut configs = Configs::default();
+
+    let (jobs, stdin_text) = if args.stdin {
+        let shown = args.stdin_filename.clone().unwrap_or_else(|| PathBuf::from("<stdin>"));
+        let abs = walk::absolute(&args.stdin_filename.clone().unwrap_or_else(|| cwd.join("<stdin>")));
+        let mut bytes = Vec::new();
+        if let Err(e) = std::io::stdin().lock().read_to_end(&mut bytes) {
+            eprintln!("peace-lsp: error: cannot read standard input: {e}");
+            return ExitCode::from(2);
+        }
+        let text = match decode(&shown, bytes) {
             Ok(t) => t,
             Err(e) => {
                 eprintln!("peace-lsp: error: {e}");
-                errors += 1;
-                continue;
+                return ExitCode::from(2);
             }
         };
-        let format = Format::detect(language, Some(path));
-        for l in check_text(path, &text, format, db) {
-            findings += 1;
-            match out_format {
-                OutputFormat::Human => {
-                    let f = &l.finding;
-                    let _ = writeln!(
-                        out,
-                        "{}:{}:{}: {}[{}]: {}",
-                        l.path.display(),
-                        l.line,
-                        l.column,
-                        f.severity.as_str(),
-                        f.code,
-                        f.message
-                    );
-                }
-                OutputFormat::Json => json.push(serde_json::json!({
-                    "path": l.path.display().to_string(),
-                    "line": l.line,
-                    "column": l.column,
-                    "severity": l.finding.severity.as_str(),
-                    "code": l.finding.code,
-                    "message": l.finding.message,
-                    "text": text[l.finding.range.clone()],
-                })),
+        let jobs: Vec<Job> = configs
+            .for_file(&abs)
+            .map(|project| Job {
+                shown: walk::tidy(&shown),
+                abs,
+                project,
+            })
+            .into_iter()
+            .collect();
+        (jobs, Some(text))
+    } else {
+        let default = [PathBuf::from(".")];
+        let paths = if args.paths.is_empty() {
+            &default[..]
+        } else {
+            &args.paths[..]
+        };
+        (walk::collect(paths, &mut configs, &mut errors), None)
+    };
+    let config_errors: Vec<String> = configs
+        .errors
+        .drain(..)
+        .map(|e| tidy_error(e, &cwd).to_string())
+        .collect();
+    errors.splice(0..0, config_errors);
+
+    let bar = progress_bar(jobs.len());
+    let language = args.language.as_deref();
+    let outcomes: Vec<Outcome> = jobs
+        .par_iter()
+        .map(|job| {
+            let outcome = check_job(job, stdin_text.clone(), language, &cwd);
+            if let Some(b) = &bar {
+                b.inc(1);
             }
+            outcome
+        })
+        .collect();
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+
+    let mut reports = Vec::new();
+    let mut skipped = 0;
+    for o in outcomes {
+        match o {
+            Outcome::Checked(r) => reports.push(r),
+            Outcome::Skipped(note) => {
+                skipped += 1;
+                eprintln!("peace-lsp: note: {note}");
+            }
+            Outcome::Failed(e) => errors.push(e),
         }
     }
-    if let OutputFormat::Json = out_format {
-        let _ = writeln!(out, "{}", serde_json::Value::Array(json));
+    for e in &errors {
+        eprintln!("peace-lsp: error: {e}");
     }
-    let _ = out.flush();
-    if errors > 0 {
+
+    let written = match args.format {
+        OutputFormat::Human => {
+            let mut out = anstream::stdout().lock();
+            output::human(&mut out, &reports).and_then(|_| out.flush())
+        }
+        OutputFormat::Github => {
+            let mut out = std::io::stdout().lock();
+            output::github(&mut out, &reports).and_then(|_| out.flush())
+        }
+        OutputFormat::Json => {
+            let mut out = std::io::stdout().lock();
+            writeln!(out, "{}", output::json(&reports)).and_then(|_| out.flush())
+        }
+        OutputFormat::Sarif => {
+            let mut out = std::io::stdout().lock();
+            serde_json::to_writer_pretty(&mut out, &output::sarif(&reports))
+                .map_err(std::io::Error::from)
+                .and_then(|_| writeln!(out))
+                .and_then(|_| out.flush())
+        }
+    };
+    if let Err(e) = written {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            errors.push(format!("cannot write the output: {e}"));
+            eprintln!("peace-lsp: error: cannot write the output: {e}");
+        }
+    }
+    eprintln!(
+        "{}",
+        output::summary(&reports, skipped, errors.len(), started.elapsed())
+    );
+
+    let failing = args.fail_on.level().is_some_and(|min| {
+        reports
+            .iter()
+            .flat_map(|r| &r.findings)
+            .any(|l| Level::of(l.finding.severity) >= min)
+    });
+    if !errors.is_empty() {
         ExitCode::from(2)
-    } else if findings > 0 {
+    } else if failing {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
