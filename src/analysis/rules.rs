@@ -914,9 +914,8 @@ impl<'a> Sentence<'a> {
                 continue;
             }
             let between = self.terms[a].toks.end..self.terms[b].toks.start;
-            if between.len() > 8
-                || self.clause_of(self.terms[a].toks.start) != self.clause_of(self.terms[b].toks.start)
-                    && !self.glossed_across_clauses(&between)
+            // A gloss is short and never spans a clause break.
+            if between.len() > 8 || self.clause_of(self.terms[a].toks.start) != self.clause_of(self.terms[b].toks.start)
             {
                 continue;
             }
@@ -1014,12 +1013,6 @@ impl<'a> Sentence<'a> {
             _ => {}
         }
         fixes
-    }
-
-    /// Contrast markers inside a gloss ("X, or what Y called Z") are rare; a
-    /// gloss never spans a real clause break.
-    fn glossed_across_clauses(&self, _between: &Range<usize>) -> bool {
-        false
     }
 
     fn is_pair_join(&self, between: &Range<usize>) -> bool {

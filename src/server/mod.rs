@@ -35,17 +35,21 @@ pub use crate::config::DEFAULT_MAX_DOCUMENT_BYTES;
 /// `docs/rules/` folder of the source tree this binary was built from, if it
 /// is still there (a link to a missing file helps nobody).
 fn rule_url(config: &Config, code: &str) -> Option<Uri> {
-    match &config.rules_base_url {
-        Some(base) => format!("{base}{code}.md").parse().ok(),
-        None => {
+    if let Some(base) = &config.rules_base_url {
+        return format!("{base}{code}.md").parse().ok();
+    }
+    // Looked up on disk once per code, not on every publish.
+    static PAGES: Mutex<std::collections::BTreeMap<String, Option<Uri>>> =
+        Mutex::new(std::collections::BTreeMap::new());
+    lock(&PAGES)
+        .entry(code.to_string())
+        .or_insert_with(|| {
             let page = Path::new(env!("CARGO_MANIFEST_DIR"))
                 .join("docs/rules")
                 .join(format!("{code}.md"));
-            page.is_file()
-                .then(|| format!("file://{}", page.display()).parse().ok())
-                .flatten()
-        }
-    }
+            page.is_file().then(|| file_uri(&page)).flatten()
+        })
+        .clone()
 }
 
 fn file_uri(path: &Path) -> Option<Uri> {
