@@ -107,6 +107,11 @@ impl Analysis {
     }
 }
 
+/// Terms that can be the subject a later pronoun refers to.
+fn is_actor_like(t: &crate::terms::Term) -> bool {
+    matches!(t.kind.as_str(), "actor" | "mission" | "institution" | "concept")
+}
+
 /// Find the terms in a document (no rules): what hover needs.
 pub fn find_terms(source: &str, format: Format, db: &Database) -> Vec<TermHit> {
     let prose = text::extract(source, format);
@@ -135,6 +140,9 @@ pub fn analyze(source: &str, format: Format, db: &Database) -> Analysis {
     let sentences = sentence::split(&prose.text, &prose.breaks, &lex.abbreviations);
     let mut findings = Vec::new();
     let (mut ti, mut ci) = (0, 0);
+    // The first actor of the latest sentence that had one, in this block:
+    // what "They ..." in the next sentence refers to.
+    let mut antecedent: Option<(usize, TermHit)> = None;
     for (s, block) in sentences.iter().cloned() {
         // Hits are sorted by start; take those inside this sentence.
         while ti < terms.len() && terms[ti].range.start < s.start {
@@ -145,10 +153,14 @@ pub fn analyze(source: &str, format: Format, db: &Database) -> Analysis {
         }
         let t_end = ti + terms[ti..].partition_point(|t| t.range.start < s.end);
         let c_end = ci + cues[ci..].partition_point(|c| c.range.start < s.end);
-        if t_end == ti {
+        let previous = antecedent.as_ref().filter(|(b, _)| *b == block).map(|(_, t)| t.clone());
+        if let Some(first) = terms[ti..t_end].iter().find(|t| is_actor_like(&db.terms[t.term])) {
+            antecedent = Some((block, first.clone()));
+        }
+        if t_end == ti && previous.is_none() {
             continue; // no term, nothing to check
         }
-        let sentence = rules::Sentence::new(&prose, s, &terms[ti..t_end], &cues[ci..c_end], db);
+        let sentence = rules::Sentence::new(&prose, s, &terms[ti..t_end], &cues[ci..c_end], previous.as_ref(), db);
         let before = findings.len();
         sentence.check(&mut findings);
         // A claim reported ("my draft said that ...") and corrected in the
@@ -163,7 +175,7 @@ pub fn analyze(source: &str, format: Format, db: &Database) -> Analysis {
             }
         }
     }
-    findings.sort_by_key(|f| (f.range.start, f.range.end));
+    findings.sort_by(|a, b| (a.range.start, a.range.end, &a.code).cmp(&(b.range.start, b.range.end, &b.code)));
     findings.dedup_by(|a, b| a.code == b.code && a.range == b.range);
     let findings = suppress::apply(source, format, findings);
     Analysis { terms, findings }

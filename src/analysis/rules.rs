@@ -61,6 +61,12 @@ pub struct Sentence<'a> {
     everyday: bool,
     /// A yes/no question asks, it does not assert.
     question: bool,
+    /// "If peacekeepers negotiated treaties, ...": a hypothesis, not a claim.
+    hypothetical: bool,
+    /// The previous sentence's first actor, which a pronoun subject ("They
+    /// negotiated ...") or "these troops" refers to. Its index is
+    /// `terms.len()`; it has no tokens in this sentence.
+    antecedent: Option<Span<usize>>,
 }
 
 /// Map byte ranges to token index ranges (tokens are sorted).
@@ -71,7 +77,14 @@ fn tok_span(toks: &[Tok], r: &Range<usize>) -> Option<Range<usize>> {
 }
 
 impl<'a> Sentence<'a> {
-    pub fn new(prose: &'a Prose, s: Range<usize>, terms: &[TermHit], cues: &[Match], db: &'a Database) -> Sentence<'a> {
+    pub fn new(
+        prose: &'a Prose,
+        s: Range<usize>,
+        terms: &[TermHit],
+        cues: &[Match],
+        antecedent: Option<&TermHit>,
+        db: &'a Database,
+    ) -> Sentence<'a> {
         let lex = db.lexicon();
         let toks = tokenize(&prose.text, s.clone());
         let mut term_spans = Vec::new();
@@ -135,7 +148,22 @@ impl<'a> Sentence<'a> {
                         | "had"
                 )
             });
+        // "Imagine that ...", or a counterfactual "If ..., they would ...";
+        // a general "If talks fail, peacemakers switch to coercion" is a claim.
+        let first = toks.iter().find(|t| t.word).map(|t| t.lower.as_str());
+        let counterfactual = toks
+            .iter()
+            .any(|t| matches!(t.lower.as_str(), "would" | "might" | "were"));
+        let hypothetical = matches!(first, Some("suppose" | "supposing" | "imagine" | "hypothetically"))
+            || matches!(first, Some("if" | "unless")) && counterfactual;
+        let antecedent = antecedent.map(|a| Span {
+            toks: 0..0,
+            range: a.range.clone(),
+            item: a.term,
+        });
         Sentence {
+            hypothetical,
+            antecedent,
             everyday,
             text: &prose.text,
             db,
@@ -165,7 +193,19 @@ impl<'a> Sentence<'a> {
     }
 
     fn term(&self, i: usize) -> &Term {
-        &self.db.terms[self.terms[i].item]
+        &self.db.terms[self.span(i).item]
+    }
+
+    /// Term occurrence `i`; `terms.len()` is the antecedent from the
+    /// previous sentence.
+    fn span(&self, i: usize) -> &Span<usize> {
+        match self.terms.get(i) {
+            Some(s) => s,
+            None => self
+                .antecedent
+                .as_ref()
+                .expect("index past the terms is the antecedent"),
+        }
     }
 
     fn cue(&self, i: usize) -> &Cue {
@@ -185,8 +225,8 @@ impl<'a> Sentence<'a> {
     }
 
     pub fn check(&self, out: &mut Vec<Finding>) {
-        if self.discussed || self.question {
-            return; // the writer is discussing or asking, not asserting
+        if self.discussed || self.question || self.hypothetical {
+            return; // the writer is discussing, asking or supposing, not asserting
         }
         for (i, rule) in self.db.rules.iter().enumerate() {
             let Some(severity) = Severity::parse(&rule.severity) else {
@@ -233,7 +273,10 @@ impl<'a> Sentence<'a> {
                 .filter(|&t| in_clause(clause, &self.terms[t].toks) && self.is_rule_actor(rule, t))
                 .filter(|&t| !self.is_quoted(&self.terms[t].toks))
                 .collect();
-            if actors.is_empty() {
+            // The first clause may credit the previous sentence's actor.
+            let antecedent_here =
+                clause.start == 0 && self.antecedent.is_some() && self.is_rule_actor(rule, self.terms.len());
+            if actors.is_empty() && !antecedent_here {
                 continue;
             }
             // Products of the work concept in the clause (cue words, anchors
@@ -271,7 +314,8 @@ impl<'a> Sentence<'a> {
                     let Some(agent) = agent else {
                         continue;
                     };
-                    if !actors.contains(&agent)
+                    let antecedent = agent == self.terms.len() && self.is_rule_actor(rule, agent);
+                    if !(actors.contains(&agent) || antecedent)
                         || self.negated_between(agent, c)
                         || self.tactical_after(c, clause, work)
                     {
@@ -328,7 +372,7 @@ impl<'a> Sentence<'a> {
             if score < 1.0 {
                 continue;
             }
-            let span = &self.terms[t];
+            let span = self.span(t);
             let text = self.surface(span);
             let work_label = self.db.get(work).map_or(work, |t| t.label.as_str()).to_lowercase();
             let related = cues
@@ -372,10 +416,21 @@ impl<'a> Sentence<'a> {
         }
         // Otherwise walk left to the subject.
         let mut coordinated = false;
+        // A pronoun subject ("They negotiated", "these troops negotiated")
+        // with nothing but function words before it refers back to the
+        // previous sentence's actor.
+        let mut pronoun = false;
+        let mut content_before_pronoun = false;
         let mut k = cue_toks.start;
         while k > clause.start {
             k -= 1;
             let tok = &self.toks[k];
+            if pronoun && tok.word && self.term_at[k].is_none() && !self.lex.is_skippable(tok) {
+                content_before_pronoun = true;
+            }
+            if matches!(tok.lower.as_str(), "these" | "those") {
+                pronoun = true;
+            }
             if let Some(t) = self.term_at[k] {
                 return Some(self.prefer_head(t));
             }
@@ -402,6 +457,7 @@ impl<'a> Sentence<'a> {
             if matches!(tok.lower.as_str(), "they" | "he" | "she" | "it") {
                 // A pronoun subject: its antecedent is the nearest term before it.
                 coordinated = true;
+                pronoun = true;
                 continue;
             }
             if self.lex.is_skippable(tok)
@@ -450,7 +506,8 @@ impl<'a> Sentence<'a> {
             // A content word right before the verb is its own subject.
             return None;
         }
-        None
+        let sentence_start = clause.start == 0;
+        (pronoun && !content_before_pronoun && sentence_start && self.antecedent.is_some()).then_some(self.terms.len())
     }
 
     /// The token span of the cue starting at `at` (or just that token).
@@ -507,6 +564,9 @@ impl<'a> Sentence<'a> {
     /// In "the blue helmets of UNMIL", the head ("blue helmets") is the
     /// actor, not the mission that follows "of".
     fn prefer_head(&self, t: usize) -> usize {
+        if t == self.terms.len() {
+            return t; // the antecedent
+        }
         let start = self.terms[t].toks.start;
         if start >= 2 && self.lex.prepositions.contains_word(&self.toks[start - 1].lower) {
             for back in 2..=3 {
@@ -524,7 +584,7 @@ impl<'a> Sentence<'a> {
     }
 
     fn negated_between(&self, agent: usize, c: usize) -> bool {
-        let a = &self.terms[agent].toks;
+        let a = &self.span(agent).toks;
         let none = a.end..a.end;
         let cue = if c == usize::MAX { &none } else { &self.cues[c].toks };
         // "brokered nothing", "negotiated no agreement"

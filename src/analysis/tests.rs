@@ -241,3 +241,35 @@ fn odd_input_never_panics() {
         }
     }
 }
+
+#[test]
+fn a_pronoun_subject_refers_to_the_previous_sentence() {
+    let text =
+        "UNIFIL arrived in southern Lebanon in 1978. It later negotiated a peace treaty between Israel and Lebanon.";
+    assert_eq!(
+        plain(text),
+        [("peacekeeping-as-peacemaking".to_string(), "UNIFIL".to_string())]
+    );
+    let text = "The blue helmets reached the capital in May. These troops then brokered the ceasefire agreement.";
+    assert_eq!(
+        plain(text),
+        [("peacekeeping-as-peacemaking".to_string(), "blue helmets".to_string())]
+    );
+    // Not across a paragraph, not when negated, not when the pronoun has a nearer noun.
+    assert_clean("UNIFIL arrived in 1978.\n\nIt negotiated a peace treaty.");
+    assert_clean("UNIFIL arrived in 1978. It did not negotiate the peace treaty.");
+    assert_clean("UNIFIL arrived in 1978. The parties said they negotiated the treaty themselves.");
+    assert_clean("Mediators met the parties in Geneva. They negotiated a ceasefire agreement.");
+}
+
+#[test]
+fn hypotheses_are_not_claims() {
+    assert_clean("If peacekeepers negotiated peace treaties, they would be peacemakers.");
+    assert_clean("Imagine that the blue helmets brokered the accord.");
+}
+
+#[test]
+fn other_senses_in_context_stay_quiet() {
+    assert_clean("In the HBO series, Peacemaker patrols the city with his team.");
+    assert_clean("The Peacemaker was the revolver that cavalry troopers carried.");
+}
