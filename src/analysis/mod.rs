@@ -107,6 +107,18 @@ impl Analysis {
     }
 }
 
+/// Whether a sentence's first word is a pronoun that can stand for the
+/// previous sentence's actor.
+fn opens_with_pronoun(sentence: &str) -> bool {
+    let word: String = sentence
+        .trim_start_matches(|c: char| !c.is_alphanumeric())
+        .chars()
+        .take_while(|c| c.is_alphabetic())
+        .flat_map(char::to_lowercase)
+        .collect();
+    matches!(word.as_str(), "they" | "it" | "he" | "she" | "these" | "those")
+}
+
 /// Terms that can be the subject a later pronoun refers to.
 fn is_actor_like(t: &crate::terms::Term) -> bool {
     matches!(t.kind.as_str(), "actor" | "mission" | "institution" | "concept")
@@ -153,7 +165,14 @@ pub fn analyze(source: &str, format: Format, db: &Database) -> Analysis {
         }
         let t_end = ti + terms[ti..].partition_point(|t| t.range.start < s.end);
         let c_end = ci + cues[ci..].partition_point(|c| c.range.start < s.end);
-        let previous = antecedent.as_ref().filter(|(b, _)| *b == block).map(|(_, t)| t.clone());
+        // Only a sentence that opens with a pronoun ("They ...", "These
+        // troops ...") can use the previous sentence's actor; checking the
+        // first word keeps term-less sentences cheap.
+        let previous = antecedent
+            .as_ref()
+            .filter(|(b, _)| *b == block)
+            .filter(|_| opens_with_pronoun(&prose.text[s.clone()]))
+            .map(|(_, t)| t.clone());
         if let Some(first) = terms[ti..t_end].iter().find(|t| is_actor_like(&db.terms[t.term])) {
             antecedent = Some((block, first.clone()));
         }

@@ -142,6 +142,7 @@ pub fn apply(source: &str, format: Format, findings: Vec<Finding>) -> Vec<Findin
     let starts = line_starts(source);
     let mut used = vec![false; dirs.len()];
     let mut kept = Vec::new();
+    let newline = if source.contains("\r\n") { "\r\n" } else { "\n" };
     for mut f in findings {
         if let Some(d) = suppressor(source, &starts, &dirs, &f) {
             used[d] = true;
@@ -152,7 +153,6 @@ pub fn apply(source: &str, format: Format, findings: Vec<Finding>) -> Vec<Findin
             .chars()
             .take_while(|c| *c == ' ' || *c == '\t')
             .collect();
-        let newline = if source.contains("\r\n") { "\r\n" } else { "\n" };
         f.fixes.push(Fix {
             title: format!("Ignore this finding ({})", f.code),
             edits: vec![Edit {
