@@ -107,16 +107,22 @@ impl Analysis {
     }
 }
 
-/// Whether a sentence's first word is a pronoun that can stand for the
-/// previous sentence's actor.
-fn opens_with_pronoun(sentence: &str) -> bool {
-    let word: String = sentence
-        .trim_start_matches(|c: char| !c.is_alphanumeric())
-        .chars()
-        .take_while(|c| c.is_alphabetic())
-        .flat_map(char::to_lowercase)
-        .collect();
-    matches!(word.as_str(), "they" | "it" | "he" | "she" | "these" | "those")
+/// Whether a sentence has a word that can refer back to an actor named
+/// before ("they", "the force", "these troops"): only such a sentence can use
+/// the previous sentence's actor. A quick scan, so that sentences without a
+/// term stay cheap.
+fn mentions_anaphor(sentence: &str, lex: &Lexicon) -> bool {
+    let mut previous = String::new();
+    for word in sentence.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+        let word = word.to_lowercase();
+        if lex.anaphors.contains_word(&word)
+            || lex.anaphor_heads.contains_word(&word) && lex.anaphor_determiners.contains_word(&previous)
+        {
+            return true;
+        }
+        previous = word;
+    }
+    false
 }
 
 /// Terms that can be the subject a later pronoun refers to.
@@ -165,13 +171,10 @@ pub fn analyze(source: &str, format: Format, db: &Database) -> Analysis {
         }
         let t_end = ti + terms[ti..].partition_point(|t| t.range.start < s.end);
         let c_end = ci + cues[ci..].partition_point(|c| c.range.start < s.end);
-        // Only a sentence that opens with a pronoun ("They ...", "These
-        // troops ...") can use the previous sentence's actor; checking the
-        // first word keeps term-less sentences cheap.
         let previous = antecedent
             .as_ref()
             .filter(|(b, _)| *b == block)
-            .filter(|_| opens_with_pronoun(&prose.text[s.clone()]))
+            .filter(|_| mentions_anaphor(&prose.text[s.clone()], lex))
             .map(|(_, t)| t.clone());
         if let Some(first) = terms[ti..t_end].iter().find(|t| is_actor_like(&db.terms[t.term])) {
             antecedent = Some((block, first.clone()));

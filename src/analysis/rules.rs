@@ -416,23 +416,29 @@ impl<'a> Sentence<'a> {
         }
         // Otherwise walk left to the subject.
         let mut coordinated = false;
-        // A pronoun subject ("They negotiated", "these troops negotiated")
-        // with nothing but function words before it refers back to the
-        // previous sentence's actor.
-        let mut pronoun = false;
-        let mut content_before_pronoun = false;
+        // A pronoun or "the force" as the subject: it refers to the nearest
+        // actor before it, in this sentence or (failing that) the previous
+        // one's. Holds the token where the anaphoric phrase starts and the
+        // word that carries its number.
+        let mut anaphor: Option<(usize, &str)> = None;
         let mut k = cue_toks.start;
         while k > clause.start {
             k -= 1;
             let tok = &self.toks[k];
-            if pronoun && tok.word && self.term_at[k].is_none() && !self.lex.is_skippable(tok) {
-                content_before_pronoun = true;
-            }
-            if matches!(tok.lower.as_str(), "these" | "those") {
-                pronoun = true;
-            }
             if let Some(t) = self.term_at[k] {
-                return Some(self.prefer_head(t));
+                // After a pronoun, only an actor can be what it stands for.
+                if anaphor.is_none() || self.is_actor_like(t) {
+                    return Some(self.prefer_head(t));
+                }
+                continue;
+            }
+            if anaphor.is_none() {
+                if let Some(word) = self.lex.anaphor_at(&self.toks, k) {
+                    let start = if self.lex.anaphors.contains_word(&tok.lower) { k } else { k - 1 };
+                    anaphor = Some((start, word));
+                    coordinated = true;
+                    continue;
+                }
             }
             if !tok.word {
                 if matches!(tok.lower.as_str(), "," | "-" | "(" | ")" | "'" | ":" | "0") {
@@ -453,12 +459,6 @@ impl<'a> Sentence<'a> {
             }
             if self.lex.blockers.contains_word(&tok.lower) {
                 return None;
-            }
-            if matches!(tok.lower.as_str(), "they" | "he" | "she" | "it") {
-                // A pronoun subject: its antecedent is the nearest term before it.
-                coordinated = true;
-                pronoun = true;
-                continue;
             }
             if self.lex.is_skippable(tok)
                 || self.lex.is_negation(&self.toks, k)
@@ -495,7 +495,7 @@ impl<'a> Sentence<'a> {
             if cue_toks.start > clause.start && self.toks[cue_toks.start - 1].lower == "to"
                 || self.toks[cue_toks.start].lower == "to"
             {
-                if let Some(v) = (k.saturating_sub(5).max(clause.start)..k)
+                if let Some(v) = (k.saturating_sub(8).max(clause.start)..k)
                     .rev()
                     .find(|&v| self.lex.causatives.contains_word(&self.toks[v].lower))
                 {
@@ -506,8 +506,53 @@ impl<'a> Sentence<'a> {
             // A content word right before the verb is its own subject.
             return None;
         }
-        let sentence_start = clause.start == 0;
-        (pronoun && !content_before_pronoun && sentence_start && self.antecedent.is_some()).then_some(self.terms.len())
+        let (start, word) = anaphor?;
+        // The previous sentence's actor, if the anaphor opens this sentence
+        // (after at most an introductory phrase such as "In 2006" or "By
+        // April 1994") and agrees with it in number.
+        let opens = clause.start == 0 && (0..start).all(|j| self.introductory(j));
+        let antecedent = self.antecedent.as_ref()?;
+        (opens && self.agrees(word, antecedent)).then_some(self.terms.len())
+    }
+
+    /// The sentence's subject is an anaphor for the previous sentence's
+    /// actor ("They should go in during the fighting").
+    fn opens_with_anaphor(&self) -> bool {
+        let Some(a) = &self.antecedent else {
+            return false;
+        };
+        let Some(first) = self.clauses.first() else {
+            return false;
+        };
+        for k in first.clone() {
+            if let Some(word) = self.lex.anaphor_at(&self.toks, k) {
+                return self.agrees(word, a);
+            }
+            if !self.introductory(k) && !self.lex.anaphor_determiners.contains_word(&self.toks[k].lower) {
+                return false;
+            }
+        }
+        false
+    }
+
+    /// Token `j` can be part of an introductory phrase before a subject:
+    /// "In 2006", "Within weeks", "Later that year", "Sometimes".
+    fn introductory(&self, j: usize) -> bool {
+        let t = &self.toks[j];
+        !t.word
+            || self.lex.is_skippable(t)
+            || self.lex.prepositions.contains_word(&t.lower)
+            || self.lex.subordinators.contains_word(&t.lower)
+            || self.lex.introductory.contains_word(&t.lower)
+    }
+
+    /// A singular anaphor ("it", "the force") does not stand for a plural
+    /// actor ("peacekeepers").
+    fn agrees(&self, word: &str, antecedent: &Span<usize>) -> bool {
+        let singular = matches!(word, "it" | "he" | "she") || !(word.ends_with('s') || self.lex.anaphors.contains_word(word));
+        let term = &self.db.terms[antecedent.item];
+        let plural = term.kind == "actor" && self.surface(antecedent).to_lowercase().ends_with('s');
+        !(singular && plural)
     }
 
     /// The token span of the cue starting at `at` (or just that token).
@@ -948,8 +993,16 @@ impl<'a> Sentence<'a> {
             };
             let nearest = (0..self.terms.len())
                 .filter(|&t| self.is_rule_actor(rule, t) && !self.is_quoted(&self.terms[t].toks) && near(t))
-                .min_by_key(|&t| self.terms[t].toks.start.abs_diff(at));
-            if let Some(t) = nearest.map(|t| self.prefer_head(t)) {
+                .min_by_key(|&t| self.terms[t].toks.start.abs_diff(at))
+                .map(|t| self.prefer_head(t))
+                // "The force was sent in while the war raged": the subject
+                // refers back to the previous sentence's actor.
+                .or_else(|| {
+                    let earlier = self.terms.len();
+                    (self.antecedent.is_some() && self.is_rule_actor(rule, earlier) && self.opens_with_anaphor())
+                        .then_some(earlier)
+                });
+            if let Some(t) = nearest {
                 if !self.negated_between(t, c) {
                     evidence.add(t, self.cue(c).weight, vec![self.cues[c].range.clone()]);
                 }

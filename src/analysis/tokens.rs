@@ -142,6 +142,10 @@ pub struct Lexicon {
     pub sameness_predicates: Phrases,
     pub distinction_markers: Phrases,
     pub copulas: Phrases,
+    pub anaphors: Phrases,
+    pub anaphor_determiners: Phrases,
+    pub anaphor_heads: Phrases,
+    pub introductory: Phrases,
 }
 
 impl Lexicon {
@@ -169,12 +173,29 @@ impl Lexicon {
             sameness_predicates: Phrases::new(&l.sameness_predicates),
             distinction_markers: Phrases::new(&l.distinction_markers),
             copulas: Phrases::new(&l.copulas),
+            anaphors: Phrases::new(&l.anaphors),
+            anaphor_determiners: Phrases::new(&l.anaphor_determiners),
+            anaphor_heads: Phrases::new(&l.anaphor_heads),
+            introductory: Phrases::new(&l.introductory),
         }
     }
 
     /// A negation token: a listed word or phrase, or a word ending in "n't".
     pub fn is_negation(&self, toks: &[Tok], i: usize) -> bool {
         toks[i].lower.ends_with("n't") || self.negations.at(toks, i).is_some()
+    }
+
+    /// Whether token `i` ends a phrase that refers back to an actor named
+    /// before: a pronoun ("they", "it") or a determiner and an actor noun
+    /// ("the force", "these troops", "its officers"). Returns the word that
+    /// carries number ("it", "they", "force", "troops").
+    pub fn anaphor_at<'t>(&self, toks: &'t [Tok], i: usize) -> Option<&'t str> {
+        let t = &toks[i];
+        if self.anaphors.contains_word(&t.lower) {
+            return Some(&t.lower);
+        }
+        (i > 0 && self.anaphor_heads.contains_word(&t.lower) && self.anaphor_determiners.contains_word(&toks[i - 1].lower))
+            .then_some(t.lower.as_str())
     }
 
     /// Words skipped when looking for a verb's subject.

@@ -222,6 +222,14 @@ pub struct Language {
     pub distinction_markers: Vec<String>,
     #[serde(default)]
     pub copulas: Vec<String>,
+    #[serde(default)]
+    pub anaphors: Vec<String>,
+    #[serde(default)]
+    pub anaphor_determiners: Vec<String>,
+    #[serde(default)]
+    pub anaphor_heads: Vec<String>,
+    #[serde(default)]
+    pub introductory: Vec<String>,
 }
 
 impl Language {
@@ -251,7 +259,11 @@ impl Language {
             synonym_links,
             sameness_predicates,
             distinction_markers,
-            copulas
+            copulas,
+            anaphors,
+            anaphor_determiners,
+            anaphor_heads,
+            introductory
         );
     }
 }
