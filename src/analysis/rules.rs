@@ -434,7 +434,11 @@ impl<'a> Sentence<'a> {
             }
             if anaphor.is_none() {
                 if let Some(word) = self.lex.anaphor_at(&self.toks, k) {
-                    let start = if self.lex.anaphors.contains_word(&tok.lower) { k } else { k - 1 };
+                    let start = if self.lex.anaphors.contains_word(&tok.lower) {
+                        k
+                    } else {
+                        k - 1
+                    };
                     anaphor = Some((start, word));
                     coordinated = true;
                     continue;
@@ -453,12 +457,27 @@ impl<'a> Sentence<'a> {
             if tok.lower == "0" {
                 continue; // placeholder for removed markup
             }
+            // "the first deploys troops, the second mediates": the subject
+            // is one of several items named before, which this does not resolve.
+            if matches!(tok.lower.as_str(), "first" | "former" | "latter" | "second")
+                && k > clause.start
+                && self.toks[k - 1].lower == "the"
+                && !coordinated
+            {
+                return None;
+            }
             if matches!(tok.lower.as_str(), "and" | "or" | "then" | "as" | "well") {
                 coordinated = true;
                 continue;
             }
             if self.lex.blockers.contains_word(&tok.lower) {
-                return None;
+                // "were sent to win the war", "was asked to mediate": in the
+                // passive the subject itself is the one who acts.
+                let passive = k > clause.start && self.lex.passive_auxiliaries.contains_word(&self.toks[k - 1].lower);
+                if !passive {
+                    return None;
+                }
+                continue;
             }
             if self.lex.is_skippable(tok)
                 || self.lex.is_negation(&self.toks, k)
@@ -509,8 +528,20 @@ impl<'a> Sentence<'a> {
         let (start, word) = anaphor?;
         // The previous sentence's actor, if the anaphor opens this sentence
         // (after at most an introductory phrase such as "In 2006" or "By
-        // April 1994") and agrees with it in number.
-        let opens = clause.start == 0 && (0..start).all(|j| self.introductory(j));
+        // April 1994") and agrees with it in number. A noun phrase ("the
+        // operation") may also open a subordinate clause: "Its finest hour
+        // came in 1963, when the operation ...". A pronoun there could stand
+        // for anyone in the sentence.
+        let pronoun = self.lex.anaphors.contains_word(&self.toks[start].lower);
+        let from = if pronoun {
+            0
+        } else {
+            (0..start)
+                .rev()
+                .find(|&j| self.toks[j].lower == "," || self.lex.subordinators.contains_word(&self.toks[j].lower))
+                .map_or(0, |j| j + 1)
+        };
+        let opens = clause.start == 0 && (from..start).all(|j| self.introductory(j));
         let antecedent = self.antecedent.as_ref()?;
         (opens && self.agrees(word, antecedent)).then_some(self.terms.len())
     }
@@ -549,7 +580,8 @@ impl<'a> Sentence<'a> {
     /// A singular anaphor ("it", "the force") does not stand for a plural
     /// actor ("peacekeepers").
     fn agrees(&self, word: &str, antecedent: &Span<usize>) -> bool {
-        let singular = matches!(word, "it" | "he" | "she") || !(word.ends_with('s') || self.lex.anaphors.contains_word(word));
+        let singular =
+            matches!(word, "it" | "he" | "she") || !(word.ends_with('s') || self.lex.anaphors.contains_word(word));
         let term = &self.db.terms[antecedent.item];
         let plural = term.kind == "actor" && self.surface(antecedent).to_lowercase().ends_with('s');
         !(singular && plural)
@@ -565,7 +597,24 @@ impl<'a> Sentence<'a> {
 
     /// The owner of an asset that is the object of a possession verb:
     /// "had set up twenty observation posts", "carried rifles".
+    /// In the passive, the owner follows: "the buffer zone was held by the
+    /// peacemakers".
     fn owner_of(&self, c: usize, clause: &Range<usize>) -> Option<usize> {
+        let end = self.cues[c].toks.end;
+        let aux =
+            (end..(end + 6).min(clause.end)).find(|&j| self.lex.passive_auxiliaries.contains_word(&self.toks[j].lower));
+        if let Some(aux) = aux {
+            let verb = (aux + 1..(aux + 3).min(clause.end))
+                .find(|&j| self.lex.possession_verbs.contains_word(&self.toks[j].lower));
+            if let Some(by) = verb
+                .filter(|&v| self.toks.get(v + 1).is_some_and(|t| t.lower == "by"))
+                .map(|v| v + 1)
+            {
+                return (by + 1..(by + 4).min(clause.end))
+                    .find_map(|j| self.term_at[j])
+                    .map(|t| self.prefer_head(t));
+            }
+        }
         self.owner_at(self.cues[c].toks.start, clause)
     }
 
@@ -701,8 +750,11 @@ impl<'a> Sentence<'a> {
         // "peacemaking troops" (a modifier), not "the peacemakers force the parties" (a verb).
         let modifier = self.term(t).kind == "concept" || self.surface(&self.terms[t]).to_lowercase().ends_with("ing");
         let after = self.cues_at(next, work, &[Role::Asset]).next().filter(|_| modifier);
-        // "coercive peacemaking": a cue ending right before the term.
-        let before = (0..self.cues.len()).find(|&c| {
+        // "coercive peacemaking": a cue ending right before the term. A
+        // mission's name is not modified so ("the 1974 invasion UNFICYP
+        // stayed" is two phrases).
+        let named = matches!(self.term(t).kind.as_str(), "mission" | "institution");
+        let before = (0..self.cues.len()).filter(|_| !named).find(|&c| {
             self.cues[c].toks.end == span.start && self.cue(c).concept == work && roles.contains(&self.cue(c).role)
         });
         // "peacemaking by force", "peacemaking with tanks".
@@ -760,6 +812,15 @@ impl<'a> Sentence<'a> {
                 break n;
             }
             let tok = &self.toks[k];
+            // A parenthetical with no term: "Peacemaking, in the UN sense, is".
+            if tok.lower == "," {
+                if let Some(close) = (k + 1..(k + 7).min(clause.end)).find(|&j| self.toks[j].lower == ",") {
+                    if (k + 1..close).all(|j| self.term_at[j].is_none()) && close > k + 1 {
+                        k = close + 1;
+                        continue;
+                    }
+                }
+            }
             if tok.lower == "'" || tok.lower.ends_with("'s") {
                 words_after_possessive = 2; // "the peacekeepers' main tool is"
             } else if words_after_possessive > 0 && tok.word {
@@ -777,6 +838,18 @@ impl<'a> Sentence<'a> {
         };
         let own = &self.term(t).concept;
         let pred = k + copula_len..clause.end;
+        // "X is not Y: the first deploys troops, the second ...": the
+        // predicate is about items named before, not a gloss of X.
+        let refers_back = |j: usize| {
+            self.toks.get(j).is_some_and(|a| a.lower == "the")
+                && self
+                    .toks
+                    .get(j + 1)
+                    .is_some_and(|b| matches!(b.lower.as_str(), "first" | "former" | "latter" | "second" | "other"))
+        };
+        if refers_back(pred.start) {
+            return None;
+        }
         let mut score = 0.0f32;
         let mut has_act = false;
         let mut cues = Vec::new();
@@ -791,6 +864,8 @@ impl<'a> Sentence<'a> {
             if new_clause
                 || self.lex.is_negation(&self.toks, p)
                 || self.lex.subordinators.contains_word(&self.toks[p].lower) && p > pred.start + 3
+                // "is distinct from peacekeeping, which deploys troops"
+                || self.lex.distinction_markers.at(&self.toks[..clause.end], p).is_some()
             {
                 break;
             }
@@ -936,6 +1011,13 @@ impl<'a> Sentence<'a> {
                 toks.drain(..close + 3);
             }
         }
+        // Drop "( ... )" (dates, glosses): "The Korean War (1950-53) was ...".
+        while let Some(open) = toks.iter().position(|t| t.lower == "(") {
+            let Some(close) = toks[open..].iter().position(|t| t.lower == ")") else {
+                break;
+            };
+            toks.drain(open..=open + close);
+        }
         if toks.iter().any(|t| {
             self.lex.distinction_markers.contains_word(&t.lower)
                 || t.lower.ends_with("n't")
@@ -957,6 +1039,16 @@ impl<'a> Sentence<'a> {
             // The copula sits next to the entity (or the term): "UNITAF ...
             // was a classic UN peacekeeping operation".
             Some(i) if i <= 4 => toks.len() - i - 1,
+            // A longer entity phrase that a preposition opens: "air strikes
+            // on Bosnian Serb positions in 1995 were ...".
+            Some(i)
+                if i <= 7
+                    && toks
+                        .first()
+                        .is_some_and(|t| self.lex.prepositions.contains_word(&t.lower)) =>
+            {
+                toks.len() - i - 1
+            }
             None if apposition => toks.len() - 1,
             _ => return false,
         };

@@ -273,3 +273,56 @@ fn other_senses_in_context_stay_quiet() {
     assert_clean("In the HBO series, Peacemaker patrols the city with his team.");
     assert_clean("The Peacemaker was the revolver that cavalry troopers carried.");
 }
+
+#[test]
+fn a_noun_phrase_or_later_pronoun_refers_back_to_the_previous_actor() {
+    const PK_PM: &str = "peacekeeping-as-peacemaking";
+    assert_flags(
+        "UNIFIL was deployed in 1978. In 2006 the force drafted the peace agreement.",
+        PK_PM,
+        "UNIFIL",
+    );
+    assert_flags(
+        "The blue helmets landed in May. By the autumn these troops were brokering a treaty.",
+        PK_PM,
+        "blue helmets",
+    );
+    assert_flags(
+        "UNTAC arrived in 1992. A year later, when the mission brokered a new accord, the war ended.",
+        PK_PM,
+        "UNTAC",
+    );
+    // The phrase is an object, not the subject; a singular "it" does not
+    // stand for plural peacekeepers; a pronoun after other people is theirs.
+    assert_clean("UNIFIL arrived in 1978. The parties thanked the force and negotiated a treaty.");
+    assert_clean("Peacekeepers arrived in 1978. In 1979 it negotiated a treaty.");
+    assert_clean("UNIFIL arrived in 1978. When the parties met, they negotiated a treaty.");
+}
+
+#[test]
+fn passives_parentheses_and_parentheticals() {
+    assert_flags(
+        "The peacekeeping force was sent to win the war for the government.",
+        "peacekeeping-before-ceasefire",
+        "peacekeeping",
+    );
+    assert_flags(
+        "The demilitarized zone was held by peacemakers until 1967.",
+        "peacemaking-as-peacekeeping",
+        "peacemakers",
+    );
+    assert_flags(
+        "Peacemaking, as most textbooks use it, is the deployment of troops between armies.",
+        "peacemaking-as-peacekeeping",
+        "Peacemaking",
+    );
+    assert_flags(
+        "The Gulf War (1990-91) was a UN peacekeeping operation.",
+        "peacekeeping-as-enforcement",
+        "peacekeeping",
+    );
+    // "The first/the second" refer to items named before.
+    assert_clean("Peacemaking is distinct from peacekeeping: the first is diplomatic, the second deploys troops.");
+    // A mission's name after a phrase is not modified by it.
+    assert_clean("After the 1974 invasion UNFICYP stayed on the island.");
+}

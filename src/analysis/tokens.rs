@@ -194,8 +194,10 @@ impl Lexicon {
         if self.anaphors.contains_word(&t.lower) {
             return Some(&t.lower);
         }
-        (i > 0 && self.anaphor_heads.contains_word(&t.lower) && self.anaphor_determiners.contains_word(&toks[i - 1].lower))
-            .then_some(t.lower.as_str())
+        (i > 0
+            && self.anaphor_heads.contains_word(&t.lower)
+            && self.anaphor_determiners.contains_word(&toks[i - 1].lower))
+        .then_some(t.lower.as_str())
     }
 
     /// Words skipped when looking for a verb's subject.
