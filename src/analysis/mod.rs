@@ -112,15 +112,17 @@ impl Analysis {
 /// the previous sentence's actor. A quick scan, so that sentences without a
 /// term stay cheap.
 fn mentions_anaphor(sentence: &str, lex: &Lexicon) -> bool {
-    let mut previous = String::new();
-    for word in sentence.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
-        let word = word.to_lowercase();
+    // Two reused buffers: no allocation per word.
+    let (mut previous, mut word) = (String::new(), String::new());
+    for w in sentence.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+        word.clear();
+        word.extend(w.chars().flat_map(char::to_lowercase));
         if lex.anaphors.contains_word(&word)
             || lex.anaphor_heads.contains_word(&word) && lex.anaphor_determiners.contains_word(&previous)
         {
             return true;
         }
-        previous = word;
+        std::mem::swap(&mut previous, &mut word);
     }
     false
 }

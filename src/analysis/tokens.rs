@@ -1,7 +1,7 @@
 //! Word tokens with byte offsets, and the compiled function-word lexicon.
 
 use crate::terms::Language;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::ops::Range;
 
 #[derive(Debug, Clone)]
@@ -70,12 +70,12 @@ pub fn tokenize(text: &str, range: Range<usize>) -> Vec<Tok> {
 #[derive(Debug, Clone, Default)]
 pub struct Phrases {
     /// First token -> the phrases starting with it, longest first.
-    by_first: HashMap<String, Vec<Vec<String>>>,
+    by_first: FxHashMap<String, Vec<Vec<String>>>,
 }
 
 impl Phrases {
     pub fn new(list: &[String]) -> Phrases {
-        let mut by_first: HashMap<String, Vec<Vec<String>>> = HashMap::new();
+        let mut by_first: FxHashMap<String, Vec<Vec<String>>> = FxHashMap::default();
         for p in list {
             let toks: Vec<String> = tokenize(p, 0..p.len()).into_iter().map(|t| t.lower).collect();
             if let Some(first) = toks.first() {
