@@ -847,7 +847,11 @@ impl<'a> Sentence<'a> {
                     .get(j + 1)
                     .is_some_and(|b| matches!(b.lower.as_str(), "first" | "former" | "latter" | "second" | "other"))
         };
-        if refers_back(pred.start) {
+        // "is distinct from peacekeeping, which deploys troops", "is quite
+        // different: ...": a distinction, not a definition.
+        let distinction = (pred.start..(pred.start + 2).min(pred.end))
+            .any(|p| self.lex.distinction_markers.at(&self.toks[..clause.end], p).is_some());
+        if refers_back(pred.start) || distinction {
             return None;
         }
         let mut score = 0.0f32;
@@ -864,8 +868,6 @@ impl<'a> Sentence<'a> {
             if new_clause
                 || self.lex.is_negation(&self.toks, p)
                 || self.lex.subordinators.contains_word(&self.toks[p].lower) && p > pred.start + 3
-                // "is distinct from peacekeeping, which deploys troops"
-                || self.lex.distinction_markers.at(&self.toks[..clause.end], p).is_some()
             {
                 break;
             }
