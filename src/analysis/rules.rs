@@ -105,22 +105,30 @@ impl<'a> Sentence<'a> {
             .iter()
             .filter_map(|c| {
                 let ts = tok_span(&toks, &c.range)?;
-                let mut span = Span {
-                    toks: ts,
-                    range: c.range.clone(),
-                    item: c.pattern,
-                };
                 // A cue with followers counts only when one follows; the span
-                // then covers both ("stop ... war").
-                if let Some(f) = &db.cues[c.pattern].followers {
+                // then covers both ("stop ... war"). Otherwise the next cue
+                // with the same phrase is tried.
+                let mut item = Some(c.pattern);
+                while let Some(i) = item {
+                    let Some(f) = &db.cues[i].followers else {
+                        return Some(Span {
+                            toks: ts,
+                            range: c.range.clone(),
+                            item: i,
+                        });
+                    };
                     let (words, within) = &**f;
-                    let from = span.toks.end;
-                    let to = (from + within + 1).min(toks.len());
-                    let m = words.find_in(&toks, from..to)?;
-                    span.toks.end = m.end;
-                    span.range.end = toks[m.end - 1].range.end;
+                    let to = (ts.end + within + 1).min(toks.len());
+                    if let Some(m) = words.find_in(&toks, ts.end..to) {
+                        return Some(Span {
+                            toks: ts.start..m.end,
+                            range: c.range.start..toks[m.end - 1].range.end,
+                            item: i,
+                        });
+                    }
+                    item = db.cues[i].fallback;
                 }
-                Some(span)
+                None
             })
             .collect();
         let quoted = quoted_tokens(&toks, prose, &s);
@@ -541,7 +549,8 @@ impl<'a> Sentence<'a> {
                 .find(|&j| self.toks[j].lower == "," || self.lex.subordinators.contains_word(&self.toks[j].lower))
                 .map_or(0, |j| j + 1)
         };
-        let opens = clause.start == 0 && (from..start).all(|j| self.introductory(j));
+        let opens = clause.start == 0
+            && ((from..start).all(|j| self.introductory(j)) || pronoun && self.bare_opening_phrase(start));
         let antecedent = self.antecedent.as_ref()?;
         (opens && self.agrees(word, antecedent)).then_some(self.terms.len())
     }
@@ -564,6 +573,27 @@ impl<'a> Sentence<'a> {
             }
         }
         false
+    }
+
+    /// "Before deploying, they ...": the pronoun follows an opening phrase
+    /// closed by a comma that names no one (no determiner, no capitalised
+    /// word after the first), so it cannot stand for anyone in that phrase.
+    fn bare_opening_phrase(&self, pronoun: usize) -> bool {
+        let Some(comma) = (0..pronoun).rev().find(|&j| self.toks[j].lower == ",") else {
+            return false;
+        };
+        (comma + 1..pronoun).all(|j| self.introductory(j))
+            && (0..comma).all(|j| {
+                let t = &self.toks[j];
+                let capital = self.text[t.range.clone()]
+                    .chars()
+                    .next()
+                    .is_some_and(char::is_uppercase);
+                self.term_at[j].is_none()
+                    && !self.lex.anaphor_determiners.contains_word(&t.lower)
+                    && !matches!(t.lower.as_str(), "a" | "an")
+                    && (j == 0 || !capital)
+            })
     }
 
     /// Token `j` can be part of an introductory phrase before a subject:
@@ -828,9 +858,12 @@ impl<'a> Sentence<'a> {
             } else if self.lex.actor_heads.contains_word(&tok.lower) && heads < 2 {
                 heads += 1;
             } else if self.lex.prepositions.contains_word(&tok.lower) && words_after_possessive == 0 && heads < 2 {
-                // "peacemaking in Bosnia was ...": a short phrase of place.
-                words_after_possessive = 2;
+                // "peacemaking in Bosnia was ...", "on the Golan Heights": a
+                // short phrase of place.
+                words_after_possessive = 3;
                 heads += 1;
+            } else if tok.lower == "it" && k == self.terms[t].toks.end {
+                // "Peacekeeping it means ...": a resumptive pronoun.
             } else if !(self.lex.is_skippable(tok) || tok.lower == ",") {
                 return None;
             }
@@ -1097,7 +1130,13 @@ impl<'a> Sentence<'a> {
                         .then_some(earlier)
                 });
             if let Some(t) = nearest {
-                if !self.negated_between(t, c) {
+                // "rather than deploy a peacekeeping force, since there was no
+                // ceasefire": the clause is about what was not done.
+                let opens_negated = t < self.terms.len() && {
+                    let there = self.clause_of(self.terms[t].toks.start);
+                    self.lex.is_negation(&self.toks, there.start)
+                };
+                if !opens_negated && !self.negated_between(t, c) {
                     evidence.add(t, self.cue(c).weight, vec![self.cues[c].range.clone()]);
                 }
             }
@@ -1137,8 +1176,11 @@ impl<'a> Sentence<'a> {
             let sameness = self.lex.sameness_predicates.find_in(&self.toks, after_b.clone());
             let linked = self.gloss_link(&between, b)
                 || (self.is_pair_join(&between)
-                    && sameness
-                        .is_some_and(|m| !self.lex.distinction_markers.any_in(&self.toks, after_b.start..m.start)));
+                    && sameness.is_some_and(|m| {
+                        // "use X and Y interchangeably, but the UN keeps them apart"
+                        !self.lex.distinction_markers.any_in(&self.toks, after_b.start..m.start)
+                            && !self.lex.distinction_markers.any_in(&self.toks, m.end..self.toks.len())
+                    }));
             if !linked {
                 continue;
             }
@@ -1239,7 +1281,7 @@ impl<'a> Sentence<'a> {
         match words.as_slice() {
             ["/"] => return true,
             ["("] | ["(", "="] => return after == Some(")"),
-            [",", "or"] | ["(", "or"] => {
+            [",", "or"] | ["(", "or"] | ["-", "or"] => {
                 return closes && after != Some(".") && after.is_some()
                     || self.toks.get(self.terms[b].toks.end).is_some_and(|t| t.lower == "as")
             }

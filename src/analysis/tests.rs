@@ -326,3 +326,34 @@ fn passives_parentheses_and_parentheticals() {
     // A mission's name after a phrase is not modified by it.
     assert_clean("After the 1974 invasion UNFICYP stayed on the island.");
 }
+
+#[test]
+fn a_phrase_shared_by_two_cue_sets_falls_back() {
+    // "force the parties" is coercion; a bare "force" is a unit.
+    assert_flags(
+        "Peacemaking means air strikes that force the parties to sign.",
+        "peacemaking-as-enforcement",
+        "Peacemaking",
+    );
+    assert_clean("Peacemaking means the diplomacy that makes the parties sign.");
+    assert_flags(
+        "A peacemaking force patrolled the border.",
+        "peacemaking-as-peacekeeping",
+        "peacemaking",
+    );
+}
+
+#[test]
+fn student_typing_and_glosses() {
+    // Negation typed without an apostrophe.
+    assert_clean("Peacekeepers dont negotiate the peace agreement.");
+    // A dash gloss; a claim about others' usage corrected in the same sentence.
+    assert_flags(
+        "The peacekeeping—or peacemaking, as some call it—operation in Haiti grew.",
+        "terms-as-synonyms",
+        "peacekeeping",
+    );
+    assert_clean("Journalists use peacekeeping and peacemaking interchangeably, but scholars keep them apart.");
+    // UNTSO's origin: the 1948 truce was supervised by the UN Mediator.
+    assert_clean("In 1948 the truce was supervised by the UN Mediator, Count Bernadotte, with military observers.");
+}

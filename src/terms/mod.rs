@@ -136,6 +136,9 @@ pub struct Cue {
     pub set: String,
     /// Words one of which must follow the phrase, and within how many tokens.
     pub followers: Option<std::sync::Arc<(crate::analysis::Phrases, usize)>>,
+    /// The next cue with the same phrase, tried when this one's followers
+    /// are missing ("force the parties" is coercion, a bare "force" a unit).
+    pub fallback: Option<usize>,
 }
 
 /// The loaded, validated database with its matchers.
@@ -404,6 +407,7 @@ impl Database {
                     weight: set.weight,
                     set: set.id.clone(),
                     followers: followers.clone(),
+                    fallback: None,
                 });
             }
         }
@@ -475,6 +479,14 @@ impl Database {
             .map(|(_, r)| crate::analysis::Phrases::new(&r.exceptions))
             .collect();
         let term_matcher = Matcher::new(forms.iter().map(|(f, _)| f.as_str()));
+        // A phrase in several cue sets: those that need followers first, each
+        // falling back to the next (the matcher keeps a phrase's first index).
+        cues.sort_by_key(|c| c.followers.is_none());
+        let mut last: HashMap<String, usize> = HashMap::new();
+        for i in (0..cues.len()).rev() {
+            let phrase = normalize_pattern(&cues[i].phrase);
+            cues[i].fallback = last.insert(phrase, i);
+        }
         let cue_matcher = Matcher::new(cues.iter().map(|c| c.phrase.as_str()));
         Ok(Database {
             terms,
