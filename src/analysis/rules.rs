@@ -534,12 +534,20 @@ impl<'a> Sentence<'a> {
             return None;
         }
         let (start, word) = anaphor?;
-        // The previous sentence's actor, if the anaphor opens this sentence
-        // (after at most an introductory phrase such as "In 2006" or "By
-        // April 1994") and agrees with it in number. A noun phrase ("the
-        // operation") may also open a subordinate clause: "Its finest hour
-        // came in 1963, when the operation ...". A pronoun there could stand
-        // for anyone in the sentence.
+        (clause.start == 0 && self.refers_back(start, word)).then_some(self.terms.len())
+    }
+
+    /// Whether the anaphor starting at token `start` (carrying number in
+    /// `word`) stands for the previous sentence's actor: it opens this
+    /// sentence (after at most an introductory phrase such as "In 2006" or
+    /// "By April 1994") and agrees with the actor in number. A noun phrase
+    /// ("the operation") may also open a subordinate clause: "Its finest hour
+    /// came in 1963, when the operation ...". A pronoun there could stand for
+    /// anyone in the sentence.
+    fn refers_back(&self, start: usize, word: &str) -> bool {
+        let Some(antecedent) = &self.antecedent else {
+            return false;
+        };
         let pronoun = self.lex.anaphors.contains_word(&self.toks[start].lower);
         let from = if pronoun {
             0
@@ -549,30 +557,25 @@ impl<'a> Sentence<'a> {
                 .find(|&j| self.toks[j].lower == "," || self.lex.subordinators.contains_word(&self.toks[j].lower))
                 .map_or(0, |j| j + 1)
         };
-        let opens = clause.start == 0
-            && ((from..start).all(|j| self.introductory(j)) || pronoun && self.bare_opening_phrase(start));
-        let antecedent = self.antecedent.as_ref()?;
-        (opens && self.agrees(word, antecedent)).then_some(self.terms.len())
+        let opens = (from..start).all(|j| self.introductory(j)) || pronoun && self.bare_opening_phrase(start);
+        opens && self.agrees(word, antecedent)
     }
 
-    /// The sentence's subject is an anaphor for the previous sentence's
-    /// actor ("They should go in during the fighting").
+    /// The subject of the first clause is an anaphor for the previous
+    /// sentence's actor ("They should go in during the fighting").
     fn opens_with_anaphor(&self) -> bool {
-        let Some(a) = &self.antecedent else {
-            return false;
-        };
         let Some(first) = self.clauses.first() else {
             return false;
         };
-        for k in first.clone() {
-            if let Some(word) = self.lex.anaphor_at(&self.toks, k) {
-                return self.agrees(word, a);
-            }
-            if !self.introductory(k) && !self.lex.anaphor_determiners.contains_word(&self.toks[k].lower) {
-                return false;
-            }
-        }
-        false
+        first.clone().find_map(|k| {
+            let word = self.lex.anaphor_at(&self.toks, k)?;
+            let start = if self.lex.anaphors.contains_word(&self.toks[k].lower) {
+                k
+            } else {
+                k - 1
+            };
+            Some(self.refers_back(start, word))
+        }) == Some(true)
     }
 
     /// "Before deploying, they ...": the pronoun follows an opening phrase
