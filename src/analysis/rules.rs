@@ -409,8 +409,18 @@ impl<'a> Sentence<'a> {
     fn agent_of(&self, at: usize, clause: &Range<usize>) -> Option<usize> {
         let cue_toks = self.cue_span_at(at);
         // Passive with an agent: "... was brokered by peacekeepers".
+        // Only adverbs and phrases of time may come between ("brokered
+        // jointly by", "monitored since 1949 by"): in "the
+        // ceasefire she negotiated was monitored by a mission", "by" belongs
+        // to another verb.
         let after_end = (cue_toks.end + 4).min(clause.end);
-        if let Some(by) = (cue_toks.end..after_end).find(|&k| self.toks[k].lower == "by") {
+        let by = (cue_toks.end..after_end)
+            .find(|&k| self.toks[k].lower == "by")
+            .filter(|&by| {
+                (cue_toks.end..by)
+                    .all(|k| self.introductory(k) && !self.lex.passive_auxiliaries.contains_word(&self.toks[k].lower))
+            });
+        if let Some(by) = by {
             let stop = (by + 6).min(clause.end);
             for k in by + 1..stop {
                 if self.toks[k].lower == "," {
@@ -421,6 +431,11 @@ impl<'a> Sentence<'a> {
                 }
             }
             return None; // agent is someone the database does not know
+        }
+        // "Having brokered the deal, the blue helmets ...": a participle
+        // opening the clause belongs to the subject after the comma.
+        if let Some(t) = self.subject_after_opening_participle(&cue_toks, clause) {
+            return Some(t);
         }
         // Otherwise walk left to the subject.
         let mut coordinated = false;
@@ -530,6 +545,17 @@ impl<'a> Sentence<'a> {
                     continue;
                 }
             }
+            // "spent the summer hammering out", "spent months in Paris
+            // mediating": the gerund is what the subject of "spent" did.
+            if self.toks[cue_toks.start].lower.ends_with("ing") {
+                if let Some(v) = (k.saturating_sub(4).max(clause.start)..=k)
+                    .rev()
+                    .find(|&v| matches!(self.toks[v].lower.as_str(), "spent" | "spend" | "spends" | "spending"))
+                {
+                    k = v;
+                    continue;
+                }
+            }
             // A content word right before the verb is its own subject.
             return None;
         }
@@ -618,6 +644,31 @@ impl<'a> Sentence<'a> {
         let term = &self.db.terms[antecedent.item];
         let plural = term.kind == "actor" && self.surface(antecedent).to_lowercase().ends_with('s');
         !(singular && plural)
+    }
+
+    /// The subject of a participle phrase that opens the clause ("Having
+    /// brokered the deal, the blue helmets ...", "After negotiating the
+    /// accord, UNPROFOR ..."): the first term right after the closing comma.
+    fn subject_after_opening_participle(&self, cue: &Range<usize>, clause: &Range<usize>) -> Option<usize> {
+        let first = &self.toks[cue.start].lower;
+        let opening = (clause.start..cue.start).all(|k| {
+            matches!(
+                self.toks[k].lower.as_str(),
+                "having" | "after" | "before" | "while" | "when" | "by" | "since" | "once" | "0"
+            ) || self.lex.is_skippable(&self.toks[k])
+                && !self.lex.passive_auxiliaries.contains_word(&self.toks[k].lower)
+        });
+        let participle = first.ends_with("ing")
+            || first.ends_with("ed") && (clause.start..cue.start).any(|k| self.toks[k].lower == "having");
+        if !opening || !participle {
+            return None;
+        }
+        let comma = (cue.end..clause.end).find(|&k| self.toks[k].lower == ",")?;
+        (comma + 1..(comma + 4).min(clause.end))
+            .take_while(|&k| self.term_at[k].is_some() || self.lex.determiners.contains_word(&self.toks[k].lower))
+            .find_map(|k| self.term_at[k])
+            .filter(|&t| self.is_actor_like(t))
+            .map(|t| self.prefer_head(t))
     }
 
     /// The token span of the cue starting at `at` (or just that token).
@@ -718,7 +769,7 @@ impl<'a> Sentence<'a> {
         if self
             .toks
             .get(cue.end)
-            .is_some_and(|t| matches!(t.lower.as_str(), "nothing" | "no" | "none" | "neither"))
+            .is_some_and(|t| matches!(t.lower.as_str(), "nothing" | "no" | "none" | "neither" | "nobody"))
         {
             return true;
         }
@@ -1059,7 +1110,10 @@ impl<'a> Sentence<'a> {
         if toks.iter().any(|t| {
             self.lex.distinction_markers.contains_word(&t.lower)
                 || t.lower.ends_with("n't")
-                || matches!(t.lower.as_str(), "which" | "who" | "that" | "and" | "but" | "while")
+                || matches!(
+                    t.lower.as_str(),
+                    "which" | "who" | "that" | "and" | "but" | "while" | ":" | ";"
+                )
         }) {
             return false;
         }

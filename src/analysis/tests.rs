@@ -357,3 +357,24 @@ fn student_typing_and_glosses() {
     // UNTSO's origin: the 1948 truce was supervised by the UN Mediator.
     assert_clean("In 1948 the truce was supervised by the UN Mediator, Count Bernadotte, with military observers.");
 }
+
+#[test]
+fn participles_gerunds_and_passive_agents() {
+    const PK_PM: &str = "peacekeeping-as-peacemaking";
+    assert_flags(
+        "Having negotiated the accord in Paris, the peacekeepers flew to Phnom Penh.",
+        PK_PM,
+        "peacekeepers",
+    );
+    assert_flags(
+        "The blue helmets spent the winter drafting the peace treaty.",
+        PK_PM,
+        "blue helmets",
+    );
+    // "by" belongs to "monitored", not to "negotiated".
+    assert_clean("The truce the envoy negotiated was monitored by a peacekeeping mission.");
+    // A claim reported and rebutted; a builder's blue helmet; a colon starts a new statement.
+    assert_clean("Some claim that the blue helmets negotiated the accord. They did no such thing.");
+    assert_clean("The foreman in his blue helmet negotiated a deal with the builders.");
+    assert_clean("UN Peacemaker deploys nobody: it is a mediation website run by DPPA.");
+}
