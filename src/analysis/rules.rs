@@ -975,6 +975,9 @@ impl<'a> Sentence<'a> {
             for c in (0..self.cues.len()).filter(|&c| self.cues[c].toks.start == p && self.cue(c).concept == work) {
                 let cue = self.cue(c);
                 match cue.role {
+                    // "drafting constitutions": an act whose object makes it
+                    // another concept's work.
+                    Role::Act if self.tactical_after(c, clause, work) => {}
                     Role::Act | Role::Asset | Role::Anchor => {
                         has_act = true;
                         // Defining the subject by an activity is a strong
@@ -1234,9 +1237,13 @@ impl<'a> Sentence<'a> {
             let linked = self.gloss_link(&between, b)
                 || (self.is_pair_join(&between)
                     && sameness.is_some_and(|m| {
-                        // "use X and Y interchangeably, but the UN keeps them apart"
+                        // "use X and Y interchangeably, but the UN keeps them
+                        // apart": a distinction in a contrasting clause after.
+                        let contrast =
+                            (m.end..self.toks.len()).find(|&k| self.lex.contrast_markers.at(&self.toks, k).is_some());
                         !self.lex.distinction_markers.any_in(&self.toks, after_b.start..m.start)
-                            && !self.lex.distinction_markers.any_in(&self.toks, m.end..self.toks.len())
+                            && !contrast
+                                .is_some_and(|k| self.lex.distinction_markers.any_in(&self.toks, k..self.toks.len()))
                     }));
             if !linked {
                 continue;

@@ -378,3 +378,26 @@ fn participles_gerunds_and_passive_agents() {
     assert_clean("The foreman in his blue helmet negotiated a deal with the builders.");
     assert_clean("UN Peacemaker deploys nobody: it is a mediation website run by DPPA.");
 }
+
+#[test]
+fn definitions_with_tactical_objects_and_sameness_reasons() {
+    assert_clean("Peacekeeping often means negotiating access for aid convoys.");
+    assert_flags(
+        "Peace-keeping, put simply, means drafting constitutions and training judges.",
+        "peacebuilding-as-peacekeeping",
+        "Peace-keeping",
+    );
+    assert_clean(
+        "Peace-keeping, put simply, means drafting constitutions and training judges."
+            .replace("Peace-keeping", "Peacebuilding")
+            .as_str(),
+    );
+    // A negated distinction confirms the sameness; a contrasting one denies it.
+    assert_flags(
+        "Here I use peacebuilding and peacekeeping interchangeably, since few authors distinguish them.",
+        "terms-as-synonyms",
+        "peacebuilding",
+    );
+    assert_clean("Reporters use peacebuilding and peacekeeping interchangeably, although the two differ.");
+    assert_clean("Korea in 1950 is often miscalled the first UN peacekeeping operation.");
+}
