@@ -1033,6 +1033,26 @@ fn initialize(s: &mut StdioServer) {
     s.send(json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}));
 }
 
+/// Send `exit`, then check that stdout carried only frames and the exit
+/// status is `code`.
+fn exit_expecting(s: &mut StdioServer, code: i32, when: &str) {
+    s.send(json!({"jsonrpc": "2.0", "method": "exit", "params": null}));
+    let status = s.finish();
+    let stderr = s.stderr();
+    assert!(
+        s.junk.is_empty(),
+        "{}: stdout carried more than frames: {:?}",
+        s.label,
+        s.junk
+    );
+    assert_eq!(
+        status.code(),
+        Some(code),
+        "{}: exit status {when}; stderr: {stderr}",
+        s.label
+    );
+}
+
 #[test]
 fn stdio_serves_lsp_and_exits_0_after_shutdown() {
     for args in [&["--stdio"][..], &["lsp"], &[]] {
@@ -1052,21 +1072,7 @@ fn stdio_serves_lsp_and_exits_0_after_shutdown() {
         s.send(json!({"jsonrpc": "2.0", "id": 3, "method": "shutdown", "params": null}));
         let resp = s.response(3);
         assert!(resp.get("error").is_none(), "{}: shutdown {resp}", s.label);
-        s.send(json!({"jsonrpc": "2.0", "method": "exit", "params": null}));
-        let status = s.finish();
-        let stderr = s.stderr();
-        assert!(
-            s.junk.is_empty(),
-            "{}: stdout carried more than frames: {:?}",
-            s.label,
-            s.junk
-        );
-        assert_eq!(
-            status.code(),
-            Some(0),
-            "{}: exit status after shutdown + exit; stderr: {stderr}",
-            s.label
-        );
+        exit_expecting(&mut s, 0, "after shutdown + exit");
     }
 }
 
@@ -1075,21 +1081,7 @@ fn stdio_exits_1_without_shutdown() {
     for args in [&["--stdio"][..], &["lsp"], &[]] {
         let mut s = StdioServer::spawn(args);
         initialize(&mut s);
-        s.send(json!({"jsonrpc": "2.0", "method": "exit", "params": null}));
-        let status = s.finish();
-        let stderr = s.stderr();
-        assert!(
-            s.junk.is_empty(),
-            "{}: stdout carried more than frames: {:?}",
-            s.label,
-            s.junk
-        );
-        assert_eq!(
-            status.code(),
-            Some(1),
-            "{}: exit status after exit without shutdown; stderr: {stderr}",
-            s.label
-        );
+        exit_expecting(&mut s, 1, "after exit without shutdown");
     }
 }
 

@@ -128,7 +128,7 @@ fn mentions_anaphor(sentence: &str, lex: &Lexicon) -> bool {
 }
 
 /// Terms that can be the subject a later pronoun refers to.
-fn is_actor_like(t: &crate::terms::Term) -> bool {
+pub(crate) fn is_actor_like(t: &crate::terms::Term) -> bool {
     matches!(t.kind.as_str(), "actor" | "mission" | "institution" | "concept")
 }
 

@@ -1031,10 +1031,7 @@ impl<'a> Sentence<'a> {
     }
 
     fn is_actor_like(&self, t: usize) -> bool {
-        matches!(
-            self.term(t).kind.as_str(),
-            "actor" | "institution" | "mission" | "concept"
-        )
+        super::is_actor_like(self.term(t))
     }
 
     /// "UNITAF, which landed in 1992, was a classic UN peacekeeping
