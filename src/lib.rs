@@ -4,6 +4,7 @@
 #![deny(clippy::print_stdout)]
 
 pub mod analysis;
+pub mod lexicon;
 pub mod cli;
 pub mod config;
 pub mod document;

@@ -1,51 +1,32 @@
 //! The analysis core: text in, findings out. Knows nothing of LSP.
 //!
 //! `source -> prose (text::extract) -> term and cue matches (scan) ->
-//! sentences -> clauses -> rule mechanisms -> findings`, all with byte
-//! ranges into the source. Analysis never fails: odd input yields fewer
-//! findings, never an error.
+//! sentences (split) -> tagged tokens, phrases and relations (grammar) ->
+//! actors across sentences (discourse) -> evidence -> rule mechanisms ->
+//! findings`, all with byte ranges into the source. Analysis never fails:
+//! odd input yields fewer findings, never an error.
 
-mod rules;
-mod sentence;
+mod discourse;
+pub mod evidence;
+mod fixes;
+pub mod grammar;
+mod language_id;
+pub mod mechanism;
+pub mod sentence;
+mod split;
 mod suppress;
-mod tokens;
 
+pub use crate::terms::Severity;
+pub use language_id::OTHER_LANGUAGE;
 pub use suppress::{next_line_comment, DIRECTIVE_PREFIX, UNUSED_SUPPRESSION};
-pub use tokens::{tokenize, Lexicon, Phrases, Tok};
 
+use crate::lexicon::{tokenize, Lexicon};
 use crate::scan::Normalized;
 use crate::terms::Database;
 use crate::text::{self, Format};
+use discourse::{Discourse, Entity};
+use sentence::{is_actor_like, Sentence};
 use std::ops::Range;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Severity {
-    Error,
-    Warning,
-    Information,
-    Hint,
-}
-
-impl Severity {
-    pub fn parse(s: &str) -> Option<Severity> {
-        Some(match s.to_ascii_lowercase().as_str() {
-            "error" => Severity::Error,
-            "warning" | "warn" => Severity::Warning,
-            "information" | "info" => Severity::Information,
-            "hint" => Severity::Hint,
-            _ => return None,
-        })
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Information => "information",
-            Severity::Hint => "hint",
-        }
-    }
-}
 
 /// A recognised term in the document.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -108,28 +89,22 @@ impl Analysis {
 }
 
 /// Whether a sentence has a word that can refer back to an actor named
-/// before ("they", "the force", "these troops"): only such a sentence can use
-/// the previous sentence's actor. A quick scan, so that sentences without a
-/// term stay cheap.
+/// before ("they", "the force", "these troops"). A quick scan, so that
+/// sentences without a term stay cheap.
 fn mentions_anaphor(sentence: &str, lex: &Lexicon) -> bool {
-    // Two reused buffers: no allocation per word.
     let (mut previous, mut word) = (String::new(), String::new());
     for w in sentence.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
         word.clear();
         word.extend(w.chars().flat_map(char::to_lowercase));
-        if lex.anaphors.contains_word(&word)
-            || lex.anaphor_heads.contains_word(&word) && lex.anaphor_determiners.contains_word(&previous)
+        if lex.plural_pronouns.contains_word(&word)
+            || lex.singular_pronouns.contains_word(&word)
+            || lex.actor_nouns.contains_word(&word) && lex.anaphor_determiners.contains_word(&previous)
         {
             return true;
         }
         std::mem::swap(&mut previous, &mut word);
     }
     false
-}
-
-/// Terms that can be the subject a later pronoun refers to.
-pub(crate) fn is_actor_like(t: &crate::terms::Term) -> bool {
-    matches!(t.kind.as_str(), "actor" | "mission" | "institution" | "concept")
 }
 
 /// Find the terms in a document (no rules): what hover needs.
@@ -152,17 +127,28 @@ fn term_hits(norm: &Normalized, db: &Database) -> Vec<TermHit> {
 
 /// Full analysis of a document.
 pub fn analyze(source: &str, format: Format, db: &Database) -> Analysis {
+    analyze_traced(source, format, db, &mut |_| {})
+}
+
+/// What the analysis sees in each sentence it reads: tags, phrases, actors,
+/// cues and their agents. For development (`examples/grammar.rs`).
+#[doc(hidden)]
+pub fn explain_sentence(source: &str, format: Format, db: &Database) -> String {
+    let mut out = String::new();
+    analyze_traced(source, format, db, &mut |s| out.push_str(&s.dump()));
+    out
+}
+
+fn analyze_traced(source: &str, format: Format, db: &Database, trace: &mut dyn FnMut(&Sentence<'_>)) -> Analysis {
     let prose = text::extract(source, format);
     let norm = Normalized::new(&prose.text);
     let terms = term_hits(&norm, db);
     let cues = db.cue_matcher().find(&norm);
     let lex = db.lexicon();
-    let sentences = sentence::split(&prose.text, &prose.breaks, &lex.abbreviations);
+    let sentences = split::split(&prose.text, &prose.breaks, db.abbreviations());
     let mut findings = Vec::new();
+    let mut discourse = Discourse::new();
     let (mut ti, mut ci) = (0, 0);
-    // The first actor of the latest sentence that had one, in this block:
-    // what "They ..." in the next sentence refers to.
-    let mut antecedent: Option<(usize, TermHit)> = None;
     for (s, block) in sentences.iter().cloned() {
         // Hits are sorted by start; take those inside this sentence.
         while ti < terms.len() && terms[ti].range.start < s.start {
@@ -173,20 +159,18 @@ pub fn analyze(source: &str, format: Format, db: &Database) -> Analysis {
         }
         let t_end = ti + terms[ti..].partition_point(|t| t.range.start < s.end);
         let c_end = ci + cues[ci..].partition_point(|c| c.range.start < s.end);
-        let previous = antecedent
-            .as_ref()
-            .filter(|(b, _)| *b == block)
-            .filter(|_| mentions_anaphor(&prose.text[s.clone()], lex))
-            .map(|(_, t)| t.clone());
-        if let Some(first) = terms[ti..t_end].iter().find(|t| is_actor_like(&db.terms[t.term])) {
-            antecedent = Some((block, first.clone()));
+        discourse.enter(&prose, &s, block);
+        let needed = t_end > ti
+            || discourse.has_topic()
+            || discourse.has_candidates() && mentions_anaphor(&prose.text[s.clone()], lex);
+        if !needed {
+            discourse.record(&prose, &s, Some((None, false)), Vec::new());
+            continue;
         }
-        if t_end == ti && previous.is_none() {
-            continue; // no term, nothing to check
-        }
-        let sentence = rules::Sentence::new(&prose, s, &terms[ti..t_end], &cues[ci..c_end], previous.as_ref(), db);
+        let sentence = Sentence::new(&prose, s.clone(), &terms[ti..t_end], &cues[ci..c_end], &discourse, db);
+        trace(&sentence);
         let before = findings.len();
-        sentence.check(&mut findings);
+        mechanism::check(&sentence, &mut findings);
         // A claim reported ("my draft said that ...") and corrected in the
         // same paragraph ("... was a mistake") is discussed, not made.
         if findings.len() > before && sentence.reports_claim() {
@@ -198,9 +182,24 @@ pub fn analyze(source: &str, format: Format, db: &Database) -> Analysis {
                 findings.truncate(before);
             }
         }
+        let center = sentence.center().map(|(actor, plural)| {
+            let entity = actor.map(|a| {
+                let act = &sentence.actors[a];
+                Entity::new(act.term, act.range.clone(), db, &prose.text)
+            });
+            (entity, plural)
+        });
+        let named: Vec<Entity> = sentence
+            .actors
+            .iter()
+            .filter(|a| a.here && is_actor_like(&db.terms[a.term]))
+            .map(|a| Entity::new(a.term, a.range.clone(), db, &prose.text))
+            .collect();
+        discourse.record(&prose, &s, center, named);
     }
     findings.sort_by(|a, b| (a.range.start, a.range.end, &a.code).cmp(&(b.range.start, b.range.end, &b.code)));
     findings.dedup_by(|a, b| a.code == b.code && a.range == b.range);
+    findings.extend(language_id::check(&prose.text));
     let findings = suppress::apply(source, format, findings);
     Analysis { terms, findings }
 }
@@ -216,13 +215,11 @@ pub fn naive(source: &str, format: Format, db: &Database) -> Vec<Finding> {
     let cues = db.cue_matcher().find(&norm);
     let lex = db.lexicon();
     let mut out = Vec::new();
-    for (s, _) in sentence::split(&prose.text, &prose.breaks, &lex.abbreviations) {
+    for (s, _) in split::split(&prose.text, &prose.breaks, db.abbreviations()) {
         let inside = |r: &Range<usize>| s.start <= r.start && r.end <= s.end;
         let ts: Vec<&TermHit> = terms.iter().filter(|t| inside(&t.range)).collect();
         for rule in &db.rules {
-            let Some(severity) = Severity::parse(&rule.severity) else {
-                continue;
-            };
+            let severity = rule.severity;
             let is_actor = |t: &TermHit| {
                 let term = &db.terms[t.term];
                 rule.actor_concepts.contains(&term.concept) && rule.actor_kinds.contains(&term.kind)
@@ -238,7 +235,7 @@ pub fn naive(source: &str, format: Format, db: &Database) -> Vec<Finding> {
                     fixes: Vec::new(),
                 })
             };
-            if rule.mechanism == "synonym" {
+            if rule.mechanism == crate::terms::Mechanism::Synonym {
                 let toks = tokenize(&prose.text, s.clone());
                 let linked = lex.synonym_links.any_in(&toks, 0..toks.len())
                     || lex.sameness_predicates.any_in(&toks, 0..toks.len());
@@ -255,7 +252,7 @@ pub fn naive(source: &str, format: Format, db: &Database) -> Vec<Finding> {
             let work = rule.work_concept.as_deref().unwrap_or_default();
             let has_cue = cues
                 .iter()
-                .any(|c| inside(&c.range) && db.cues[c.pattern].concept == work);
+                .any(|c| inside(&c.range) && db.cue_candidates(c.pattern).iter().any(|&i| db.cues[i].concept == work));
             if has_cue {
                 ts.iter().filter(|t| is_actor(t)).for_each(|t| push(t));
             }

@@ -1,199 +1,631 @@
-//! Sentence segmentation over masked prose.
-//!
-//! Sentences never cross a block break, a blank line or the start of a list
-//! item. A `.`, `!`, `?` or `…` (plus closing quotes or brackets) followed by
-//! white space ends a sentence unless the next word starts in lower case, the
-//! word before the period is a known abbreviation ("U.N.", "e.g.", "Dr.",
-//! "No." before a number) or a single capital initial.
+//! One sentence, analysed: tagged tokens and their grammar, the terms and
+//! cue words in it, its actor phrases (terms that act, including those
+//! referred back to through pronouns and descriptions), its clauses, and
+//! whether it asserts anything at all (questions, suppositions and
+//! discussions of a mistake do not).
 
+use super::discourse::{Context, Discourse, Entity};
+use super::grammar::relations::{Agents, Relations};
+use super::grammar::{tagger, Grammar};
+use super::TermHit;
+use crate::lexicon::{tokenize, Lexicon, PartOfSpeech, Tag, Tok};
+use crate::scan::Match;
+use crate::terms::{Cue, Database, Role, Term};
+use crate::text::Prose;
 use std::ops::Range;
 
-/// Sentences with the index of the paragraph (block) each belongs to.
-pub fn split(text: &str, breaks: &[usize], abbreviations: &[String]) -> Vec<(Range<usize>, usize)> {
+/// A term or cue occurrence mapped onto token indices.
+#[derive(Debug, Clone)]
+pub struct Span {
+    pub toks: Range<usize>,
+    pub range: Range<usize>,
+    /// Term index (terms) or cue index (cues) in the database.
+    pub item: usize,
+}
+
+/// An actor phrase: one or more terms that name one actor ("UNIFIL peace
+/// keepers", "the peace-keeping operation, ONUMOZ"), or an actor named
+/// before the sentence that a pronoun or description here refers to.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    /// The term that names the actor (the head of the phrase).
+    pub term: usize,
+    /// Source bytes of the whole phrase: where a finding goes.
+    pub range: Range<usize>,
+    /// Index into `Sentence::terms` of each term in the phrase (empty for an
+    /// actor from outside the sentence).
+    pub spans: Vec<usize>,
+    /// Tokens of the phrase in this sentence (empty when outside).
+    pub toks: Range<usize>,
+    /// The phrase is in the sentence; otherwise it was referred to.
+    pub here: bool,
+}
+
+pub struct Sentence<'a> {
+    pub text: &'a str,
+    pub db: &'a Database,
+    pub lex: &'a Lexicon,
+    pub toks: Vec<Tok>,
+    pub g: Grammar,
+    pub quoted: Vec<bool>,
+    pub terms: Vec<Span>,
+    pub cues: Vec<Span>,
+    /// For each token, the index into `terms` covering it.
+    pub term_at: Vec<Option<usize>>,
+    pub actors: Vec<Actor>,
+    /// For each noun phrase, the actor it names or refers to.
+    np_actor: Vec<Option<usize>>,
+    pub clauses: Vec<Range<usize>>,
+    /// The writer discusses a mistake, asks, or supposes: nothing asserted.
+    pub not_asserted: bool,
+    /// The everyday sense of "peacemaker" ("Mum is the peacemaker").
+    pub everyday: bool,
+    /// What the document structure around the sentence supplies.
+    pub context: Context,
+    /// The actor that the context makes the sentence's topic.
+    pub topic: Option<usize>,
+    /// How many tokens the tagger had to guess.
+    pub guessed: usize,
+}
+
+/// Map byte ranges to token index ranges (tokens are sorted).
+fn tok_span(toks: &[Tok], r: &Range<usize>) -> Option<Range<usize>> {
+    let s = toks.partition_point(|t| t.range.end <= r.start);
+    let e = toks.partition_point(|t| t.range.start < r.end);
+    (s < e).then_some(s..e)
+}
+
+pub(crate) fn is_actor_like(t: &Term) -> bool {
+    matches!(t.kind.as_str(), "actor" | "mission" | "institution" | "concept")
+}
+
+impl<'a> Sentence<'a> {
+    pub fn new(
+        prose: &'a Prose,
+        s: Range<usize>,
+        terms: &[TermHit],
+        cues: &[Match],
+        discourse: &Discourse,
+        db: &'a Database,
+    ) -> Sentence<'a> {
+        let lex = db.lexicon();
+        let mut toks = tokenize(&prose.text, s.clone());
+        let mut term_spans = Vec::new();
+        let mut term_at = vec![None; toks.len()];
+        for t in terms {
+            if let Some(ts) = tok_span(&toks, &t.range) {
+                for k in ts.clone() {
+                    term_at[k] = Some(term_spans.len());
+                }
+                term_spans.push(Span {
+                    toks: ts,
+                    range: t.range.clone(),
+                    item: t.term,
+                });
+            }
+        }
+        // Terms are nouns and names: tell the tagger before its rules run.
+        let known: Vec<Option<Tag>> = term_at
+            .iter()
+            .map(|t| {
+                t.map(|i| {
+                    let term = &db.terms[term_spans[i].item];
+                    match term.kind.as_str() {
+                        "concept" | "actor" => Tag::Noun,
+                        "other-sense" => Tag::Propn,
+                        _ => Tag::Propn,
+                    }
+                })
+            })
+            .collect();
+        let guessed = tagger::tag(&mut toks, &prose.text, &known);
+        let g = Grammar::new(&toks, lex);
+        let cue_spans = select_cues(&toks, cues, db);
+        let quoted = quoted_tokens(&toks, prose, &s);
+        let clauses = clauses(&toks, lex);
+        let question = toks.last().is_some_and(|t| t.lower == "?")
+            && toks.iter().find(|t| t.word).is_some_and(|t| t.tag == Tag::Aux || t.tag == Tag::Verb);
+        let first = toks.iter().find(|t| t.word).map(|t| t.lower.as_str());
+        let counterfactual = toks.iter().any(|t| matches!(t.lower.as_str(), "would" | "might" | "were"));
+        let hypothetical = matches!(first, Some("suppose" | "supposing" | "imagine" | "hypothetically"))
+            || matches!(first, Some("if" | "unless")) && counterfactual;
+        let discussed = lex.discussion_markers.any_in(&toks, 0..toks.len());
+        let everyday = lex.everyday_contexts.any_in(&toks, 0..toks.len());
+        let context = discourse.context(s.start);
+        let mut sentence = Sentence {
+            text: &prose.text,
+            db,
+            lex,
+            np_actor: vec![None; g.nps.len()],
+            toks,
+            g,
+            quoted,
+            terms: term_spans,
+            cues: cue_spans,
+            term_at,
+            actors: Vec::new(),
+            clauses,
+            not_asserted: discussed || question || hypothetical,
+            everyday,
+            context,
+            topic: None,
+            guessed,
+        };
+        sentence.find_actors(discourse);
+        if let Context::Topic(e) = &sentence.context {
+            sentence.topic = Some(sentence.actors.len());
+            sentence.actors.push(Actor {
+                term: e.term,
+                range: e.range.clone(),
+                spans: Vec::new(),
+                toks: 0..0,
+                here: false,
+            });
+        }
+        sentence
+    }
+
+    /// A readable account of the sentence's analysis, for development.
+    pub fn dump(&self) -> String {
+        use std::fmt::Write;
+        let mut out = String::new();
+        let mut line = Vec::new();
+        let mut k = 0;
+        while k < self.toks.len() {
+            if let Some(n) = self.g.np_of[k] {
+                let r = self.g.nps[n].toks.clone();
+                let words: Vec<&str> = self.toks[r.clone()].iter().map(|t| t.lower.as_str()).collect();
+                let actor = self.actor_of_np(n).map_or(String::new(), |a| format!("@{a}"));
+                line.push(format!("[{}]{actor}", words.join(" ")));
+                k = r.end.max(k + 1);
+            } else if let Some(v) = self.g.vg_of[k] {
+                let vg = &self.g.vgs[v];
+                let words: Vec<&str> = self.toks[vg.toks.clone()].iter().map(|t| t.lower.as_str()).collect();
+                let mut marks = format!(":{:?}", vg.form);
+                if vg.passive {
+                    marks.push_str(":pass");
+                }
+                if vg.negated {
+                    marks.push_str(":neg");
+                }
+                line.push(format!("<{}{marks}>", words.join(" ")));
+                k = vg.toks.end.max(k + 1);
+            } else {
+                line.push(format!("{}/{}", self.toks[k].lower, self.toks[k].tag.as_str()));
+                k += 1;
+            }
+        }
+        let _ = writeln!(out, "# {}", self.words(self.toks.first().map_or(0, |t| t.range.start)..self.toks.last().map_or(0, |t| t.range.end)));
+        let _ = writeln!(out, "  {}", line.join(" "));
+        let _ = writeln!(
+            out,
+            "  tags: {}",
+            self.toks.iter().map(|t| format!("{}/{}", t.lower, t.tag.as_str())).collect::<Vec<_>>().join(" ")
+        );
+        for (i, a) in self.actors.iter().enumerate() {
+            let _ = writeln!(out, "  actor @{i}: {} ({}){}", self.db.terms[a.term].id, self.words(a.range.clone()), if a.here { "" } else { " [referred]" });
+        }
+        for c in 0..self.cues.len() {
+            let cue = self.cue(c);
+            let agents = self.agents_of_cue(c);
+            let actors: Vec<String> = self.actors_of(&agents).iter().map(|a| format!("@{a}")).collect();
+            let _ = writeln!(
+                out,
+                "  cue {:?} {} {:?} w{}: agents nps={:?} actors={:?}{}{}{}",
+                self.words(self.cues[c].range.clone()),
+                cue.concept,
+                cue.role,
+                cue.weight,
+                agents.nps,
+                actors,
+                if agents.negated { " NEG" } else { "" },
+                if agents.prevented { " PREVENTED" } else { "" },
+                if agents.generic { " GENERIC" } else { "" },
+            );
+        }
+        if self.not_asserted {
+            let _ = writeln!(out, "  (not asserted)");
+        }
+        if self.context != Context::None {
+            let _ = writeln!(out, "  context: {:?}", self.context);
+        }
+        out
+    }
+
+    /// Whether the sentence reports someone else's claim ("my draft said that ...").
+    pub fn reports_claim(&self) -> bool {
+        self.lex.reporting_verbs.any_in(&self.toks, 0..self.toks.len())
+    }
+
+    pub fn term(&self, i: usize) -> &Term {
+        &self.db.terms[self.terms[i].item]
+    }
+
+    pub fn cue(&self, i: usize) -> &Cue {
+        &self.db.cues[self.cues[i].item]
+    }
+
+    pub fn actor_term(&self, a: usize) -> &Term {
+        &self.db.terms[self.actors[a].term]
+    }
+
+    pub fn is_quoted(&self, toks: &Range<usize>) -> bool {
+        toks.clone().any(|k| self.quoted.get(k).copied().unwrap_or(false))
+    }
+
+    pub fn clause_of(&self, tok: usize) -> Range<usize> {
+        self.clauses
+            .iter()
+            .find(|c| c.contains(&tok))
+            .cloned()
+            .unwrap_or(tok..tok + 1)
+    }
+
+    pub fn relations(&self) -> Relations<'_> {
+        Relations::new(&self.toks, &self.g, self.lex)
+    }
+
+    /// The text of a byte range as written, white space folded.
+    pub fn words(&self, r: Range<usize>) -> String {
+        self.text[r].split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    /// Build the actor phrases: each noun phrase with an actor-like term,
+    /// appositions merged ("the peace-keeping operation, ONUMOZ"), and the
+    /// phrases that refer back to an actor named before.
+    fn find_actors(&mut self, discourse: &Discourse) {
+        for n in 0..self.g.nps.len() {
+            let np = self.g.nps[n].clone();
+            let spans: Vec<usize> = {
+                let mut v: Vec<usize> = np.toks.clone().filter_map(|k| self.term_at[k]).collect();
+                v.dedup();
+                v
+            };
+            let actor_spans: Vec<usize> = spans
+                .iter()
+                .copied()
+                .filter(|&i| is_actor_like(self.term(i)))
+                .collect();
+            if let Some(&main) = actor_spans.last() {
+                // The head must be the term or a noun that names its people
+                // ("peacekeeping troops"), not another thing it modifies
+                // ("the peacekeeping budget").
+                let head_in_term = self.terms[main].toks.contains(&np.head);
+                let head_actor_noun = self.lex.actor_nouns.contains_word(&self.toks[np.head].lower);
+                let possessive_head = np.possessor.is_some_and(|p| self.term_at[p].is_some());
+                if head_in_term || head_actor_noun || possessive_head {
+                    let first = actor_spans[0];
+                    // A term after a possessive names the actor ("UNIFIL's
+                    // commander" is UNIFIL's).
+                    let term = self.terms[main].item;
+                    let range = self.terms[first].range.start..self.terms[main].range.end;
+                    let toks = self.terms[first].toks.start..self.terms[main].toks.end;
+                    let idx = self.actors.len();
+                    self.actors.push(Actor {
+                        term,
+                        range,
+                        spans: actor_spans,
+                        toks,
+                        here: true,
+                    });
+                    self.np_actor[n] = Some(idx);
+                    continue;
+                }
+            }
+            // "the head of UNIFIL", "the commander of the blue helmets"
+            if spans.is_empty() && self.lex.actor_nouns.contains_word(&self.toks[np.head].lower) {
+                let of = np.toks.end;
+                if self.toks.get(of).is_some_and(|t| t.lower == "of") {
+                    if let Some(m) = self.g.np_of.get(of + 1).copied().flatten() {
+                        let inner: Vec<usize> = self.g.nps[m]
+                            .toks
+                            .clone()
+                            .filter_map(|k| self.term_at[k])
+                            .filter(|&i| is_actor_like(self.term(i)))
+                            .collect();
+                        if let Some(&main) = inner.last() {
+                            let idx = self.actors.len();
+                            self.actors.push(Actor {
+                                term: self.terms[main].item,
+                                range: self.terms[main].range.clone(),
+                                spans: vec![main],
+                                toks: self.terms[main].toks.clone(),
+                                here: true,
+                            });
+                            self.np_actor[n] = Some(idx);
+                            continue;
+                        }
+                    }
+                }
+            }
+            // A pronoun or description that refers back.
+            if spans.is_empty() {
+                if let Some(e) = self.refers_back(n, discourse) {
+                    let idx = self.actors.len();
+                    self.actors.push(Actor {
+                        term: e.term,
+                        range: e.range,
+                        spans: Vec::new(),
+                        toks: 0..0,
+                        here: false,
+                    });
+                    self.np_actor[n] = Some(idx);
+                }
+            }
+        }
+        self.merge_appositions();
+    }
+
+    /// "the peace-keeping operation, ONUMOZ," and "ONUMOZ, the UN operation":
+    /// two phrases for one actor become one.
+    fn merge_appositions(&mut self) {
+        for n in 0..self.g.nps.len().saturating_sub(1) {
+            let (Some(a), Some(b)) = (self.np_actor[n], self.np_actor[n + 1]) else {
+                continue;
+            };
+            if a == b || !self.actors[a].here || !self.actors[b].here {
+                continue;
+            }
+            // One actor under two names has one concept: "Unlike
+            // peacekeepers, mediators ..." is two.
+            let (ta, tb) = (&self.db.terms[self.actors[a].term], &self.db.terms[self.actors[b].term]);
+            if ta.concept != tb.concept || self.clause_of(self.g.nps[n].toks.start) != self.clause_of(self.g.nps[n + 1].toks.start) {
+                continue;
+            }
+            let (na, nb) = (&self.g.nps[n], &self.g.nps[n + 1]);
+            let comma = na.toks.end + 1 == nb.toks.start && self.toks[na.toks.end].lower == ",";
+            let closes = self
+                .toks
+                .get(nb.toks.end)
+                .is_none_or(|t| matches!(t.lower.as_str(), "," | "." | ")" | ";") || self.g.vg_of[nb.toks.end].is_some());
+            if !(comma && closes) {
+                continue;
+            }
+            // Keep the first; the second points at it.
+            let (first, second) = (a, b);
+            let end = self.actors[second].range.end;
+            let tend = self.actors[second].toks.end;
+            let spans = self.actors[second].spans.clone();
+            let act = &mut self.actors[first];
+            act.range.end = end;
+            act.toks.end = tend;
+            act.spans.extend(spans);
+            self.np_actor[n + 1] = Some(first);
+        }
+    }
+
+    /// The earlier actor that noun phrase `n` refers to: a pronoun ("they",
+    /// "it"), or a determiner and an actor noun ("the force", "these
+    /// troops"). First in this sentence, then in the discourse.
+    fn refers_back(&self, n: usize, discourse: &Discourse) -> Option<Entity> {
+        let np = &self.g.nps[n];
+        let head = &self.toks[np.head];
+        let pronoun = np.toks.len() == 1 && head.tag == Tag::Pron;
+        let plural_pronoun = self.lex.plural_pronouns.contains_word(&head.lower);
+        let singular_pronoun = self.lex.singular_pronouns.contains_word(&head.lower);
+        let description = !pronoun
+            && self.lex.actor_nouns.contains_word(&head.lower)
+            && self.lex.anaphor_determiners.contains_word(&self.toks[np.toks.start].lower);
+        if !(pronoun && (plural_pronoun || singular_pronoun)) && !description {
+            return None;
+        }
+        let plural = if pronoun { plural_pronoun } else { head.lower.ends_with('s') };
+        // An actor earlier in this sentence, in a different phrase.
+        let here = (0..n).rev().find_map(|m| {
+            let a = self.np_actor[m]?;
+            let actor = &self.actors[a];
+            (actor.here && super::discourse::agrees(self.db, actor.term, &self.words(actor.range.clone()), plural, pronoun))
+                .then(|| Entity::new(actor.term, actor.range.clone(), self.db, self.text))
+        });
+        if here.is_some() {
+            return here;
+        }
+        // A pronoun after the first clause could stand for anyone named in
+        // between; only one that opens the sentence (after an introductory
+        // phrase) refers to the last sentence's subject.
+        let opens = (0..np.toks.start).all(|k| {
+            let t = &self.toks[k];
+            !t.tag.is_verbal() && self.g.np_of[k].is_none_or(|m| self.in_pp_or_intro(m))
+        });
+        if pronoun {
+            opens.then(|| discourse.resolve_pronoun(plural)).flatten()
+        } else {
+            discourse.resolve_description()
+        }
+    }
+
+    fn in_pp_or_intro(&self, m: usize) -> bool {
+        let s = self.g.nps[m].toks.start;
+        s > 0 && self.toks[s - 1].tag == Tag::Adp || matches!(self.toks[self.g.nps[m].head].tag, Tag::Num)
+    }
+
+    /// The actor noun phrase `n` names or refers to.
+    pub fn actor_of_np(&self, n: usize) -> Option<usize> {
+        self.np_actor.get(n).copied().flatten()
+    }
+
+    /// The actor a token belongs to (a term token or a pronoun).
+    pub fn actor_at_token(&self, k: usize) -> Option<usize> {
+        self.g.np_of.get(k).copied().flatten().and_then(|n| self.actor_of_np(n)).or_else(|| {
+            let t = self.term_at.get(k).copied().flatten()?;
+            self.actors.iter().position(|a| a.spans.contains(&t))
+        })
+    }
+
+    /// The agents of cue `c` (a verb, an act noun, or a word after a verb).
+    pub fn agents_of_cue(&self, c: usize) -> Agents {
+        let r = self.relations();
+        let k = self.cues[c].toks.start;
+        match self.g.vg_of[k] {
+            Some(v) => r.agents_of_verb(v),
+            None if self.toks[k].tag.is_nominal() || self.g.np_of[k].is_some() => r.agents_of_noun(k),
+            // An adverb or adjective ("militarily", "coercive"): the verb before it.
+            None => {
+                let v = (k.saturating_sub(6)..k).rev().find_map(|j| self.g.vg_of[j]);
+                match v {
+                    Some(v) => r.agents_of_verb(v),
+                    None => Agents::default(),
+                }
+            }
+        }
+    }
+
+    /// The actors among some agents (noun phrases, a possessor and
+    /// facilitators), each once.
+    pub fn actors_of(&self, a: &Agents) -> Vec<usize> {
+        let mut out: Vec<usize> = a.nps.iter().chain(&a.facilitators).filter_map(|&n| self.actor_of_np(n)).collect();
+        if let Some(p) = a.possessor {
+            out.extend(self.actor_at_token(p));
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// The subject actors of the sentence's first clause, for the discourse:
+    /// `(actor, plural)` or `None` when the subject is not an actor.
+    pub fn center(&self) -> Option<(Option<usize>, bool)> {
+        let r = self.relations();
+        let v = self.g.vgs.iter().position(|v| v.form == super::grammar::VerbForm::Finite)?;
+        let nps = r.subject(v)?;
+        let n = *nps.first()?;
+        let head = &self.toks[self.g.nps[n].head];
+        let plural = nps.len() > 1 || head.lower.ends_with('s') || self.lex.plural_pronouns.contains_word(&head.lower);
+        Some((self.actor_of_np(n), plural))
+    }
+}
+
+/// The cue spans of a sentence: for each match, the first of its cues whose
+/// followers (if any) come and whose word class fits the tagged word (a
+/// noun cue is not a verb: "forces" in "it forces the parties").
+fn select_cues(toks: &[Tok], cues: &[Match], db: &Database) -> Vec<Span> {
     let mut out = Vec::new();
-    let mut start = 0;
-    let mut bounds: Vec<usize> = breaks.iter().copied().filter(|&b| b <= text.len()).collect();
-    bounds.push(text.len());
-    for b in bounds {
-        if b > start {
-            for block in blocks(text, start..b) {
-                let mut sentences = Vec::new();
-                split_block(text, block, abbreviations, &mut sentences);
-                let id = out.last().map_or(0, |(_, b): &(Range<usize>, usize)| b + 1);
-                out.extend(sentences.into_iter().map(|s| (s, id)));
-            }
-        }
-        start = start.max(b);
-    }
-    out
-}
-
-/// Split a block at blank lines and at lines that start a list item.
-fn blocks(text: &str, r: Range<usize>) -> Vec<Range<usize>> {
-    let mut out = Vec::new();
-    let mut start = r.start;
-    let s = &text[r.clone()];
-    let mut offset = 0;
-    for line in s.split_inclusive('\n') {
-        let abs = r.start + offset;
-        let trimmed = line.trim_start();
-        let blank = line.trim().is_empty();
-        if blank || (abs > start && is_list_marker(trimmed)) {
-            if abs > start {
-                out.push(start..abs);
-            }
-            start = if blank { abs + line.len() } else { abs };
-        }
-        offset += line.len();
-    }
-    if r.end > start {
-        out.push(start..r.end);
-    }
-    out
-}
-
-fn is_list_marker(line: &str) -> bool {
-    let mut chars = line.chars();
-    match chars.next() {
-        Some('-' | '*' | '+' | '\u{2022}') => chars.next().is_some_and(char::is_whitespace),
-        Some(c) if c.is_ascii_digit() => {
-            let rest = line.trim_start_matches(|c: char| c.is_ascii_digit());
-            (rest.starts_with(". ") || rest.starts_with(") ")) && line.len() - rest.len() <= 3
-        }
-        _ => false,
-    }
-}
-
-fn split_block(text: &str, r: Range<usize>, abbreviations: &[String], out: &mut Vec<Range<usize>>) {
-    let s = &text[r.clone()];
-    let mut start = 0;
-    let chars: Vec<(usize, char)> = s.char_indices().collect();
-    let mut k = 0;
-    while k < chars.len() {
-        let (i, c) = chars[k];
-        if matches!(c, '.' | '!' | '?' | '\u{2026}') {
-            // Swallow repeated terminators and closing quotes/brackets.
-            let mut e = k + 1;
-            while e < chars.len()
-                && matches!(
-                    chars[e].1,
-                    '.' | '!' | '?' | '"' | '\'' | '\u{201D}' | '\u{2019}' | ')' | ']'
-                )
-            {
-                e += 1;
-            }
-            let at_end = e == chars.len();
-            let followed_by_space = at_end || chars[e].1.is_whitespace();
-            if followed_by_space && (at_end || ends_sentence(s, &chars, i, c, e, abbreviations)) {
-                let end = if at_end { s.len() } else { chars[e].0 };
-                push_trimmed(r.start, s, start..end, out);
-                start = end;
-            }
-            k = e;
+    for m in cues {
+        let Some(ts) = tok_span(toks, &m.range) else {
+            continue;
+        };
+        // A cue inside a compound must cover it: "coercive" in
+        // "non-coercive" is negated, in "UN-brokered" someone else's.
+        let first = &toks[ts.start];
+        let last = &toks[ts.end - 1];
+        if first.range.start < m.range.start || last.range.end > m.range.end {
             continue;
         }
-        k += 1;
-    }
-    if start < s.len() {
-        push_trimmed(r.start, s, start..s.len(), out);
-    }
-}
-
-fn ends_sentence(s: &str, chars: &[(usize, char)], i: usize, c: char, e: usize, abbreviations: &[String]) -> bool {
-    // The next visible char.
-    let next = chars[e..].iter().map(|&(_, c)| c).find(|c| !c.is_whitespace());
-    let Some(next) = next else { return true };
-    if next.is_lowercase() {
-        return false;
-    }
-    if c != '.' {
-        return true;
-    }
-    // The word before the period, with internal periods ("U.N", "e.g").
-    let before = &s[..i];
-    let word_start = before
-        .char_indices()
-        .rev()
-        .find(|&(_, c)| !(c.is_alphanumeric() || c == '.'))
-        .map_or(0, |(j, c)| j + c.len_utf8());
-    let word = before[word_start..].to_lowercase();
-    if word.is_empty() {
-        return true;
-    }
-    let single_initial = word.chars().count() == 1 && before[word_start..].chars().all(char::is_uppercase);
-    if single_initial {
-        return false;
-    }
-    if abbreviations.contains(&word) {
-        // "No. 5" is an abbreviation; "... said no." is not.
-        if word == "no" || word == "nos" {
-            return !next.is_ascii_digit();
+        for &i in db.cue_candidates(m.pattern) {
+            let cue = &db.cues[i];
+            let tag = toks[ts.start].tag;
+            if cue.pos == PartOfSpeech::Noun && matches!(cue.role, Role::Asset) && tag == Tag::Verb {
+                continue;
+            }
+            let span = match &cue.followers {
+                None => Some(Span {
+                    toks: ts.clone(),
+                    range: m.range.clone(),
+                    item: i,
+                }),
+                Some(f) => {
+                    let (words, within) = &**f;
+                    let to = (ts.end + within + 1).min(toks.len());
+                    words.find_in(toks, ts.end..to).map(|w| Span {
+                        toks: ts.start..w.end,
+                        range: m.range.start..toks[w.end - 1].range.end,
+                        item: i,
+                    })
+                }
+            };
+            if let Some(span) = span {
+                out.push(span);
+                break;
+            }
         }
-        return false;
     }
-    true
+    out
 }
 
-fn push_trimmed(base: usize, s: &str, r: Range<usize>, out: &mut Vec<Range<usize>>) {
-    let piece = &s[r.clone()];
-    let lead = piece.len() - piece.trim_start().len();
-    let trail = piece.len() - piece.trim_end().len();
-    if piece.trim().is_empty() {
-        return;
+/// Split a sentence into clauses at contrast markers and semicolons. A marker
+/// that opens the sentence or follows a comma ("Whereas X ..., Y ...",
+/// "Unlike X, Y ...") opens a clause that ends at the next comma.
+pub fn clauses(toks: &[Tok], lex: &Lexicon) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut ends_at_comma = false;
+    let mut i = 0;
+    while i < toks.len() {
+        let t = &toks[i];
+        if t.lower == ";" {
+            if i > start {
+                out.push(start..i);
+            }
+            start = i + 1;
+            ends_at_comma = false;
+        } else if let Some(n) = lex.contrast_markers.at(toks, i).filter(|_| {
+            // "turned to X instead and ...": an adverb, not a new clause.
+            !(t.lower == "instead" && i > start && toks[i - 1].word && toks.get(i + 1).is_none_or(|n| n.lower != "of"))
+        }) {
+            if i > start {
+                out.push(start..i);
+            }
+            let opening = i == 0 || !toks[i - 1].word || i == start;
+            let subordinating = !matches!(t.lower.as_str(), "but" | "however" | "yet" | "instead" | "in" | "by" | "on");
+            ends_at_comma = opening && subordinating;
+            start = i;
+            i += n;
+            continue;
+        } else if t.lower == "," && ends_at_comma {
+            out.push(start..i + 1);
+            start = i + 1;
+            ends_at_comma = false;
+        }
+        i += 1;
     }
-    out.push(base + r.start + lead..base + r.end - trail);
+    if start < toks.len() {
+        out.push(start..toks.len());
+    }
+    out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn abbrevs() -> Vec<String> {
-        ["u.n", "e.g", "dr", "st", "no", "i.e"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect()
+/// Tokens inside quotation marks in the sentence, or inside a quoted block.
+fn quoted_tokens(toks: &[Tok], prose: &Prose, s: &Range<usize>) -> Vec<bool> {
+    let mut q = vec![false; toks.len()];
+    for (i, t) in toks.iter().enumerate() {
+        if prose.quoted.iter().any(|r| r.start <= t.range.start && t.range.end <= r.end) {
+            q[i] = true;
+        }
     }
-
-    fn sents<'a>(text: &'a str, breaks: &[usize]) -> Vec<&'a str> {
-        split(text, breaks, &abbrevs())
-            .into_iter()
-            .map(|(r, _)| &text[r])
-            .collect()
+    if q.iter().all(|&x| x) {
+        return q;
     }
-
-    #[test]
-    fn splits_on_terminators_but_not_abbreviations_or_numbers() {
-        let t =
-            "The U.N. sent Dr. Bunche. He met No. 5 envoys, e.g. Mr Xu. Costs rose 3.5 per cent! Why? \"Yes.\" Done";
-        assert_eq!(
-            sents(t, &[]),
-            [
-                "The U.N. sent Dr. Bunche.",
-                "He met No. 5 envoys, e.g. Mr Xu.",
-                "Costs rose 3.5 per cent!",
-                "Why?",
-                "\"Yes.\"",
-                "Done"
-            ]
-        );
+    let _ = s;
+    // Open quote: (token index, the closing mark it expects).
+    let mut open: Option<(usize, &str)> = None;
+    for (i, t) in toks.iter().enumerate() {
+        let raw = &prose.text[t.range.clone()];
+        let close = |q: &mut Vec<bool>, o: usize| q[o..=i].iter_mut().for_each(|x| *x = true);
+        match (raw, open) {
+            ("\"", Some((o, "\"")))
+            | ("\u{201D}", Some((o, "\u{201D}")))
+            | ("\u{00BB}", Some((o, "\u{00BB}")))
+            | ("\u{2019}", Some((o, "\u{2019}"))) => {
+                close(&mut q, o);
+                open = None;
+            }
+            ("\"", None) => open = Some((i, "\"")),
+            // An ASCII single quote opens after a space and closes before one;
+            // apostrophes inside words never reach here (they are in the word).
+            ("'", Some((o, "'"))) => {
+                close(&mut q, o);
+                open = None;
+            }
+            ("'", None)
+                if i + 1 < toks.len() && toks[i + 1].word && (i == 0 || toks[i].range.start > toks[i - 1].range.end) =>
+            {
+                open = Some((i, "'"))
+            }
+            ("\u{201C}", _) => open = Some((i, "\u{201D}")),
+            ("\u{00AB}", _) => open = Some((i, "\u{00BB}")),
+            ("\u{2018}", None) => open = Some((i, "\u{2019}")),
+            _ => {}
+        }
     }
-
-    #[test]
-    fn splits_on_blank_lines_list_items_and_breaks() {
-        let t = "Title\nline one\n\npara two\n- item a\n- item b\n1. first";
-        assert_eq!(
-            sents(t, &[]),
-            ["Title\nline one", "para two", "- item a", "- item b", "1. first"]
-        );
-        assert_eq!(sents("Heading Body text", &[7]), ["Heading", "Body text"]);
-    }
-
-    #[test]
-    fn initials_do_not_end_sentences() {
-        assert_eq!(
-            sents("J. F. Kennedy spoke. Then", &[]),
-            ["J. F. Kennedy spoke.", "Then"]
-        );
-    }
+    q
 }

@@ -9,7 +9,12 @@ mod model;
 
 pub use explain::{comparison_table, explain_finding, explain_markdown, hover_markdown};
 
-pub use model::{Contrast, CueSet, Dimension, Language, RuleSpec, Term, TermsFile, CONCEPTS, EVIDENCE, KINDS};
+pub use crate::lexicon::Language;
+pub use model::{
+    Contrast, CueSet, Dimension, EvidenceKind, Mechanism, Role, RuleSpec, Severity, Term, TermsFile, CONCEPTS, KINDS,
+};
+
+use crate::lexicon::{phrase_forms, Lexicon, PartOfSpeech, Phrases};
 
 use crate::scan::{normalize_pattern, Matcher};
 use std::collections::{HashMap, HashSet};
@@ -99,46 +104,21 @@ fn locate(text: &str, id: &str, field: Option<&str>) -> Option<usize> {
     Some(start + 1)
 }
 
-/// Where a term, cue or marker came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Role {
-    Act,
-    Asset,
-    Product,
-    Tactical,
-    /// A case or place that stands for the concept ("Desert Storm").
-    Anchor,
-    /// A circumstance of the sentence ("before any ceasefire").
-    Circumstance,
-}
-
-impl Role {
-    fn parse(s: &str) -> Option<Role> {
-        Some(match s {
-            "act" => Role::Act,
-            "asset" => Role::Asset,
-            "product" => Role::Product,
-            "tactical" => Role::Tactical,
-            "anchor" => Role::Anchor,
-            "circumstance" => Role::Circumstance,
-            _ => return None,
-        })
-    }
-}
-
-/// One cue phrase after loading.
+/// One cue form after loading: a surface form of a listed phrase.
 #[derive(Debug, Clone)]
 pub struct Cue {
+    /// The surface form matched.
     pub phrase: String,
+    /// The phrase as listed (the lemma for verbs and nouns).
+    pub lemma: String,
+    /// How the listed phrase inflects (the word class it was listed as).
+    pub pos: PartOfSpeech,
     pub concept: String,
     pub role: Role,
     pub weight: f32,
     pub set: String,
     /// Words one of which must follow the phrase, and within how many tokens.
-    pub followers: Option<std::sync::Arc<(crate::analysis::Phrases, usize)>>,
-    /// The next cue with the same phrase, tried when this one's followers
-    /// are missing ("force the parties" is coercion, a bare "force" a unit).
-    pub fallback: Option<usize>,
+    pub followers: Option<std::sync::Arc<(Phrases, usize)>>,
 }
 
 /// The loaded, validated database with its matchers.
@@ -149,9 +129,12 @@ pub struct Database {
     pub cues: Vec<Cue>,
     pub rules: Vec<RuleSpec>,
     pub language: Language,
-    lexicon: crate::analysis::Lexicon,
+    /// For each cue matcher pattern, the cues it stands for.
+    cue_candidates: Vec<Vec<usize>>,
+    lexicon: Lexicon,
+    abbreviations: Vec<String>,
     /// Each rule's exception phrases, compiled (same order as `rules`).
-    rule_exceptions: Vec<crate::analysis::Phrases>,
+    rule_exceptions: Vec<Phrases>,
     by_id: HashMap<String, usize>,
     /// Surface form (normalised) -> term index, for every variant.
     forms: Vec<(String, usize)>,
@@ -371,19 +354,11 @@ impl Database {
                 }
             }
         }
-        // Cues.
+        // Cues: every form of every listed phrase.
         let mut cues = Vec::new();
         for (file, set) in &cue_sets {
             let followers = (!set.followed_by.is_empty())
-                .then(|| std::sync::Arc::new((crate::analysis::Phrases::new(&set.followed_by), set.within)));
-            let Some(role) = Role::parse(&set.role) else {
-                err(
-                    &mut errors,
-                    file,
-                    format!("cue set `{}`: unknown role `{}`", set.id, set.role),
-                );
-                continue;
-            };
+                .then(|| std::sync::Arc::new((Phrases::new(&set.followed_by), set.within)));
             // A cue set signals a concept, or a topic that some rule uses as
             // its work ("ongoing-war").
             let topic = rules
@@ -396,49 +371,51 @@ impl Database {
                     format!("cue set `{}`: unknown concept `{}`", set.id, set.concept),
                 );
             }
-            for w in &set.words {
-                if normalize_pattern(w).is_empty() {
-                    err(&mut errors, file, format!("cue set `{}` has an empty word", set.id));
+            if set.verbs.is_empty() && set.nouns.is_empty() && set.words.is_empty() {
+                err(&mut errors, file, format!("cue set `{}` has no words", set.id));
+            }
+            let lists = [
+                (&set.verbs, PartOfSpeech::Verb),
+                (&set.nouns, PartOfSpeech::Noun),
+                (&set.words, PartOfSpeech::Fixed),
+            ];
+            for (list, pos) in lists {
+                for w in list {
+                    if normalize_pattern(w).is_empty() {
+                        err(&mut errors, file, format!("cue set `{}` has an empty word", set.id));
+                        continue;
+                    }
+                    for form in phrase_forms(w, pos) {
+                        cues.push(Cue {
+                            phrase: form,
+                            lemma: w.to_lowercase(),
+                            pos,
+                            concept: set.concept.clone(),
+                            role: set.role,
+                            weight: set.weight,
+                            set: set.id.clone(),
+                            followers: followers.clone(),
+                        });
+                    }
                 }
-                cues.push(Cue {
-                    phrase: w.clone(),
-                    concept: set.concept.clone(),
-                    role,
-                    weight: set.weight,
-                    set: set.id.clone(),
-                    followers: followers.clone(),
-                    fallback: None,
-                });
             }
         }
         // Rules.
-        let mut severities: HashMap<&str, &str> = HashMap::new();
+        let mut severities: HashMap<&str, Severity> = HashMap::new();
         for (file, r) in &rules {
-            if let Some(s) = severities.insert(&r.code, &r.severity) {
+            if let Some(s) = severities.insert(&r.code, r.severity) {
                 if s != r.severity {
-                    let message = format!("rule `{}` has two severities, `{s}` and `{}`", r.code, r.severity);
+                    let message = format!(
+                        "rule `{}` has two severities, `{}` and `{}`",
+                        r.code,
+                        s.as_str(),
+                        r.severity.as_str()
+                    );
                     err(&mut errors, file, message);
                 }
             }
-            for u in &r.uses {
-                if !EVIDENCE.contains(&u.as_str()) {
-                    let message = format!("rule `{}`: unknown evidence `{u}` ({})", r.code, EVIDENCE.join(", "));
-                    err(&mut errors, file, message);
-                }
-            }
-            if crate::analysis::Severity::parse(&r.severity).is_none() {
-                err(
-                    &mut errors,
-                    file,
-                    format!("rule `{}`: unknown severity `{}`", r.code, r.severity),
-                );
-            }
-            if !matches!(r.mechanism.as_str(), "attribution" | "synonym") {
-                err(
-                    &mut errors,
-                    file,
-                    format!("rule `{}`: unknown mechanism `{}`", r.code, r.mechanism),
-                );
+            if r.mechanism == Mechanism::Attribution && r.work_concept.is_none() {
+                err(&mut errors, file, format!("rule `{}`: attribution needs a work_concept", r.code));
             }
             let topic = |c: &str| cue_sets.iter().any(|(_, set)| set.concept == c);
             for c in r.actor_concepts.iter().chain(r.work_concept.iter()) {
@@ -474,26 +451,35 @@ impl Database {
             return Err(errors);
         }
         let terms: Vec<Term> = terms.into_iter().map(|(_, t)| t).collect();
-        let rule_exceptions = rules
-            .iter()
-            .map(|(_, r)| crate::analysis::Phrases::new(&r.exceptions))
-            .collect();
+        let rule_exceptions = rules.iter().map(|(_, r)| Phrases::new(&r.exceptions)).collect();
         let term_matcher = Matcher::new(forms.iter().map(|(f, _)| f.as_str()));
-        // A phrase in several cue sets: those that need followers first, each
-        // falling back to the next (the matcher keeps a phrase's first index).
+        // One matcher pattern per surface form; a form listed by several cue
+        // sets keeps them all, those that need followers first.
         cues.sort_by_key(|c| c.followers.is_none());
-        let mut last: HashMap<String, usize> = HashMap::new();
-        for i in (0..cues.len()).rev() {
-            let phrase = normalize_pattern(&cues[i].phrase);
-            cues[i].fallback = last.insert(phrase, i);
+        let mut surfaces: Vec<String> = Vec::new();
+        let mut cue_candidates: Vec<Vec<usize>> = Vec::new();
+        let mut by_surface: HashMap<String, usize> = HashMap::new();
+        for (i, c) in cues.iter().enumerate() {
+            let n = normalize_pattern(&c.phrase);
+            let slot = *by_surface.entry(n.clone()).or_insert_with(|| {
+                surfaces.push(n);
+                cue_candidates.push(Vec::new());
+                cue_candidates.len() - 1
+            });
+            if !cue_candidates[slot].iter().any(|&j| cues[j].set == c.set) {
+                cue_candidates[slot].push(i);
+            }
         }
-        let cue_matcher = Matcher::new(cues.iter().map(|c| c.phrase.as_str()));
+        let cue_matcher = Matcher::new(surfaces.iter().map(String::as_str));
+        let abbreviations = language.abbreviations.iter().map(|a| a.to_lowercase()).collect();
         Ok(Database {
             terms,
             contrasts: contrasts.into_iter().map(|(_, c)| c).collect(),
             cues,
+            cue_candidates,
             rules: rules.into_iter().map(|(_, r)| r).collect(),
-            lexicon: crate::analysis::Lexicon::new(&language),
+            lexicon: Lexicon::new(&language),
+            abbreviations,
             rule_exceptions,
             language,
             by_id,
@@ -503,8 +489,18 @@ impl Database {
         })
     }
 
-    pub(crate) fn lexicon(&self) -> &crate::analysis::Lexicon {
+    pub(crate) fn lexicon(&self) -> &Lexicon {
         &self.lexicon
+    }
+
+    /// Lowercase abbreviations after which a "." does not end a sentence.
+    pub(crate) fn abbreviations(&self) -> &[String] {
+        &self.abbreviations
+    }
+
+    /// The cues a matcher pattern of [`Database::cue_matcher`] stands for.
+    pub(crate) fn cue_candidates(&self, pattern: usize) -> &[usize] {
+        &self.cue_candidates[pattern]
     }
 
     /// Add exception phrases to rules by code (project configuration).
@@ -512,13 +508,13 @@ impl Database {
         for (i, rule) in self.rules.iter_mut().enumerate() {
             if let Some(phrases) = extra.get(&rule.code) {
                 rule.exceptions.extend(phrases.iter().cloned());
-                self.rule_exceptions[i] = crate::analysis::Phrases::new(&rule.exceptions);
+                self.rule_exceptions[i] = Phrases::new(&rule.exceptions);
             }
         }
     }
 
     /// The compiled exception phrases of rule `i`.
-    pub(crate) fn rule_exceptions(&self, i: usize) -> &crate::analysis::Phrases {
+    pub(crate) fn rule_exceptions(&self, i: usize) -> &Phrases {
         &self.rule_exceptions[i]
     }
 

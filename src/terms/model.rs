@@ -1,5 +1,6 @@
 //! Serde model of the `terms/*.toml` files. See `terms/SCHEMA.md`.
 
+use crate::lexicon::Language;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -97,17 +98,45 @@ pub struct Dimension {
 pub struct CueSet {
     pub id: String,
     pub concept: String,
-    /// `act`, `asset`, `product` or `tactical`; see `terms/cues.toml`.
-    pub role: String,
+    pub role: Role,
     #[serde(default = "one")]
     pub weight: f32,
+    /// Verb lemmas or phrases whose first word is a verb: every form matches
+    /// ("negotiate": "negotiated", "negotiating"; "use force": "using force").
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub verbs: Vec<String>,
+    /// Noun lemmas or phrases whose last word is a noun: singular and plural
+    /// match ("air strike": "air strikes").
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub nouns: Vec<String>,
+    /// Phrases matched exactly as written (adjectives, adverbs, fixed phrases).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub words: Vec<String>,
-    /// When set, a word counts only if one of these follows within
+    /// When set, a phrase counts only if one of these follows within
     /// `within` tokens ("stop ... war": "to stop the first war").
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub followed_by: Vec<String>,
     #[serde(default = "three")]
     pub within: usize,
+}
+
+/// What a cue phrase is to its concept; see `terms/cues.toml`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Something an agent does.
+    Act,
+    /// People or things that belong to the concept (troops, a buffer zone).
+    Asset,
+    /// What the work produces (an accord); strengthens an act.
+    Product,
+    /// An object that makes an act the legitimate work of the other concept
+    /// ("negotiated access").
+    Tactical,
+    /// A case or place that stands for the concept ("Desert Storm").
+    Anchor,
+    /// A circumstance of the sentence ("before any ceasefire").
+    Circumstance,
 }
 
 fn three() -> usize {
@@ -118,14 +147,79 @@ fn one() -> f32 {
     1.0
 }
 
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    #[serde(alias = "warn")]
+    Warning,
+    #[serde(alias = "info")]
+    Information,
+    Hint,
+}
+
+impl Severity {
+    pub fn parse(s: &str) -> Option<Severity> {
+        Some(match s.to_ascii_lowercase().as_str() {
+            "error" => Severity::Error,
+            "warning" | "warn" => Severity::Warning,
+            "information" | "info" => Severity::Information,
+            "hint" => Severity::Hint,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Information => "information",
+            Severity::Hint => "hint",
+        }
+    }
+}
+
+/// How a rule finds its mistake.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mechanism {
+    /// An actor of one concept credited with another concept's work.
+    Attribution,
+    /// Two concepts presented as one.
+    Synonym,
+}
+
+/// A kind of evidence an attribution rule may use; one file each under
+/// `src/analysis/evidence/`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EvidenceKind {
+    /// The actor is the agent of an act ("peacekeepers negotiated").
+    Subject,
+    /// The actor is defined by the work ("X is/means ...").
+    Definition,
+    /// The actor next to an asset or act ("peacemaking troops").
+    Compound,
+    /// The actor owns an asset ("its own battalion").
+    Possession,
+    /// A case of the work concept is called the actor ("Desert Storm was a
+    /// peacekeeping operation").
+    Identity,
+    /// The actor with a circumstance ("sent in before any ceasefire").
+    Circumstance,
+    /// The work's concept presented as a kind of the actor's ("peacekeeping
+    /// takes many forms, including peace enforcement").
+    Classification,
+}
+
 /// One diagnostic rule: which mechanism, which actors, which work.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RuleSpec {
     pub code: String,
-    pub severity: String,
-    /// `attribution` or `synonym`.
-    pub mechanism: String,
+    pub severity: Severity,
+    pub mechanism: Mechanism,
     pub title: String,
     /// One teaching sentence; `{term}` and `{other}` are filled in.
     pub message: String,
@@ -141,10 +235,10 @@ pub struct RuleSpec {
     /// ("military support to peacemaking").
     #[serde(default)]
     pub exceptions: Vec<String>,
-    /// Kinds of evidence (attribution): subject, definition, compound,
-    /// possession, identity, circumstance. Empty means the first four.
+    /// Kinds of evidence (attribution). Empty means subject, definition,
+    /// compound and possession.
     #[serde(default)]
-    pub uses: Vec<String>,
+    pub uses: Vec<EvidenceKind>,
     /// A definition counts only if its predicate has no cue of the actor's
     /// own concept.
     #[serde(default)]
@@ -154,116 +248,15 @@ pub struct RuleSpec {
     pub replacements: BTreeMap<String, Vec<String>>,
 }
 
-/// Kinds of evidence an attribution rule may use.
-pub const EVIDENCE: &[&str] = &[
-    "subject",
-    "definition",
-    "compound",
-    "possession",
-    "identity",
-    "circumstance",
-];
-
 impl RuleSpec {
-    pub fn uses(&self, evidence: &str) -> bool {
+    pub fn uses(&self, evidence: EvidenceKind) -> bool {
         if self.uses.is_empty() {
-            matches!(evidence, "subject" | "definition" | "compound" | "possession")
+            matches!(
+                evidence,
+                EvidenceKind::Subject | EvidenceKind::Definition | EvidenceKind::Compound | EvidenceKind::Possession
+            )
         } else {
-            self.uses.iter().any(|u| u == evidence)
+            self.uses.contains(&evidence)
         }
-    }
-}
-
-/// Function words and markers the clause analysis uses, as data.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Language {
-    #[serde(default)]
-    pub abbreviations: Vec<String>,
-    #[serde(default)]
-    pub contrast_markers: Vec<String>,
-    #[serde(default)]
-    pub negations: Vec<String>,
-    #[serde(default)]
-    pub subordinators: Vec<String>,
-    #[serde(default)]
-    pub relative_pronouns: Vec<String>,
-    #[serde(default)]
-    pub skippable: Vec<String>,
-    #[serde(default)]
-    pub actor_heads: Vec<String>,
-    #[serde(default)]
-    pub blockers: Vec<String>,
-    #[serde(default)]
-    pub passive_auxiliaries: Vec<String>,
-    #[serde(default)]
-    pub discussion_markers: Vec<String>,
-    #[serde(default)]
-    pub reporting_verbs: Vec<String>,
-    #[serde(default)]
-    pub prepositions: Vec<String>,
-    #[serde(default)]
-    pub negated_complements: Vec<String>,
-    #[serde(default)]
-    pub possession_verbs: Vec<String>,
-    #[serde(default)]
-    pub causatives: Vec<String>,
-    #[serde(default)]
-    pub determiners: Vec<String>,
-    #[serde(default)]
-    pub everyday_sense_terms: Vec<String>,
-    #[serde(default)]
-    pub everyday_contexts: Vec<String>,
-    #[serde(default)]
-    pub synonym_links: Vec<String>,
-    #[serde(default)]
-    pub sameness_predicates: Vec<String>,
-    #[serde(default)]
-    pub distinction_markers: Vec<String>,
-    #[serde(default)]
-    pub copulas: Vec<String>,
-    #[serde(default)]
-    pub anaphors: Vec<String>,
-    #[serde(default)]
-    pub anaphor_determiners: Vec<String>,
-    #[serde(default)]
-    pub anaphor_heads: Vec<String>,
-    #[serde(default)]
-    pub introductory: Vec<String>,
-}
-
-impl Language {
-    pub fn merge(&mut self, other: Language) {
-        macro_rules! merge_all {
-            ($($f:ident),*) => { $( self.$f.extend(other.$f); )* };
-        }
-        merge_all!(
-            abbreviations,
-            contrast_markers,
-            negations,
-            subordinators,
-            relative_pronouns,
-            skippable,
-            actor_heads,
-            blockers,
-            passive_auxiliaries,
-            discussion_markers,
-            reporting_verbs,
-            prepositions,
-            negated_complements,
-            possession_verbs,
-            causatives,
-            determiners,
-            everyday_sense_terms,
-            everyday_contexts,
-            synonym_links,
-            sameness_predicates,
-            distinction_markers,
-            copulas,
-            anaphors,
-            anaphor_determiners,
-            anaphor_heads,
-            introductory
-        );
     }
 }

@@ -1,7 +1,7 @@
 //! LaTeX prose extraction: a small hand-written scanner (no full parser), so
 //! any input is handled; unbalanced braces simply run to the end.
 
-use super::{Mask, Prose};
+use super::{BlockKind, Mask, Prose};
 
 /// Commands whose arguments are not prose; they are hidden. The inline ones
 /// leave a placeholder so the surrounding sentence stays a sentence.
@@ -109,6 +109,32 @@ const VERBATIM_ENVS: &[&str] = &[
     "flalign*",
 ];
 const QUOTE_ENVS: &[&str] = &["quote", "quotation", "displayquote", "verse"];
+/// Commands whose argument is a quotation (csquotes and friends).
+const QUOTE_COMMANDS: &[&str] = &[
+    "enquote",
+    "textquote",
+    "blockquote",
+    "foreignquote",
+    "hyperquote",
+    "foreignblockquote",
+    "hybridblockquote",
+];
+/// Environments that are lists: `\item` starts an item.
+const LIST_ENVS: &[&str] = &["itemize", "enumerate", "description", "compactitem", "compactenum"];
+/// Environments that are tables: `&` separates cells, `\\` rows.
+const TABLE_ENVS: &[&str] = &["tabular", "tabular*", "tabularx", "longtable", "tabu", "tabulary"];
+
+/// The heading level of a sectioning command.
+fn heading_level(name: &str) -> Option<u8> {
+    Some(match name {
+        "part" | "chapter" | "title" => 1,
+        "section" => 2,
+        "subsection" => 3,
+        "subsubsection" => 4,
+        "paragraph" | "subparagraph" => 5,
+        _ => return None,
+    })
+}
 
 pub fn extract(src: &str) -> Prose {
     let mut m = Mask::visible(src);
@@ -253,9 +279,15 @@ fn command(m: &mut Mask<'_>, src: &str, i: usize) -> usize {
             m.hide(j..arg_end);
             m.brk(i);
             m.brk(arg_end);
+            if name == "end" && LIST_ENVS.contains(&env) {
+                m.close_item(i);
+            }
             if name == "begin" {
                 let end_tag = format!("\\end{{{env}}}");
                 let body_end = find_sub(b, arg_end, end_tag.as_bytes());
+                if TABLE_ENVS.contains(&env) {
+                    return table(m, src, arg_end, body_end.unwrap_or(n), env);
+                }
                 if VERBATIM_ENVS.contains(&env) {
                     let stop = body_end.map_or(n, |e| e + end_tag.len());
                     m.hide(arg_end..stop);
@@ -269,6 +301,8 @@ fn command(m: &mut Mask<'_>, src: &str, i: usize) -> usize {
             arg_end
         }
         "item" => {
+            m.close_item(i);
+            m.open_items.push(i);
             m.brk(i);
             if b.get(j) == Some(&b'[') {
                 let e = group_end(b, j);
@@ -309,12 +343,80 @@ fn command(m: &mut Mask<'_>, src: &str, i: usize) -> usize {
             if BLOCK_ARG.contains(&name) {
                 m.brk(i);
                 if b.get(e) == Some(&b'{') {
-                    m.brk(group_end(b, e));
+                    let ge = group_end(b, e);
+                    m.brk(ge);
+                    if let Some(level) = heading_level(name) {
+                        m.block(i..ge, BlockKind::Heading(level));
+                    }
                 }
+            }
+            if QUOTE_COMMANDS.contains(&name) && b.get(e) == Some(&b'{') {
+                m.quoted.push(e..group_end(b, e));
             }
             e
         }
     }
+}
+
+/// A table body from `start` to `end`: cells split at `&`, rows at `\\`,
+/// each cell a block of its own. The column specification is hidden.
+fn table(m: &mut Mask<'_>, src: &str, start: usize, end: usize, env: &str) -> usize {
+    let b = src.as_bytes();
+    let mut i = start;
+    // \begin{tabularx}{width}{spec}, \begin{tabular}[pos]{spec}
+    let groups = if env == "tabularx" || env == "tabular*" { 2 } else { 1 };
+    for _ in 0..groups {
+        while i < end && b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if b.get(i) == Some(&b'[') {
+            let e = group_end(b, i);
+            m.hide(i..e);
+            i = e;
+        }
+        if b.get(i) == Some(&b'{') {
+            let e = group_end(b, i);
+            m.hide(i..e);
+            i = e;
+        }
+    }
+    let (mut row, mut col, mut cell) = (0u32, 0u32, i);
+    let close = |m: &mut Mask<'_>, cell: usize, at: usize, row: u32, col: u32| {
+        m.brk(at);
+        m.block(cell..at, BlockKind::Cell { row, col, header: row == 0 });
+    };
+    while i < end {
+        match b[i] {
+            b'\\' if b.get(i + 1) == Some(&b'\\') => {
+                close(m, cell, i, row, col);
+                m.hide(i..i + 2);
+                row += 1;
+                col = 0;
+                i += 2;
+                cell = i;
+            }
+            b'\\' => i = command(m, src, i).max(i + 1),
+            b'&' => {
+                close(m, cell, i, row, col);
+                m.hide(i..i + 1);
+                col += 1;
+                i += 1;
+                cell = i;
+            }
+            b'%' => {
+                let e = line_end(b, i);
+                m.hide(i..e);
+                i = e;
+            }
+            b'{' | b'}' | b'~' => {
+                m.hide(i..i + 1);
+                i += 1;
+            }
+            _ => i += 1,
+        }
+    }
+    close(m, cell, end.min(b.len()), row, col);
+    end
 }
 
 fn find_sub(b: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
@@ -328,6 +430,13 @@ fn find_sub(b: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
 }
 
 impl Mask<'_> {
+    /// End the open list item (if any) at `at`.
+    fn close_item(&mut self, at: usize) {
+        if let Some(s) = self.open_items.pop() {
+            self.block(s..at, BlockKind::ListItem);
+        }
+    }
+
     /// Write one ASCII byte over a hidden byte.
     fn write(&mut self, at: usize, byte: u8) {
         debug_assert!(byte.is_ascii());
@@ -372,6 +481,27 @@ mod tests {
             prose("``Blessed are the peacemakers'' 50\\% \\& more"),
             "\"Blessed are the peacemakers\" 50 % & more"
         );
+    }
+
+    #[test]
+    fn sections_items_tables_and_enquote() {
+        let src = "\\section{Intro}\nText \\enquote{peacekeepers negotiate} here.\n\\begin{itemize}\n\\item one\n\\item two\n\\end{itemize}\n\\begin{tabular}{|l|l|}\nA & B \\\\ \\hline\nc & d \\\\\n\\end{tabular}";
+        let p = extract(src);
+        let kinds: Vec<(String, BlockKind)> = p
+            .blocks
+            .iter()
+            .map(|b| (p.text[b.range.clone()].split_whitespace().collect::<Vec<_>>().join(" "), b.kind))
+            .collect();
+        assert!(kinds.contains(&("Intro".to_string(), BlockKind::Heading(2))), "{kinds:?}");
+        assert!(kinds.contains(&("one".to_string(), BlockKind::ListItem)), "{kinds:?}");
+        assert!(kinds.contains(&("two".to_string(), BlockKind::ListItem)), "{kinds:?}");
+        assert!(
+            kinds.contains(&("d".to_string(), BlockKind::Cell { row: 1, col: 1, header: false })),
+            "{kinds:?}"
+        );
+        assert_eq!(p.quoted.len(), 1);
+        assert_eq!(&src[p.quoted[0].clone()], "{peacekeepers negotiate}");
+        assert!(!prose(src).contains("|l|l|"), "{}", prose(src));
     }
 
     #[test]

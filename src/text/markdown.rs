@@ -1,7 +1,7 @@
 //! Markdown prose extraction with pulldown-cmark's offset iterator.
 
-use super::{Mask, Prose};
-use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use super::{BlockKind, Mask, Prose};
+use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 pub fn extract(src: &str) -> Prose {
     let mut m = Mask::hidden(src);
@@ -16,6 +16,8 @@ pub fn extract(src: &str) -> Prose {
     // Depth inside containers whose text is not prose (code, HTML, metadata).
     let mut hidden_depth = 0usize;
     let mut quote_starts = Vec::new();
+    // Table position: (row, column, in the header).
+    let (mut row, mut col, mut header) = (0u32, 0u32, false);
     for (event, range) in Parser::new_ext(src, opts).into_offset_iter() {
         match event {
             Event::Start(tag) => {
@@ -23,6 +25,22 @@ pub fn extract(src: &str) -> Prose {
                 match tag {
                     Tag::CodeBlock(_) | Tag::HtmlBlock | Tag::MetadataBlock(_) => hidden_depth += 1,
                     Tag::BlockQuote(_) => quote_starts.push(range.start),
+                    Tag::Heading { level, .. } => m.block(range.clone(), BlockKind::Heading(heading_level(level))),
+                    Tag::Item => m.block(range.clone(), BlockKind::ListItem),
+                    Tag::Table(_) => row = 0,
+                    Tag::TableHead => {
+                        header = true;
+                        col = 0;
+                    }
+                    Tag::TableRow => {
+                        row += 1;
+                        col = 0;
+                        header = false;
+                    }
+                    Tag::TableCell => {
+                        m.block(range.clone(), BlockKind::Cell { row, col, header });
+                        col += 1;
+                    }
                     _ => {}
                 }
             }
@@ -55,6 +73,17 @@ pub fn extract(src: &str) -> Prose {
         }
     }
     m.finish()
+}
+
+fn heading_level(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
 }
 
 fn is_block_end(end: &TagEnd) -> bool {
@@ -120,6 +149,35 @@ mod tests {
         assert_eq!(&src[p.quoted[0].clone()], "> quoted words\n");
         // A break separates the heading from the paragraph that follows it.
         assert!(p.breaks.iter().any(|&b| b > 0 && b <= src.find("Body").unwrap()));
+    }
+
+    #[test]
+    fn records_headings_items_and_table_cells() {
+        let src = "# Title\n\n- one\n- two\n\n| a | b |\n|---|---|\n| c | d |\n";
+        let p = extract(src);
+        let kinds: Vec<(String, BlockKind)> = p
+            .blocks
+            .iter()
+            .map(|b| (src[b.range.clone()].trim().to_string(), b.kind))
+            .collect();
+        assert_eq!(kinds[0], ("# Title".to_string(), BlockKind::Heading(1)));
+        assert_eq!(kinds[1], ("- one".to_string(), BlockKind::ListItem));
+        assert!(kinds.contains(&(
+            "d".to_string(),
+            BlockKind::Cell {
+                row: 1,
+                col: 1,
+                header: false
+            }
+        )));
+        assert!(kinds.contains(&(
+            "a".to_string(),
+            BlockKind::Cell {
+                row: 0,
+                col: 0,
+                header: true
+            }
+        )));
     }
 
     #[test]

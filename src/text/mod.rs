@@ -71,8 +71,41 @@ pub struct Prose {
     /// Sorted offsets that separate blocks: no sentence spans one.
     pub breaks: Vec<usize>,
     /// Ranges the writer quotes rather than asserts (blockquotes, quote
-    /// environments).
+    /// environments, `\enquote{}`).
     pub quoted: Vec<Range<usize>>,
+    /// Headings, list items and table cells, sorted by start: the document
+    /// structure the discourse analysis reads (a heading opens a section; a
+    /// list item continues its lead-in; a cell belongs to its row).
+    pub blocks: Vec<Block>,
+}
+
+/// What kind of block a [`Block`] is. Paragraphs are not recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BlockKind {
+    /// A heading of the given level (1 is the highest).
+    Heading(u8),
+    ListItem,
+    /// A table cell; `header` for the header row.
+    Cell { row: u32, col: u32, header: bool },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Block {
+    pub range: Range<usize>,
+    pub kind: BlockKind,
+}
+
+impl Prose {
+    /// The innermost block containing byte `at`.
+    pub fn block_at(&self, at: usize) -> Option<&Block> {
+        let i = self.blocks.partition_point(|b| b.range.start <= at);
+        self.blocks[..i]
+            .iter()
+            .rev()
+            .take(8)
+            .filter(|b| at < b.range.end)
+            .min_by_key(|b| b.range.len())
+    }
 }
 
 /// Extract prose. Never fails: if a markup parser panics on odd input, the
@@ -99,19 +132,69 @@ pub fn extract(source: &str, format: Format) -> Prose {
 }
 
 /// Plain text is all prose, except lines that hold a suppression directive
-/// (`peace-lsp-disable ...`), which are hidden and end a block.
+/// (`peace-lsp-disable ...`), which are hidden and end a block. Lines that
+/// start with a bullet or a number are list items; a short line without
+/// final punctuation that stands alone (a blank line or the start before
+/// it) is a heading.
 fn plain(source: &str) -> Prose {
     let mut m = Mask::visible(source);
     let mut offset = 0;
-    for line in source.split_inclusive('\n') {
+    let mut previous_blank = true;
+    let lines: Vec<&str> = source.split_inclusive('\n').collect();
+    let mut item: Option<usize> = None;
+    for (n, line) in lines.iter().enumerate() {
+        let trimmed = line.trim();
+        let end = offset + line.trim_end().len();
         if line.trim_start().starts_with(crate::analysis::DIRECTIVE_PREFIX) {
             m.hide(offset..offset + line.len());
             m.brk(offset);
             m.brk(offset + line.len());
+        } else if is_list_line(trimmed) {
+            if let Some(s) = item.take() {
+                m.block(s..offset, BlockKind::ListItem);
+            }
+            item = Some(offset + (line.len() - line.trim_start().len()));
+        } else if trimmed.is_empty() {
+            if let Some(s) = item.take() {
+                m.block(s..offset, BlockKind::ListItem);
+            }
+        } else if previous_blank && item.is_none() && looks_like_heading(trimmed) {
+            let next_blank_or_end = lines.get(n + 1).is_none_or(|l| l.trim().is_empty() || !looks_like_heading(l.trim()));
+            if next_blank_or_end {
+                m.block(offset..end, BlockKind::Heading(2));
+                m.brk(offset);
+                m.brk(end);
+            }
         }
+        previous_blank = trimmed.is_empty();
         offset += line.len();
     }
+    if let Some(s) = item {
+        m.block(s..source.len(), BlockKind::ListItem);
+    }
     m.finish()
+}
+
+/// "- item", "* item", "• item", "1. item", "2) item".
+fn is_list_line(line: &str) -> bool {
+    let mut chars = line.chars();
+    match chars.next() {
+        Some('-' | '*' | '+' | '\u{2022}') => chars.next().is_some_and(char::is_whitespace),
+        Some(c) if c.is_ascii_digit() => {
+            let rest = line.trim_start_matches(|c: char| c.is_ascii_digit());
+            (rest.starts_with(". ") || rest.starts_with(") ")) && line.len() - rest.len() <= 3
+        }
+        _ => false,
+    }
+}
+
+/// A short title-like line: at most eight words, no sentence punctuation at
+/// its end, starting with a capital or a digit.
+fn looks_like_heading(line: &str) -> bool {
+    let words = line.split_whitespace().count();
+    (1..=8).contains(&words)
+        && !line.ends_with(['.', ',', ';', ':', '!', '?', '"', '\u{201D}'])
+        && line.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
 }
 
 /// A byte mask over the source, built by hiding and revealing ranges.
@@ -122,6 +205,9 @@ pub(crate) struct Mask<'a> {
     bytes: Vec<u8>,
     pub breaks: Vec<usize>,
     pub quoted: Vec<Range<usize>>,
+    pub blocks: Vec<Block>,
+    /// LaTeX list items not yet closed (starts), innermost last.
+    pub open_items: Vec<usize>,
 }
 
 impl<'a> Mask<'a> {
@@ -132,6 +218,16 @@ impl<'a> Mask<'a> {
             bytes: src.as_bytes().to_vec(),
             breaks: Vec::new(),
             quoted: Vec::new(),
+            blocks: Vec::new(),
+            open_items: Vec::new(),
+        }
+    }
+
+    /// Record a structural block.
+    pub fn block(&mut self, r: Range<usize>, kind: BlockKind) {
+        let r = self.clamp(r);
+        if !r.is_empty() {
+            self.blocks.push(Block { range: r, kind });
         }
     }
 
@@ -191,9 +287,14 @@ impl<'a> Mask<'a> {
     }
 
     pub fn finish(mut self) -> Prose {
+        while let Some(s) = self.open_items.pop() {
+            let end = self.src.len();
+            self.block(s..end, BlockKind::ListItem);
+        }
         self.breaks.sort_unstable();
         self.breaks.dedup();
         self.quoted.sort_by_key(|r| r.start);
+        self.blocks.sort_by_key(|b| (b.range.start, std::cmp::Reverse(b.range.end)));
         let text = String::from_utf8(self.bytes).unwrap_or_else(|e| {
             // Unreachable by construction; fall back to the source.
             tracing::error!("mask produced invalid UTF-8: {e}");
@@ -203,6 +304,7 @@ impl<'a> Mask<'a> {
             text,
             breaks: self.breaks,
             quoted: self.quoted,
+            blocks: self.blocks,
         }
     }
 }

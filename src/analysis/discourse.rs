@@ -1,0 +1,238 @@
+//! Entities across sentences and the document structure around a sentence.
+//!
+//! - A pronoun that opens a sentence ("They ...") refers to the subject of
+//!   the sentence before, if that subject agrees in number; when the subject
+//!   there is not an actor ("the two governments"), the pronoun is not one
+//!   either. A chain of pronoun subjects carries the actor on.
+//! - A description ("the force", "these troops") refers to the latest actor
+//!   named in the last three sentences of the section.
+//! - A heading opens a section; an actor named alone in a heading, or in a
+//!   lead-in ending with a colon, is the topic of the list items that follow
+//!   it; a table cell's topic is the actor in its row's first cell or its
+//!   column's header.
+//!
+//! The state is a handful of recent entries, so the cost per sentence is
+//! constant.
+
+use crate::terms::Database;
+use crate::text::{BlockKind, Prose};
+use std::ops::Range;
+
+/// How many sentences back a description may reach.
+const DESCRIPTION_REACH: usize = 3;
+
+/// An actor named somewhere in the document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entity {
+    pub term: usize,
+    pub range: Range<usize>,
+    pub plural: bool,
+    /// A mission or institution, which writers also call "they".
+    pub collective: bool,
+}
+
+impl Entity {
+    pub fn new(term: usize, range: Range<usize>, db: &Database, text: &str) -> Entity {
+        let words = text[range.clone()].split_whitespace().collect::<Vec<_>>().join(" ");
+        Entity {
+            plural: is_plural(db, term, &words),
+            collective: matches!(db.terms[term].kind.as_str(), "mission" | "institution"),
+            term,
+            range,
+        }
+    }
+}
+
+fn is_plural(db: &Database, term: usize, surface: &str) -> bool {
+    let t = &db.terms[term];
+    t.kind == "actor" && surface.to_lowercase().ends_with('s')
+}
+
+/// Whether an anaphor of the given number can stand for the actor: "they"
+/// for plural actors and, informally, for missions and institutions; "it"
+/// for anything singular.
+pub fn agrees(db: &Database, term: usize, surface: &str, plural: bool, pronoun: bool) -> bool {
+    let t = &db.terms[term];
+    let actor_plural = is_plural(db, term, surface);
+    let collective = matches!(t.kind.as_str(), "mission" | "institution");
+    if plural {
+        actor_plural || (pronoun && collective)
+    } else {
+        !actor_plural
+    }
+}
+
+/// What the structure around a sentence supplies.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum Context {
+    #[default]
+    None,
+    /// A list item or table cell about this actor: what it says without a
+    /// subject is said of the actor.
+    Topic(Entity),
+}
+
+#[derive(Debug, Clone)]
+struct Center {
+    sentence: usize,
+    entity: Option<Entity>,
+    plural: bool,
+}
+
+#[derive(Debug, Default)]
+pub struct Discourse {
+    sentence: usize,
+    /// The paragraph of the current sentence: pronouns do not reach across
+    /// a paragraph break (descriptions do, within the section).
+    paragraph: usize,
+    /// Subjects of the latest sentences, newest last.
+    centers: Vec<Center>,
+    /// Actors named in the latest sentences, newest last.
+    recent: Vec<(usize, Entity)>,
+    /// The section's heading topic, and where the section starts.
+    heading: Option<Entity>,
+    /// A lead-in ending with a colon, for the list items after it.
+    lead_in: Option<Entity>,
+    /// Table topics: (table cell row start, row) -> the first cell's actor;
+    /// (column) -> the header's actor.
+    row_topic: Option<(u32, Entity)>,
+    column_topics: Vec<(u32, Entity)>,
+    /// The structure of the sentence being analysed.
+    current: Context,
+}
+
+impl Discourse {
+    pub fn new() -> Discourse {
+        Discourse::default()
+    }
+
+    /// Move to the sentence at `range`: open a section at a heading, end a
+    /// list, and work out the sentence's context.
+    pub fn enter(&mut self, prose: &Prose, range: &Range<usize>, paragraph: usize) {
+        self.sentence += 1;
+        if paragraph != self.paragraph {
+            self.paragraph = paragraph;
+            self.centers.clear();
+        }
+        let block = prose.block_at(range.start).map(|b| b.kind);
+        self.current = Context::None;
+        match block {
+            Some(BlockKind::Heading(_)) => {
+                self.centers.clear();
+                self.recent.clear();
+                self.heading = None;
+                self.lead_in = None;
+                self.column_topics.clear();
+            }
+            Some(BlockKind::ListItem) => {
+                if let Some(e) = self.lead_in.clone().or_else(|| self.heading.clone()) {
+                    self.current = Context::Topic(e);
+                }
+            }
+            Some(BlockKind::Cell { row, col, header }) => {
+                if header {
+                    self.column_topics.retain(|(c, _)| *c != col);
+                } else if col > 0 {
+                    let row_topic = self.row_topic.as_ref().filter(|(r, _)| *r == row).map(|(_, e)| e.clone());
+                    let column = self.column_topics.iter().find(|(c, _)| *c == col).map(|(_, e)| e.clone());
+                    if let Some(e) = row_topic.or(column) {
+                        self.current = Context::Topic(e);
+                    }
+                } else {
+                    self.row_topic = None;
+                }
+                if row == 0 && !header {
+                    self.column_topics.clear();
+                }
+            }
+            None => {
+                self.lead_in = None;
+            }
+        }
+    }
+
+    pub fn context(&self, _at: usize) -> Context {
+        self.current.clone()
+    }
+
+    /// The sentence being entered has a topic from the structure.
+    pub fn has_topic(&self) -> bool {
+        self.current != Context::None
+    }
+
+    /// Something a pronoun or description could refer to.
+    pub fn has_candidates(&self) -> bool {
+        self.centers.last().is_some_and(|c| c.entity.is_some()) || !self.recent.is_empty()
+    }
+
+    /// Record what sentence `s` (source bytes `range`) showed: its center,
+    /// the actors it names, and, for headings, lead-ins and cells, the
+    /// topic of what follows.
+    pub fn record(&mut self, prose: &Prose, range: &Range<usize>, center: Option<(Option<Entity>, bool)>, named: Vec<Entity>) {
+        let block = prose.block_at(range.start).map(|b| b.kind);
+        let only = (named.len() == 1).then(|| named[0].clone());
+        match block {
+            Some(BlockKind::Heading(_)) => self.heading = only.clone(),
+            Some(BlockKind::Cell { row, col, header }) => {
+                if header {
+                    if let Some(e) = only.clone() {
+                        self.column_topics.push((col, e));
+                    }
+                } else if col == 0 {
+                    self.row_topic = only.clone().map(|e| (row, e));
+                }
+            }
+            Some(BlockKind::ListItem) => {}
+            None => {
+                let text = prose.text[range.clone()].trim_end();
+                self.lead_in = if text.ends_with(':') { named.last().cloned() } else { None };
+            }
+        }
+        let center = match center {
+            Some((entity, plural)) => Center {
+                sentence: self.sentence,
+                entity,
+                plural,
+            },
+            // No subject found: an actor alone in a heading is what follows
+            // is about ("## UNIFIL" then "It was set up in 1978").
+            None => Center {
+                sentence: self.sentence,
+                plural: only.as_ref().is_some_and(|e| e.plural),
+                entity: only.filter(|_| matches!(block, Some(BlockKind::Heading(_)))),
+            },
+        };
+        self.centers.push(center);
+        if self.centers.len() > 4 {
+            self.centers.remove(0);
+        }
+        for e in named {
+            self.recent.push((self.sentence, e));
+        }
+        let keep_from = self.recent.len().saturating_sub(8);
+        self.recent.drain(..keep_from);
+    }
+
+    /// A sentence that was not analysed (no term, no anaphor): its subject is
+    /// nobody the analysis knows, which ends a chain of pronouns.
+
+    /// The actor an opening pronoun stands for: the last sentence's subject,
+    /// if it agrees in number.
+    pub fn resolve_pronoun(&self, plural: bool) -> Option<Entity> {
+        let last = self.centers.last().filter(|c| c.sentence + 1 == self.sentence)?;
+        let e = last.entity.as_ref()?;
+        let agrees = if plural { e.plural || e.collective } else { !e.plural };
+        agrees.then(|| e.clone())
+    }
+
+    /// The actor a description ("the force") stands for: the latest actor
+    /// named in the last few sentences of the section.
+    pub fn resolve_description(&self) -> Option<Entity> {
+        self.recent
+            .iter()
+            .rev()
+            .take_while(|(s, _)| s + DESCRIPTION_REACH >= self.sentence)
+            .map(|(_, e)| e.clone())
+            .next()
+    }
+}

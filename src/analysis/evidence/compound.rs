@@ -1,0 +1,86 @@
+//! Compound evidence: the actor term joined to an asset or act of the other
+//! concept in one phrase: "peacemaking troops", "coercive peacemaking",
+//! "peacemaking by force", "peacemaking from the air".
+
+use super::{Evidence, Scope};
+use crate::terms::Role;
+
+pub fn collect(scope: &Scope<'_, '_>, ev: &mut Evidence) {
+    let s = scope.s;
+    for a in (0..s.actors.len()).filter(|&a| s.actors[a].here && scope.is_rule_actor(a)) {
+        let actor = &s.actors[a];
+        let (start, next) = (actor.toks.start, actor.toks.end);
+        if scope.excepted(start) {
+            continue;
+        }
+        let term = s.actor_term(a);
+        let clause = s.clause_of(start);
+        let cue_at = |k: usize, roles: &[Role]| {
+            (0..s.cues.len()).find(|&c| {
+                s.cues[c].toks.start == k && s.cue(c).concept == scope.work && roles.contains(&s.cue(c).role) && !s.is_quoted(&s.cues[c].toks)
+            })
+        };
+        // "peacemaking troops": the term modifies an asset noun (a concept
+        // or an "-ing" word, not "the peacemakers force the parties").
+        let modifier = term.kind == "concept" || s.words(actor.range.clone()).to_lowercase().ends_with("ing");
+        let after = cue_at(next, &[Role::Asset]).filter(|_| modifier && s.g.vg_of[next].is_none());
+        // "coercive peacemaking": a cue right before the term in its phrase.
+        // A mission's name is not modified so ("the 1974 invasion UNFICYP
+        // stayed" is two phrases).
+        let named = matches!(term.kind.as_str(), "mission" | "institution");
+        let before = (0..s.cues.len()).filter(|_| !named && start > 0).find(|&c| {
+            s.cues[c].toks.end == start
+                && s.cue(c).concept == scope.work
+                && matches!(s.cue(c).role, Role::Asset | Role::Act)
+                && s.g.vg_of[start - 1].is_none()
+                && !s.is_quoted(&s.cues[c].toks)
+        });
+        // "peacemaking by force", "peacemaking with tanks", "from the air".
+        let via = matches!(
+            s.toks.get(next).map(|t| t.lower.as_str()),
+            Some("by" | "with" | "through" | "using" | "via" | "from")
+        )
+        .then(|| (next..(next + 3).min(clause.end)).find_map(|k| cue_at(k, &[Role::Asset, Role::Act])))
+        .flatten();
+        let Some(found) = after.or(before).or(via) else {
+            continue;
+        };
+        let mut score = s.cue(found).weight;
+        let mut cues = vec![s.cues[found].range.clone()];
+        // A weak one ("mission") needs support later in the clause, before
+        // the next term (which may be the subject of that support).
+        if score < 1.0 {
+            let next_term = (0..s.terms.len())
+                .map(|o| s.terms[o].toks.start)
+                .filter(|&st| st > next)
+                .min()
+                .unwrap_or(clause.end);
+            let support = (0..s.cues.len()).find(|&c| {
+                c != found
+                    && clause.contains(&s.cues[c].toks.start)
+                    && s.cues[c].toks.start < next_term
+                    && s.cue(c).concept == scope.work
+                    && matches!(s.cue(c).role, Role::Act | Role::Asset)
+                    && s.cue(c).weight >= 1.0
+            });
+            if let Some(other) = support {
+                score += 0.5;
+                cues.push(s.cues[other].range.clone());
+            }
+        }
+        ev.add(a, score, cues);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::{flags, quiet};
+
+    #[test]
+    fn compounds() {
+        flags("Peacemaking troops were deployed to the buffer zone.", "peacemaking-as-peacekeeping", "Peacemaking");
+        flags("The UN turned to coercive peacemaking.", "peacemaking-as-enforcement", "peacemaking");
+        flags("Kosovo was peacemaking from the air.", "peacemaking-as-enforcement", "peacemaking");
+        quiet("Military support to peacemaking involved troops.", "peacemaking-as-peacekeeping");
+    }
+}

@@ -1,0 +1,242 @@
+//! Definition evidence: the actor is defined by the other concept's work.
+//!
+//! "Peacekeeping means negotiating peace agreements", "peace keeping mean
+//! that soldiers ...", "Peacemaking: sending troops to ...", "the
+//! peacekeepers' main job is mediation", and a list item or table cell whose
+//! topic is the actor ("Peacekeeping involves:" then "- negotiating treaties").
+//! Acts in the predicate count when nobody else in particular does them (a
+//! gerund, an act noun, generic people); a prevented, negated or tactical
+//! act does not ("peacekeeping means stopping the sides from attacking").
+
+use super::{Evidence, Scope};
+use crate::analysis::discourse::Context;
+use crate::analysis::sentence::Sentence;
+use crate::lexicon::Tag;
+use crate::terms::Role;
+use std::ops::Range;
+
+/// Added to an act's weight when it defines the actor: defining something by
+/// an activity is a strong claim.
+const BONUS: f32 = 0.4;
+
+pub fn collect(scope: &Scope<'_, '_>, ev: &mut Evidence) {
+    let s = scope.s;
+    for a in 0..s.actors.len() {
+        if !scope.is_rule_actor(a) {
+            continue;
+        }
+        let pred = if s.topic == Some(a) && matches!(s.context, Context::Topic(_)) {
+            Some(0..s.toks.len())
+        } else if s.actors[a].here {
+            predicate(s, a)
+        } else {
+            pronoun_predicate(s, a)
+        };
+        let Some(pred) = pred else {
+            continue;
+        };
+        if scope.excepted(pred.start.min(s.toks.len().saturating_sub(1))) {
+            continue;
+        }
+        if let Some((score, cues)) = score_predicate(scope, a, pred) {
+            ev.add(a, score, cues);
+        }
+    }
+}
+
+/// The predicate defining actor `a` (in this sentence): the words after a
+/// copula or a defining verb ("is", "means", "refers to", "involves"), or
+/// after a colon, dash or parenthesis that glosses it.
+fn predicate(s: &Sentence<'_>, a: usize) -> Option<Range<usize>> {
+    let actor = &s.actors[a];
+    let np = s.g.np_of.get(actor.toks.start).copied().flatten()?;
+    let np_end = s.g.nps[np].toks.end.max(actor.toks.end);
+    let mut k = np_end;
+    // "Peacemaking, in the UN sense, is ...": a parenthetical with no term;
+    // "peacekeeping operations in Africa are ...": a short phrase of place;
+    // "Peacekeeping it means ...": a resumptive pronoun.
+    let limit = (k + 8).min(s.toks.len());
+    while k < limit {
+        let t = &s.toks[k];
+        // ", put simply," ", as most textbooks use it,": a parenthetical
+        // without a term.
+        if t.lower == "," {
+            let close = (k + 1..(k + 8).min(s.toks.len())).find(|&j| s.toks[j].lower == ",");
+            if let Some(close) = close.filter(|&c| c > k + 1 && (k + 1..c).all(|j| s.term_at[j].is_none())) {
+                k = close + 1;
+                continue;
+            }
+        }
+        if s.g.vg_of[k].is_some() || matches!(t.lower.as_str(), ":" | "-" | "(" | "=") {
+            break;
+        }
+        let skippable = t.lower == ","
+            || t.tag == Tag::Adp
+            || s.g.np_of[k].is_some_and(|n| s.g.nps[n].toks.start > 0 && s.toks[s.g.nps[n].toks.start - 1].tag == Tag::Adp)
+            || (t.lower == "it" && k == np_end)
+            || t.tag == Tag::Adv;
+        if !skippable || s.term_at[k].is_some() {
+            return None;
+        }
+        k += 1;
+    }
+    if k >= s.toks.len() {
+        return None;
+    }
+    let start = if let Some(v) = s.g.vg_of[k] {
+        let vg = &s.g.vgs[v];
+        if vg.negated {
+            return None;
+        }
+        let defining = vg.copula || s.lex.copulas.at(&s.toks, vg.main).is_some();
+        if !defining {
+            return None;
+        }
+        // "refers to", "consists of": the verb's particle is part of it.
+        let n = s.lex.copulas.at(&s.toks, vg.main).unwrap_or(1);
+        (vg.main + n).max(vg.toks.end)
+    } else {
+        k + 1
+    };
+    let clause = s.clause_of(start.min(s.toks.len() - 1));
+    Some(start..clause.end.max(start))
+}
+
+/// "It means ...", "they are ...": a pronoun that stands for an actor of an
+/// earlier sentence opens a definition.
+fn pronoun_predicate(s: &Sentence<'_>, a: usize) -> Option<Range<usize>> {
+    let n = (0..s.g.nps.len()).find(|&n| s.actor_of_np(n) == Some(a))?;
+    let end = s.g.nps[n].toks.end;
+    let v = s.g.vg_of.get(end).copied().flatten()?;
+    let vg = &s.g.vgs[v];
+    let defining = !vg.negated && (vg.copula || s.lex.copulas.at(&s.toks, vg.main).is_some());
+    if !defining {
+        return None;
+    }
+    let start = vg.toks.end;
+    let clause = s.clause_of(start.min(s.toks.len().saturating_sub(1)));
+    Some(start..clause.end.max(start))
+}
+
+/// The score of a predicate: acts and assets of the work with no other
+/// agent, products adding to them.
+fn score_predicate(scope: &Scope<'_, '_>, a: usize, pred: Range<usize>) -> Option<(f32, Vec<Range<usize>>)> {
+    let s = scope.s;
+    // "is distinct from ...", "is not ...": a distinction.
+    let distinction = (pred.start..(pred.start + 2).min(pred.end)).any(|p| {
+        s.lex.distinction_markers.at(&s.toks, p).is_some() && !matches!(s.toks[p].lower.as_str(), "between" | "from" | "whether" | "should")
+    });
+    if distinction || pred.is_empty() {
+        return None;
+    }
+    // "the first deploys troops, the second ...": about items named before.
+    if s.toks.get(pred.start).is_some_and(|t| t.lower == "the")
+        && s.toks.get(pred.start + 1).is_some_and(|t| matches!(t.lower.as_str(), "first" | "former" | "latter" | "second" | "other"))
+    {
+        return None;
+    }
+    let own = &s.actor_term(a).concept;
+    let end = cut(s, &pred);
+    let mut score = 0.0f32;
+    let mut product = 0.0f32;
+    let mut cues = Vec::new();
+    for c in 0..s.cues.len() {
+        let at = s.cues[c].toks.start;
+        if at < pred.start || at >= end || s.is_quoted(&s.cues[c].toks) {
+            continue;
+        }
+        let cue = s.cue(c);
+        // Exclusive definitions: a predicate with the actor's own work too
+        // is a fair description ("keeping the peace and rebuilding").
+        if scope.rule.exclusive_definition && cue.concept == *own && matches!(cue.role, Role::Act | Role::Asset) {
+            return None;
+        }
+        if cue.concept != scope.work {
+            continue;
+        }
+        match cue.role {
+            Role::Act | Role::Asset | Role::Anchor => {
+                if cue.role == Role::Act && scope.tactical_after(c) {
+                    continue;
+                }
+                if cue.role != Role::Anchor && !unattributed(s, c, a) {
+                    continue;
+                }
+                let bonus = if cue.role == Role::Anchor { 0.0 } else { BONUS };
+                let weight = (cue.weight + bonus).min(1.0);
+                score = score.max(weight) + if score > 0.0 { 0.3 } else { 0.0 };
+                cues.push(s.cues[c].range.clone());
+            }
+            Role::Product => {
+                product = 0.5;
+                cues.push(s.cues[c].range.clone());
+            }
+            Role::Tactical | Role::Circumstance => {}
+        }
+    }
+    (score > 0.0).then_some((score + product, cues))
+}
+
+/// Where the predicate ends: at a new clause (", and", ", but", ";") or a
+/// negation.
+fn cut(s: &Sentence<'_>, pred: &Range<usize>) -> usize {
+    for p in pred.clone() {
+        let t = &s.toks[p];
+        let new_clause = t.lower == ";"
+            || t.lower == "," && s.toks.get(p + 1).is_some_and(|n| matches!(n.lower.as_str(), "and" | "but" | "so" | "yet" | "while" | "whereas"));
+        if new_clause || s.lex.is_negation(&s.toks, p) {
+            return p;
+        }
+    }
+    pred.end
+}
+
+/// Whether cue `c` in a definition of actor `a` is done by nobody else in
+/// particular: a gerund or an act noun, generic people ("when soldiers
+/// patrol"), or the actor itself.
+fn unattributed(s: &Sentence<'_>, c: usize, a: usize) -> bool {
+    let agents = s.agents_of_cue(c);
+    if agents.negated || agents.prevented {
+        return false;
+    }
+    if agents.generic || agents.is_empty() {
+        return true;
+    }
+    // Agents that are other terms of another concept do it themselves.
+    let actors = s.actors_of(&agents);
+    if actors.contains(&a) {
+        return true;
+    }
+    let other_term = agents.nps.iter().any(|&n| {
+        s.g.nps[n]
+            .toks
+            .clone()
+            .any(|k| s.term_at[k].is_some_and(|t| s.term(t).concept != s.cue(c).concept && s.term(t).kind != "agreement"))
+    });
+    !other_term && actors.is_empty()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::{flags, quiet};
+
+    #[test]
+    fn definitions_by_the_other_concept() {
+        flags("Peacekeeping means negotiating peace agreements.", "peacekeeping-as-peacemaking", "Peacekeeping");
+        flags("Peacemaking is when troops patrol a buffer zone.", "peacemaking-as-peacekeeping", "Peacemaking");
+        flags("peace keeping mean that the soldiers negotiate a treaty", "peacekeeping-as-peacemaking", "peace keeping");
+    }
+
+    #[test]
+    fn prevented_and_negated_acts_do_not_define() {
+        quiet(
+            "Peacekeeping means stopping the sides from attacking each other.",
+            "peacekeeping-as-enforcement",
+        );
+        quiet("Peacekeeping is not about negotiating treaties.", "peacekeeping-as-peacemaking");
+        quiet(
+            "Peacekeeping is distinct from peacemaking, which negotiates agreements.",
+            "peacekeeping-as-peacemaking",
+        );
+    }
+}

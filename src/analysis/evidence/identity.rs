@@ -1,0 +1,155 @@
+//! Identity evidence: a case of the other concept is called the actor term.
+//!
+//! "UNITAF, which landed in 1992, was a classic UN peacekeeping operation",
+//! "Operation Desert Storm, the largest peacekeeping operation", "the
+//! biggest UN peacekeeping operation ever - the Gulf War coalition", and
+//! "peacekeeping began in Korea" (the term placed in such a case).
+
+use super::{Evidence, Scope};
+use crate::analysis::sentence::Sentence;
+use crate::lexicon::Tok;
+use crate::terms::Role;
+use std::ops::Range;
+
+pub fn collect(scope: &Scope<'_, '_>, ev: &mut Evidence) {
+    let s = scope.s;
+    for a in (0..s.actors.len()).filter(|&a| s.actors[a].here && scope.is_rule_actor(a)) {
+        if scope.excepted(s.actors[a].toks.start) {
+            continue;
+        }
+        if let Some((score, cues)) = identity(scope, a) {
+            ev.add(a, score, cues);
+        }
+    }
+}
+
+fn identity(scope: &Scope<'_, '_>, a: usize) -> Option<(f32, Vec<Range<usize>>)> {
+    let s = scope.s;
+    let span = s.actors[a].toks.clone();
+    let clause = s.clause_of(span.start);
+    if (clause.start..span.start).any(|k| s.toks[k].lower == "whether") {
+        return None;
+    }
+    // Entities of the work concept in the clause: mission terms and cases.
+    let mut entities: Vec<(Range<usize>, f32, Range<usize>)> = (0..s.terms.len())
+        .filter(|&o| {
+            clause.contains(&s.terms[o].toks.start) && s.term(o).concept == scope.work && s.term(o).kind == "mission"
+        })
+        .map(|o| (s.terms[o].toks.clone(), 1.0, s.terms[o].range.clone()))
+        .collect();
+    entities.extend(
+        (0..s.cues.len())
+            .filter(|&c| clause.contains(&s.cues[c].toks.start) && s.cue(c).concept == scope.work)
+            .filter(|&c| !s.is_quoted(&s.cues[c].toks))
+            // A case ("Desert Storm") anywhere; an act ("the bombing of
+            // Yugoslavia") only as what is called the term.
+            .filter(|&c| {
+                s.cue(c).role == Role::Anchor
+                    || s.cue(c).role == Role::Act && s.cue(c).weight >= 1.0 && s.cues[c].toks.end <= span.start
+            })
+            .map(|c| (s.cues[c].toks.clone(), s.cue(c).weight, s.cues[c].range.clone())),
+    );
+    let mut best: Option<(f32, Vec<Range<usize>>)> = None;
+    for (e, weight, range) in entities {
+        let linked = if e.end <= span.start {
+            names_as(s, e.end..span.start, false)
+        } else if span.end <= e.start {
+            placed_in(s, span.end..e.start) || names_as(s, span.end..e.start, true)
+        } else {
+            false
+        };
+        if linked && best.as_ref().is_none_or(|b| b.0 < weight) {
+            best = Some((weight, vec![range]));
+        }
+    }
+    best
+}
+
+/// The tokens between an entity and a later term call the entity that term
+/// (or the reverse when `term_first`): a copula or an apposition (comma,
+/// dash or colon), with at most a few words beside, and an optional
+/// comma-enclosed relative clause.
+fn names_as(s: &Sentence<'_>, between: Range<usize>, term_first: bool) -> bool {
+    let mut toks: Vec<&Tok> = s.toks[between].iter().collect();
+    // Drop ", which/who ... ," (a relative clause about the entity).
+    if toks.first().is_some_and(|t| t.lower == ",") && toks.get(1).is_some_and(|t| matches!(t.lower.as_str(), "which" | "who")) {
+        if let Some(close) = toks.iter().skip(2).position(|t| t.lower == ",") {
+            toks.drain(..close + 3);
+        }
+    }
+    // Drop "( ... )" (dates, glosses): "The Korean War (1950-53) was ...".
+    while let Some(open) = toks.iter().position(|t| t.lower == "(") {
+        let Some(close) = toks[open..].iter().position(|t| t.lower == ")") else {
+            break;
+        };
+        toks.drain(open..=open + close);
+    }
+    let dash_or_colon = |t: &&Tok| matches!(t.lower.as_str(), "-" | ":");
+    if toks.iter().any(|t| {
+        s.lex.distinction_markers.contains_word(&t.lower)
+            || t.lower.ends_with("n't")
+            || matches!(t.lower.as_str(), "which" | "who" | "that" | "and" | "but" | "while" | ";")
+    }) {
+        return false;
+    }
+    // A dash or colon joins the two only as an apposition right at one end:
+    // "the biggest UN peacekeeping operation ever - the Gulf War coalition".
+    let dashes = toks.iter().filter(|t| dash_or_colon(t)).count();
+    if dashes > 1 {
+        return false;
+    }
+    let copula = toks
+        .iter()
+        .position(|t| matches!(t.lower.as_str(), "is" | "was" | "are" | "were" | "as" | "became" | "becomes"));
+    let apposition = if term_first {
+        toks.last().is_some_and(|t| t.lower == ",") && toks.len() <= 5
+            || toks.iter().position(dash_or_colon).is_some_and(|p| toks.len() - p <= 4 && p <= 3)
+    } else {
+        toks.first().is_some_and(|t| t.lower == "," || dash_or_colon(t))
+    };
+    if dashes == 1 && !apposition {
+        return false;
+    }
+    let rest = match copula {
+        // The copula sits next to the entity (or the term).
+        Some(i) if i <= 4 => toks.len() - i - 1,
+        // A longer entity phrase that a preposition opens: "air strikes on
+        // Bosnian Serb positions in 1995 were ...".
+        Some(i) if i <= 7 && toks.first().is_some_and(|t| t.tag == crate::lexicon::Tag::Adp) => toks.len() - i - 1,
+        None if apposition => toks.len().saturating_sub(1),
+        _ => return false,
+    };
+    rest <= 8
+}
+
+/// "peacekeeping began in Korea", "the peace keepers in Korea": the term
+/// placed in a case by a preposition.
+fn placed_in(s: &Sentence<'_>, between: Range<usize>) -> bool {
+    let toks = &s.toks[between];
+    toks.len() <= 4
+        && toks.iter().any(|t| matches!(t.lower.as_str(), "in" | "during"))
+        && toks.iter().all(|t| t.word && !s.lex.distinction_markers.contains_word(&t.lower))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::{flags, quiet};
+
+    const CODE: &str = "peacekeeping-as-enforcement";
+
+    #[test]
+    fn cases_called_peacekeeping() {
+        flags("The Korean War was the first UN peacekeeping mission.", CODE, "peacekeeping");
+        flags(
+            "Operation Desert Storm, the largest peacekeeping operation of its time, freed Kuwait.",
+            CODE,
+            "peacekeeping",
+        );
+        flags(
+            "It was the biggest UN peacekeeping operation ever - the Gulf War coalition.",
+            CODE,
+            "peacekeeping",
+        );
+        quiet("The Korean War was not a peacekeeping mission.", CODE);
+    }
+}

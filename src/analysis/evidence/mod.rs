@@ -1,0 +1,190 @@
+//! The kinds of evidence an attribution rule collects, one file each. Each
+//! kind looks at one sentence and adds scores to actor phrases; a rule makes
+//! a finding for an actor whose evidence reaches 1.0.
+
+pub mod circumstance;
+pub mod classification;
+pub mod compound;
+pub mod definition;
+pub mod identity;
+pub mod possession;
+pub mod subject;
+
+use super::sentence::Sentence;
+use crate::lexicon::Phrases;
+use crate::terms::{EvidenceKind, Role, RuleSpec};
+use std::ops::Range;
+
+/// Evidence is credited to actors; a finding needs this much.
+pub const THRESHOLD: f32 = 1.0;
+
+/// One actor's evidence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    /// Index into `Sentence::actors`.
+    pub actor: usize,
+    pub score: f32,
+    /// The words that triggered it.
+    pub cues: Vec<Range<usize>>,
+    /// A product bonus was already counted.
+    product: bool,
+}
+
+/// Evidence per actor; scores add up, a product bonus counts once.
+#[derive(Debug, Default)]
+pub struct Evidence {
+    pub entries: Vec<Entry>,
+}
+
+impl Evidence {
+    pub fn add(&mut self, actor: usize, score: f32, cues: Vec<Range<usize>>) {
+        match self.entries.iter_mut().find(|e| e.actor == actor) {
+            Some(e) => {
+                e.score += score;
+                e.cues.extend(cues);
+            }
+            None => self.entries.push(Entry {
+                actor,
+                score,
+                cues,
+                product: false,
+            }),
+        }
+    }
+
+    /// A product of the work (an accord for negotiating) strengthens an act.
+    pub fn product(&mut self, actor: usize, range: Range<usize>) {
+        if let Some(e) = self.entries.iter_mut().find(|e| e.actor == actor) {
+            if !e.product {
+                e.product = true;
+                e.score += 0.5;
+                e.cues.push(range);
+            }
+        }
+    }
+}
+
+/// What a kind of evidence needs to know about the rule it serves.
+pub struct Scope<'s, 'a> {
+    pub s: &'s Sentence<'a>,
+    pub rule: &'s RuleSpec,
+    /// The concept whose work the actor must not be credited with.
+    pub work: &'s str,
+    pub exceptions: &'s Phrases,
+}
+
+impl Scope<'_, '_> {
+    /// Whether actor `a` is one the rule is about.
+    pub fn is_rule_actor(&self, a: usize) -> bool {
+        let s = self.s;
+        let t = s.actor_term(a);
+        if s.everyday && s.lex.everyday_sense_terms.contains_word(&t.id) {
+            return false; // "Mum is the peacemaker in our house"
+        }
+        let actor = &s.actors[a];
+        if actor.here && s.is_quoted(&actor.toks) {
+            return false;
+        }
+        self.rule.actor_concepts.contains(&t.concept)
+            && self.rule.actor_kinds.contains(&t.kind)
+            && !self.rule.exempt_actors.contains(&t.id)
+    }
+
+    /// Whether the clause holding token `k` has one of the rule's exception
+    /// phrases ("good offices", "self-defence").
+    pub fn excepted(&self, k: usize) -> bool {
+        let c = self.s.clause_of(k);
+        self.exceptions.any_in(&self.s.toks, c)
+    }
+
+    /// Cues of the work concept with one of `roles`, not quoted and not in
+    /// an excepted clause.
+    pub fn work_cues<'r>(&'r self, roles: &'r [Role]) -> impl Iterator<Item = usize> + 'r {
+        (0..self.s.cues.len()).filter(move |&c| {
+            let cue = self.s.cue(c);
+            cue.concept == self.work
+                && roles.contains(&cue.role)
+                && !self.s.is_quoted(&self.s.cues[c].toks)
+                && !self.excepted(self.s.cues[c].toks.start)
+        })
+    }
+
+    /// "negotiated access", "bargained with local commanders": a tactical
+    /// object of the other concept within ten words after cue `c`.
+    pub fn tactical_after(&self, c: usize) -> bool {
+        let from = self.s.cues[c].toks.end;
+        let to = (from + 10).min(self.s.toks.len());
+        self.s.cues.iter().enumerate().any(|(i, sp)| {
+            let cue = self.s.cue(i);
+            cue.role == Role::Tactical && cue.concept != self.work && sp.toks.start >= from && sp.toks.start < to
+        })
+    }
+
+    /// A product of the work in the clause of token `k` (a cue of role
+    /// product or anchor, a strong asset, or an agreement term).
+    pub fn product_in_clause(&self, k: usize) -> Option<Range<usize>> {
+        let s = self.s;
+        let clause = s.clause_of(k);
+        let cue = (0..s.cues.len())
+            .filter(|&c| clause.contains(&s.cues[c].toks.start) && s.cue(c).concept == self.work)
+            .find(|&c| {
+                let cue = s.cue(c);
+                matches!(cue.role, Role::Product | Role::Anchor) || cue.role == Role::Asset && cue.weight >= 1.0
+            })
+            .map(|c| s.cues[c].range.clone());
+        cue.or_else(|| {
+            (0..s.terms.len())
+                .find(|&t| {
+                    clause.contains(&s.terms[t].toks.start)
+                        && s.term(t).kind == "agreement"
+                        && s.term(t).concept == self.work
+                })
+                .map(|t| s.terms[t].range.clone())
+        })
+    }
+}
+
+/// Run one kind of evidence.
+pub fn collect(kind: EvidenceKind, scope: &Scope<'_, '_>, ev: &mut Evidence) {
+    match kind {
+        EvidenceKind::Subject => subject::collect(scope, ev),
+        EvidenceKind::Definition => definition::collect(scope, ev),
+        EvidenceKind::Compound => compound::collect(scope, ev),
+        EvidenceKind::Possession => possession::collect(scope, ev),
+        EvidenceKind::Identity => identity::collect(scope, ev),
+        EvidenceKind::Circumstance => circumstance::collect(scope, ev),
+        EvidenceKind::Classification => classification::collect(scope, ev),
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod test_support {
+    use crate::analysis::analyze;
+    use crate::terms::Database;
+    use crate::text::Format;
+
+    /// The (code, flagged text) pairs for a plain-text document.
+    pub fn findings(text: &str) -> Vec<(String, String)> {
+        analyze(text, Format::Plain, Database::builtin())
+            .findings
+            .into_iter()
+            .map(|f| (f.code, text[f.range].to_string()))
+            .collect()
+    }
+
+    pub fn flags(text: &str, code: &str, term: &str) {
+        let got = findings(text);
+        assert!(
+            got.iter().any(|(c, t)| c == code && t == term),
+            "expected {code} on {term:?} in {text:?}, got {got:?}"
+        );
+    }
+
+    pub fn quiet(text: &str, code: &str) {
+        let got = findings(text);
+        assert!(
+            !got.iter().any(|(c, _)| c == code),
+            "expected no {code} in {text:?}, got {got:?}"
+        );
+    }
+}

@@ -1,0 +1,59 @@
+//! Possession evidence: the actor owns an asset of the other concept through
+//! a possessive word: "the Peacebuilding Fund flew its own battalion", "the
+//! mediator ordered his blue helmets", "their troops" after "the envoys".
+
+use super::{Evidence, Scope};
+use crate::terms::Role;
+
+pub fn collect(scope: &Scope<'_, '_>, ev: &mut Evidence) {
+    let s = scope.s;
+    for c in scope.work_cues(&[Role::Asset]).collect::<Vec<_>>() {
+        let k = s.cues[c].toks.start;
+        let Some(n) = s.g.np_of[k] else {
+            continue;
+        };
+        let Some(p) = s.g.nps[n].possessor.filter(|&p| p < k) else {
+            continue;
+        };
+        if !matches!(s.toks[p].lower.as_str(), "its" | "their" | "his" | "her") {
+            continue; // "UNIFIL's troops": a name's own, not a pronoun's
+        }
+        if let Some(a) = s.actor_at_token(p).filter(|&a| scope.is_rule_actor(a)) {
+            ev.add(a, s.cue(c).weight, vec![s.cues[c].range.clone()]);
+        }
+    }
+    // Actors of the work owned by ours: "the envoy commanded his blue helmets".
+    for t in 0..s.terms.len() {
+        let term = s.term(t);
+        if term.concept != scope.work || term.kind != "actor" {
+            continue;
+        }
+        let k = s.terms[t].toks.start;
+        let Some(n) = s.g.np_of[k] else {
+            continue;
+        };
+        let Some(p) = s.g.nps[n].possessor.filter(|&p| p < k) else {
+            continue;
+        };
+        if !matches!(s.toks[p].lower.as_str(), "its" | "their" | "his" | "her") {
+            continue;
+        }
+        if let Some(a) = s.actor_at_token(p).filter(|&a| scope.is_rule_actor(a)) {
+            ev.add(a, 1.0, vec![s.terms[t].range.clone()]);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::flags;
+
+    #[test]
+    fn possessive_assets() {
+        flags(
+            "The Peacebuilding Fund flew in its own battalion.",
+            "peacebuilding-as-peacekeeping",
+            "Peacebuilding Fund",
+        );
+    }
+}

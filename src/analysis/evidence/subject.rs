@@ -1,0 +1,115 @@
+//! Subject evidence: the actor does an act of the other concept.
+//!
+//! "UN peacekeepers negotiated the accord", "the accord was brokered by
+//! UNIFIL", "both the blue helmets and the governments signed", "Having
+//! brokered the deal, the force ...", "5,000 peacemakers patrolled", "the
+//! envoy had 1,200 soldiers". Who does the act comes from the grammar
+//! (`grammar::relations`); a negated or prevented act, or one with a
+//! tactical object ("negotiated access"), counts for nothing.
+
+use super::{Evidence, Scope};
+use crate::analysis::discourse::Context;
+use crate::terms::Role;
+
+pub fn collect(scope: &Scope<'_, '_>, ev: &mut Evidence) {
+    let s = scope.s;
+    let r = s.relations();
+    for c in scope.work_cues(&[Role::Act]) {
+        let agents = s.agents_of_cue(c);
+        if agents.negated || agents.prevented || scope.tactical_after(c) {
+            continue;
+        }
+        let mut actors = s.actors_of(&agents);
+        // A list item or table cell without a subject speaks of its topic:
+        // "## Peacekeepers" then "- negotiate peace deals".
+        if actors.is_empty() && agents.nps.is_empty() && !agents.generic {
+            if let (Context::Topic(_), Some(t)) = (&s.context, s.topic) {
+                let k = s.cues[c].toks.start;
+                let opens = (0..k).all(|j| !s.toks[j].word || s.toks[j].tag.is_verbal() || s.toks[j].tag == crate::lexicon::Tag::Adv);
+                if opens {
+                    actors.push(t);
+                }
+            }
+        }
+        let weight = s.cue(c).weight;
+        for a in actors.into_iter().filter(|&a| scope.is_rule_actor(a)) {
+            ev.add(a, weight, vec![s.cues[c].range.clone()]);
+            if let Some(p) = scope.product_in_clause(s.cues[c].toks.start) {
+                ev.product(a, p);
+            }
+        }
+    }
+    // Assets owned: "the envoy had 1,200 soldiers", "the buffer zone was held
+    // by the peacemakers", "the Peacebuilding Commission sent peacekeepers".
+    let assets = scope.work_cues(&[Role::Asset]).map(|c| (s.cues[c].toks.start, s.cue(c).weight, s.cues[c].range.clone()));
+    let work_actors = (0..s.terms.len())
+        .filter(|&t| s.term(t).concept == scope.work && s.term(t).kind == "actor" && !s.is_quoted(&s.terms[t].toks))
+        .filter(|&t| !scope.excepted(s.terms[t].toks.start))
+        .map(|t| (s.terms[t].toks.start, 1.0, s.terms[t].range.clone()));
+    for (k, weight, range) in assets.chain(work_actors).collect::<Vec<_>>() {
+        let Some(n) = s.g.np_of[k] else {
+            continue;
+        };
+        let np = &s.g.nps[n];
+        // The object of a possession verb ("had", "commanded", "deployed").
+        let object_of = r
+            .g
+            .vg_of
+            .get(np.toks.start.wrapping_sub(1))
+            .copied()
+            .flatten()
+            .filter(|&v| s.g.vgs[v].toks.end == np.toks.start);
+        let owners = match object_of {
+            Some(v) if s.lex.possession_verbs.at(&s.toks, s.g.vgs[v].main).is_some() => r.agents_of_verb(v),
+            _ => {
+                // The subject of a passive possession verb: "was held by".
+                let v = s.g.vg_of.get(np.toks.end).copied().flatten();
+                match v {
+                    Some(v) if s.g.vgs[v].passive && s.lex.possession_verbs.at(&s.toks, s.g.vgs[v].main).is_some() => {
+                        r.agents_of_verb(v)
+                    }
+                    _ => continue,
+                }
+            }
+        };
+        if owners.negated || owners.prevented {
+            continue;
+        }
+        for a in s.actors_of(&owners).into_iter().filter(|&a| scope.is_rule_actor(a)) {
+            ev.add(a, weight, vec![range.clone()]);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::{flags, quiet};
+
+    const PK_PM: &str = "peacekeeping-as-peacemaking";
+    const PM_PK: &str = "peacemaking-as-peacekeeping";
+
+    #[test]
+    fn the_actor_that_does_the_act() {
+        flags("UN peacekeepers negotiated the Dayton Accords.", PK_PM, "peacekeepers");
+        flags("The peace treaty was mediated by UNIFIL in 1983.", PK_PM, "UNIFIL");
+        flags("5,000 peacemakers patrolled the line.", PM_PK, "peacemakers");
+        flags(
+            "Both the blue helmets and the two governments signed the peace agreement.",
+            PK_PM,
+            "blue helmets",
+        );
+    }
+
+    #[test]
+    fn not_when_someone_else_does_it() {
+        quiet("The mediators whom the peacekeepers escorted signed the accord.", PK_PM);
+        quiet("Peacekeepers did not negotiate the accord; envoys did.", PK_PM);
+        quiet("The force had to bargain with local commanders to get food through.", PK_PM);
+        quiet("UNIFIL negotiated access for aid convoys.", PK_PM);
+    }
+
+    #[test]
+    fn assets_owned() {
+        flags("The envoy had 1,200 soldiers under his command.", PM_PK, "envoy");
+    }
+}

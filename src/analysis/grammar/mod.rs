@@ -1,0 +1,344 @@
+//! The grammatical layer of one sentence: part-of-speech tags from a trained
+//! tagger ([`tagger`]), noun phrases and verb groups built from the tags
+//! ([`Grammar::new`]), and the relations the rules need: who does each act,
+//! whether it is negated or prevented ([`relations`]).
+//!
+//! Everything here works on token indices of one sentence and is linear in
+//! its length (every walk is bounded).
+
+pub mod relations;
+pub mod tagger;
+
+use crate::lexicon::{Lexicon, Tag, Tok};
+use std::ops::Range;
+
+/// A noun phrase: determiners, numbers, adjectives and nouns up to a head.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NounPhrase {
+    pub toks: Range<usize>,
+    /// The head (the last nominal word).
+    pub head: usize,
+    /// A possessive word inside it ("UNIFIL's", "their"), if any.
+    pub possessor: Option<usize>,
+    /// "no peacekeepers", "neither force".
+    pub negative: bool,
+}
+
+/// How a verb group is formed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VerbForm {
+    /// Has a tense: "negotiated", "has negotiated", "is".
+    Finite,
+    /// "to negotiate".
+    Infinitive,
+    /// "-ing" without a finite auxiliary: a participle or a gerund.
+    Ing,
+    /// A past form without an auxiliary after a noun phrase and before "by":
+    /// "the treaty negotiated by ...". Also "having negotiated".
+    Participle,
+}
+
+/// A verb group: auxiliaries, negation and adverbs, and a main verb.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VerbGroup {
+    pub toks: Range<usize>,
+    /// The main verb (or the auxiliary, for a bare copula "is").
+    pub main: usize,
+    pub form: VerbForm,
+    pub passive: bool,
+    /// "not", "n't", "never", "no longer" inside the group.
+    pub negated: bool,
+    /// A form of "be" alone: "X is Y".
+    pub copula: bool,
+}
+
+/// The grammar of one sentence.
+#[derive(Debug, Clone, Default)]
+pub struct Grammar {
+    pub nps: Vec<NounPhrase>,
+    pub vgs: Vec<VerbGroup>,
+    /// Token -> index into `nps`.
+    pub np_of: Vec<Option<usize>>,
+    /// Token -> index into `vgs`.
+    pub vg_of: Vec<Option<usize>>,
+}
+
+/// Words that are never part of a noun phrase even when tagged so.
+fn opens_clause(t: &Tok, lex: &Lexicon) -> bool {
+    lex.relative_pronouns.contains_word(&t.lower)
+}
+
+fn is_possessive(t: &Tok) -> bool {
+    t.lower.ends_with("'s") || (t.lower.ends_with('\'') && t.lower.len() > 1) || matches!(t.lower.as_str(), "its" | "their" | "his" | "her" | "our" | "my" | "your")
+}
+
+impl Grammar {
+    /// Chunk tagged tokens into noun phrases and verb groups.
+    pub fn new(toks: &[Tok], lex: &Lexicon) -> Grammar {
+        let mut g = Grammar {
+            np_of: vec![None; toks.len()],
+            vg_of: vec![None; toks.len()],
+            ..Grammar::default()
+        };
+        g.chunk_verbs(toks, lex);
+        g.chunk_nouns(toks, lex);
+        g
+    }
+
+    fn chunk_verbs(&mut self, toks: &[Tok], lex: &Lexicon) {
+        let be = &lex.passive_auxiliaries;
+        let mut i = 0;
+        while i < toks.len() {
+            let t = &toks[i];
+            if !t.tag.is_verbal() && !(t.lower == "to" && toks.get(i + 1).is_some_and(|n| n.tag == Tag::Verb)) {
+                i += 1;
+                continue;
+            }
+            // Extend over auxiliaries, negation and adverbs up to a main verb.
+            let start = i;
+            let mut j = i;
+            let mut main = None;
+            while j < toks.len() {
+                let u = &toks[j];
+                if u.tag == Tag::Verb {
+                    main = Some(j);
+                    j += 1;
+                    break;
+                }
+                let inner = u.tag == Tag::Aux
+                    || (j == start && u.lower == "to")
+                    || (j > start && (u.tag == Tag::Adv || u.tag == Tag::Part || lex.is_negation(toks, j)));
+                if !inner {
+                    break;
+                }
+                j += 1;
+            }
+            // Trailing adverbs and negation after a bare auxiliary belong to
+            // what follows, not to this group ("is not" + "a force").
+            let mut end = j;
+            let main = match main {
+                Some(m) => m,
+                None => {
+                    while end > start + 1 && !toks[end - 1].tag.is_verbal() {
+                        end -= 1;
+                    }
+                    match (start..end).rev().find(|&k| toks[k].tag.is_verbal()) {
+                        Some(m) => m,
+                        None => {
+                            i = j.max(i + 1);
+                            continue;
+                        }
+                    }
+                }
+            };
+            // Negation inside the group, or right after a bare auxiliary
+            // ("is not a force": the copula is negated).
+            // Negation inside the group, or just before it ("never
+            // negotiate", "hardly ever patrolled").
+            let before = (start.saturating_sub(2)..start)
+                .rev()
+                .take_while(|&k| matches!(toks[k].tag, Tag::Adv | Tag::Part))
+                .any(|k| lex.is_negation(toks, k));
+            let negated = before || (start..j).any(|k| lex.is_negation(toks, k));
+            let auxes: Vec<usize> = (start..main).filter(|&k| toks[k].tag == Tag::Aux).collect();
+            let m = &toks[main].lower;
+            let ing = m.ends_with("ing");
+            let has_be = auxes.iter().any(|&k| be.contains_word(&toks[k].lower));
+            let copula = toks[main].tag == Tag::Aux && be.contains_word(m);
+            let passive = toks[main].tag == Tag::Verb && !ing && has_be && {
+                // "was negotiating" is progressive; "has been negotiated" passive.
+                let last_aux = auxes.last().map(|&k| toks[k].lower.as_str());
+                !matches!(last_aux, Some("do" | "does" | "did" | "will" | "would" | "can" | "could" | "shall" | "should" | "may" | "might" | "must"))
+            };
+            let finite_aux = auxes.iter().any(|&k| !matches!(toks[k].lower.as_str(), "being" | "having" | "been" | "be" | "to"));
+            let form = if toks[start].lower == "to" {
+                VerbForm::Infinitive
+            } else if finite_aux || toks[main].tag == Tag::Aux && !matches!(m.as_str(), "being" | "having") {
+                VerbForm::Finite
+            } else if auxes.iter().any(|&k| toks[k].lower == "having") || !auxes.is_empty() {
+                // "having negotiated", "being fought", "been sent": no tense.
+                VerbForm::Participle
+            } else if ing {
+                VerbForm::Ing
+            } else {
+                VerbForm::Finite
+            };
+            let passive = passive || (form == VerbForm::Participle && has_be);
+            let idx = self.vgs.len();
+            for k in start..end.max(main + 1) {
+                self.vg_of[k] = Some(idx);
+            }
+            self.vgs.push(VerbGroup {
+                toks: start..end.max(main + 1),
+                main,
+                form,
+                passive,
+                negated,
+                copula,
+            });
+            i = end.max(main + 1);
+        }
+        // A past form right after a noun phrase and before "by" is a
+        // participle of a reduced relative: "the accord negotiated by ...".
+        for v in 0..self.vgs.len() {
+            let g = &self.vgs[v];
+            let single = g.toks.len() == 1 && toks[g.main].lower.ends_with("ed");
+            let by_next = toks.get(g.toks.end).is_some_and(|t| t.lower == "by");
+            let after_noun = g.toks.start > 0 && toks[g.toks.start - 1].tag.is_nominal();
+            if single && by_next && after_noun {
+                self.vgs[v].form = VerbForm::Participle;
+                self.vgs[v].passive = true;
+            }
+        }
+    }
+
+    fn chunk_nouns(&mut self, toks: &[Tok], lex: &Lexicon) {
+        let mut i = 0;
+        while i < toks.len() {
+            let starts = |t: &Tok| {
+                self.vg_of[i].is_none()
+                    && matches!(t.tag, Tag::Det | Tag::Num | Tag::Adj | Tag::Noun | Tag::Propn | Tag::Pron)
+                    && !opens_clause(t, lex)
+            };
+            if !starts(&toks[i]) {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            let mut j = i;
+            let mut head = None;
+            let mut possessor = None;
+            while j < toks.len() && self.vg_of[j].is_none() {
+                let t = &toks[j];
+                let fits = match t.tag {
+                    Tag::Det => j == start || possessor == Some(j - 1),
+                    Tag::Num | Tag::Adj | Tag::Noun | Tag::Propn => true,
+                    // A pronoun is a phrase of its own unless possessive ("their orders").
+                    Tag::Pron => j == start && !opens_clause(t, lex),
+                    // "very large", "most senior"
+                    Tag::Adv => toks.get(j + 1).is_some_and(|n| n.tag == Tag::Adj),
+                    _ => false,
+                };
+                if !fits || (j > start && opens_clause(t, lex)) {
+                    break;
+                }
+                if t.tag.is_nominal() {
+                    head = Some(j);
+                }
+                if is_possessive(t) && (t.tag != Tag::Pron || toks.get(j + 1).is_some_and(|n| n.word && n.tag != Tag::Verb)) {
+                    possessor = Some(j);
+                    j += 1;
+                    continue;
+                }
+                if t.tag == Tag::Pron {
+                    j += 1;
+                    break;
+                }
+                j += 1;
+            }
+            let Some(head) = head else {
+                i = j.max(i + 1);
+                continue;
+            };
+            let end = head + 1;
+            let idx = self.nps.len();
+            for k in start..end {
+                self.np_of[k] = Some(idx);
+            }
+            let negative = lex.is_negation(toks, start) || lex.is_negation(toks, head);
+            self.nps.push(NounPhrase {
+                toks: start..end,
+                head,
+                possessor: possessor.filter(|&p| p < head),
+                negative,
+            });
+            i = end;
+        }
+    }
+
+    /// The noun phrase that ends right before token `k` (skipping nothing).
+    pub fn np_ending_at(&self, k: usize) -> Option<usize> {
+        let n = self.np_of.get(k.checked_sub(1)?).copied().flatten()?;
+        (self.nps[n].toks.end == k).then_some(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lexicon::tokenize;
+    use crate::terms::Database;
+
+    pub(crate) fn parse(text: &str) -> (Vec<Tok>, Grammar) {
+        let db = Database::builtin();
+        let mut toks = tokenize(text, 0..text.len());
+        let known = vec![None; toks.len()];
+        tagger::tag(&mut toks, text, &known);
+        let g = Grammar::new(&toks, db.lexicon());
+        (toks, g)
+    }
+
+    fn show(text: &str) -> String {
+        let (toks, g) = parse(text);
+        let mut out = Vec::new();
+        let mut k = 0;
+        while k < toks.len() {
+            if let Some(n) = g.np_of[k] {
+                let r = g.nps[n].toks.clone();
+                out.push(format!("[{}]", toks[r.clone()].iter().map(|t| t.lower.as_str()).collect::<Vec<_>>().join(" ")));
+                k = r.end;
+            } else if let Some(v) = g.vg_of[k] {
+                let vg = &g.vgs[v];
+                let words = toks[vg.toks.clone()].iter().map(|t| t.lower.as_str()).collect::<Vec<_>>().join(" ");
+                let mut marks = String::new();
+                if vg.passive {
+                    marks.push_str(":pass");
+                }
+                if vg.negated {
+                    marks.push_str(":neg");
+                }
+                match vg.form {
+                    VerbForm::Infinitive => marks.push_str(":inf"),
+                    VerbForm::Ing => marks.push_str(":ing"),
+                    VerbForm::Participle => marks.push_str(":part"),
+                    VerbForm::Finite => {}
+                }
+                out.push(format!("<{words}{marks}>"));
+                k = vg.toks.end;
+            } else {
+                out.push(toks[k].lower.clone());
+                k += 1;
+            }
+        }
+        out.join(" ")
+    }
+
+    #[test]
+    fn chunks_noun_phrases_and_verb_groups() {
+        assert_eq!(
+            show("The UN peacekeepers in Cyprus have not negotiated a treaty."),
+            "[the un peacekeepers] in [cyprus] <have not negotiated:neg> [a treaty] ."
+        );
+        assert_eq!(
+            show("The accord was brokered by the envoy."),
+            "[the accord] <was brokered:pass> by [the envoy] ."
+        );
+        assert_eq!(
+            show("The envoy tried to negotiate."),
+            "[the envoy] <tried> <to negotiate:inf> ."
+        );
+    }
+
+    #[test]
+    fn participles_and_possessives() {
+        assert_eq!(
+            show("Wars being fought by militias"),
+            "[wars] <being fought:pass:part> by [militias]"
+        );
+        assert_eq!(show("UNIFIL's commander"), "[unifil's commander]");
+        assert_eq!(
+            show("the treaty negotiated by Norway"),
+            "[the treaty] <negotiated:pass:part> by [norway]"
+        );
+    }
+}

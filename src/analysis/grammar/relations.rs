@@ -1,0 +1,683 @@
+//! Who does what. For a verb group or an act noun, find its agents (noun
+//! phrases), and whether the act is negated, prevented or only supported by
+//! the one who seems to do it:
+//!
+//! - active subject, walking left over adverbs, prepositional phrases,
+//!   parentheses, relative clauses and participles attached to the subject,
+//!   with coordinated subjects ("both the envoys and the peacekeepers");
+//! - passive agent after "by";
+//! - infinitives and gerunds through the verb that governs them ("tried to
+//!   negotiate", "helped the parties negotiate", "stopped the sides from
+//!   attacking", "ended the war by moving in");
+//! - act nouns through a possessor, "by", or a light verb ("launched air
+//!   strikes", "led the talks"); any other verb makes the act someone else's
+//!   ("suffered attacks", "deterred attacks").
+//!
+//! Every walk is bounded, so the cost is linear in the sentence.
+
+use super::{Grammar, VerbForm};
+use crate::lexicon::{Lexicon, Tag, Tok};
+
+/// How far a walk may go from where it starts, in tokens.
+const REACH: usize = 40;
+/// How deep one relation may lead to another (a gerund to its governing
+/// verb to that verb's subject ...).
+const DEPTH: u8 = 4;
+
+/// The agents of an act.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Agents {
+    /// Noun phrases that do the act (several when coordinated).
+    pub nps: Vec<usize>,
+    /// A possessive word that does it ("UNIFIL's mediation", "their talks").
+    pub possessor: Option<usize>,
+    /// The act is negated ("did not negotiate", "no peacekeepers negotiated").
+    pub negated: bool,
+    /// The act is prevented by someone ("stopped the sides from attacking").
+    pub prevented: bool,
+    /// Noun phrases that help others do the act ("helped the parties reach a
+    /// settlement"): facilitation counts as their own work.
+    pub facilitators: Vec<usize>,
+    /// The act is named in general, without an agent: a gerund or an act
+    /// noun as a subject or complement ("negotiating is diplomacy",
+    /// "peacekeeping means stopping the fighting").
+    pub generic: bool,
+}
+
+impl Agents {
+    fn none() -> Agents {
+        Agents::default()
+    }
+
+    fn generic() -> Agents {
+        Agents {
+            generic: true,
+            ..Agents::default()
+        }
+    }
+
+    fn nps(nps: Vec<usize>) -> Agents {
+        Agents {
+            nps,
+            ..Agents::default()
+        }
+    }
+
+    /// Nobody known does it.
+    pub fn is_empty(&self) -> bool {
+        self.nps.is_empty() && self.possessor.is_none() && self.facilitators.is_empty()
+    }
+}
+
+pub struct Relations<'a> {
+    pub toks: &'a [Tok],
+    pub g: &'a Grammar,
+    pub lex: &'a Lexicon,
+}
+
+impl<'a> Relations<'a> {
+    pub fn new(toks: &'a [Tok], g: &'a Grammar, lex: &'a Lexicon) -> Relations<'a> {
+        Relations { toks, g, lex }
+    }
+
+    fn lower(&self, k: usize) -> &str {
+        &self.toks[k].lower
+    }
+
+    fn is_relative(&self, k: usize) -> bool {
+        self.lex.relative_pronouns.contains_word(self.lower(k))
+    }
+
+    /// The verb group that ends right before token `k`.
+    fn vg_ending_at(&self, k: usize) -> Option<usize> {
+        let v = self.g.vg_of.get(k.checked_sub(1)?).copied().flatten()?;
+        (self.g.vgs[v].toks.end == k).then_some(v)
+    }
+
+    /// Whether verb group `v`'s main verb (with what follows it) is in `list`.
+    fn verb_in(&self, v: usize, list: &crate::lexicon::Phrases) -> bool {
+        let vg = &self.g.vgs[v];
+        list.at(self.toks, vg.main).is_some()
+    }
+
+    /// The noun phrases coordinated with `n` on its left, and `n`:
+    /// "the envoys and the peacekeepers", "UNIFIL, UNDOF and UNTSO".
+    fn coordinated_left(&self, n: usize) -> Vec<usize> {
+        let mut out = vec![n];
+        let mut start = self.g.nps[n].toks.start;
+        while start >= 2 && out.len() < 8 {
+            let joiner = &self.toks[start - 1];
+            // A list ends in "and" or "or" before its last item: "X, Y and Z".
+            let joins = if out.len() == 1 {
+                matches!(joiner.lower.as_str(), "and" | "or" | "&" | "nor")
+            } else {
+                matches!(joiner.lower.as_str(), "and" | "or" | "," | "&" | "nor")
+            };
+            if !joins {
+                break;
+            }
+            let Some(m) = self.g.np_ending_at(start - 1) else {
+                break;
+            };
+            // "X, Y negotiated" is an apposition or a list only if the comma
+            // is not the end of an opening phrase: "In 1995, peacekeepers".
+            let m_start = self.g.nps[m].toks.start;
+            if joiner.lower == "," && m_start > 0 && self.toks[m_start - 1].tag == Tag::Adp {
+                break;
+            }
+            // "monitored the line and Y": an object, not a co-subject.
+            if self.object_of(m).is_some() {
+                break;
+            }
+            out.push(m);
+            start = m_start;
+            // "both X and Y"
+            if start > 0 && matches!(self.lower(start - 1), "both" | "either" | "neither") {
+                break;
+            }
+        }
+        out.reverse();
+        out
+    }
+
+    /// Noun phrases coordinated with `n` on its right ("by X and Y").
+    fn coordinated_right(&self, n: usize) -> Vec<usize> {
+        let mut out = vec![n];
+        let mut end = self.g.nps[n].toks.end;
+        while end + 1 < self.toks.len() && out.len() < 8 {
+            if !matches!(self.lower(end), "and" | "or" | ",") {
+                break;
+            }
+            let Some(m) = self.g.np_of[end + 1] else {
+                break;
+            };
+            out.push(m);
+            end = self.g.nps[m].toks.end;
+        }
+        out
+    }
+
+    /// A noun phrase that is a prepositional object ("in Bosnia").
+    fn in_pp(&self, n: usize) -> bool {
+        let s = self.g.nps[n].toks.start;
+        s > 0 && self.toks[s - 1].tag == Tag::Adp
+    }
+
+    /// A noun phrase that is the object of the verb group right before it.
+    fn object_of(&self, n: usize) -> Option<usize> {
+        self.vg_ending_at(self.g.nps[n].toks.start)
+    }
+
+    /// The subject of verb group `v` (the patient, for a passive), as noun
+    /// phrases. Returns `None` when no subject is found in reach.
+    pub fn subject(&self, v: usize) -> Option<Vec<usize>> {
+        self.subject_at(v, 0)
+    }
+
+    fn subject_at(&self, v: usize, depth: u8) -> Option<Vec<usize>> {
+        if depth > DEPTH {
+            return None;
+        }
+        let start = self.g.vgs[v].toks.start;
+        let floor = start.saturating_sub(REACH);
+        // Whether a coordinating word or comma lies between the subject
+        // candidate and the verb: then an object before it belongs to an
+        // earlier verb of the same subject ("monitored the line and negotiated").
+        let mut coordinated = false;
+        let mut k = start;
+        while k > floor {
+            k -= 1;
+            let t = &self.toks[k];
+            if let Some(n) = self.g.np_of[k] {
+                let np = &self.g.nps[n];
+                if self.in_pp(n) {
+                    k = np.toks.start; // the preposition is skipped next
+                    continue;
+                }
+                // "whom the peacekeepers escorted": the subject of a relative
+                // clause, not of this verb.
+                if np.toks.start > 0 && self.is_relative(np.toks.start - 1) && np.toks.end < start {
+                    k = np.toks.start - 1;
+                    continue;
+                }
+                if coordinated {
+                    if let Some(w) = self.object_of(n) {
+                        return self.subject_at(w, depth + 1);
+                    }
+                }
+                return Some(self.coordinated_left(n));
+            }
+            if let Some(w) = self.g.vg_of[k] {
+                let wg = &self.g.vgs[w];
+                let ws = wg.toks.start;
+                // A relative clause: "peacekeepers who had arrived ... drafted".
+                if ws > 0 && self.is_relative(ws - 1) {
+                    k = ws - 1;
+                    continue;
+                }
+                // An object relative: "the mediators (whom) the peacekeepers escorted signed".
+                if let Some(n2) = self.g.np_ending_at(ws) {
+                    let s2 = self.g.nps[n2].toks.start;
+                    if s2 > 0 && self.is_relative(s2 - 1) {
+                        k = s2 - 1;
+                        continue;
+                    }
+                    if wg.toks.end == start {
+                        if let Some(n1) = self.g.np_ending_at(s2) {
+                            if !self.in_pp(n1) {
+                                return Some(self.coordinated_left(n1));
+                            }
+                        }
+                    }
+                }
+                // A participle attached to the subject: "the troops sent to Cyprus negotiated".
+                if matches!(wg.form, VerbForm::Participle | VerbForm::Ing | VerbForm::Infinitive) && wg.toks.end < start {
+                    k = ws;
+                    continue;
+                }
+                // Catenative or coordinated verbs share the subject:
+                // "began negotiating", "monitored and negotiated".
+                return self.subject_at(w, depth + 1);
+            }
+            if self.is_relative(k) {
+                // "peacekeepers, who negotiated": the antecedent.
+                let mut j = k;
+                while j > floor && matches!(self.lower(j - 1), "," | "(") {
+                    j -= 1;
+                }
+                return self.g.np_ending_at(j).map(|n| self.coordinated_left(n));
+            }
+            if self.lex.contrast_markers.at(self.toks, k).is_some() && t.lower != "while" {
+                return None;
+            }
+            match t.tag {
+                Tag::Sconj => return None,
+                Tag::Cconj => coordinated = true,
+                Tag::Punct => match t.lower.as_str() {
+                    "," => coordinated = true,
+                    ";" | ":" | "-" | "?" | "!" => return None,
+                    _ => {}
+                },
+                _ => {}
+            }
+        }
+        None
+    }
+
+    /// The agent after "by" following verb group `v` ("was brokered in 1995
+    /// by the envoy").
+    pub fn by_agent(&self, v: usize) -> Option<Vec<usize>> {
+        let end = self.g.vgs[v].toks.end;
+        let mut k = end;
+        while k < self.toks.len() && k < end + 6 {
+            let t = &self.toks[k];
+            if t.lower == "by" {
+                let n = self.g.np_of.get(k + 1).copied().flatten()?;
+                return Some(self.coordinated_right(n));
+            }
+            // Only adverbs and short phrases of time or place may intervene.
+            let intervenes = matches!(t.tag, Tag::Adv | Tag::Adp | Tag::Num | Tag::Propn | Tag::Det | Tag::Noun) || t.lower == ",";
+            if !intervenes || self.g.vg_of[k].is_some() {
+                return None;
+            }
+            k += 1;
+        }
+        None
+    }
+
+    /// Whether the verb group is negated, or governed by a negative verb or
+    /// a negated verb ("failed to negotiate", "did not try to negotiate").
+    fn negated(&self, v: usize) -> bool {
+        self.g.vgs[v].negated
+    }
+
+    /// The agents of verb group `v`.
+    pub fn agents_of_verb(&self, v: usize) -> Agents {
+        self.verb_agents(v, 0)
+    }
+
+    fn verb_agents(&self, v: usize, depth: u8) -> Agents {
+        if depth > DEPTH {
+            return Agents::none();
+        }
+        let vg = &self.g.vgs[v];
+        let mut a = match vg.form {
+            VerbForm::Infinitive => self.infinitive_agents(v, depth),
+            VerbForm::Ing => self.ing_agents(v, depth),
+            VerbForm::Participle if vg.passive => self.by_agent(v).map(Agents::nps).unwrap_or_default(),
+            VerbForm::Participle => self.opening_agents(v, depth),
+            VerbForm::Finite if vg.passive => self.by_agent(v).map(Agents::nps).unwrap_or_default(),
+            VerbForm::Finite => match self.subject_at(v, depth) {
+                // "helped the parties reach", "made them sign", "saw them
+                // attack": the subject is the object of the verb before.
+                Some(nps) if nps.len() == 1 && self.object_of(nps[0]).is_some_and(|w| w != v) => {
+                    let w = self.object_of(nps[0]).expect("checked");
+                    self.controlled(w, nps[0], depth)
+                }
+                Some(nps) => Agents::nps(nps),
+                None => Agents::default(),
+            },
+        };
+        a.negated |= self.negated(v);
+        if a.nps.iter().any(|&n| self.g.nps[n].negative) {
+            a.negated = true;
+        }
+        // "deploys nobody", "signed nothing": a negative object.
+        if let Some(n) = self.g.np_of.get(vg.toks.end).copied().flatten() {
+            if self.g.nps[n].negative && self.g.nps[n].toks.start == vg.toks.end {
+                a.negated = true;
+            }
+        }
+        a
+    }
+
+    /// "to negotiate": through the word before "to".
+    fn infinitive_agents(&self, v: usize, depth: u8) -> Agents {
+        let to = self.g.vgs[v].toks.start;
+        if to == 0 {
+            return Agents::generic();
+        }
+        let before = to - 1;
+        // "in order to", "so as to": the purpose of the main clause.
+        if matches!(self.lower(before), "order" | "as") && before > 0 && matches!(self.lower(before - 1), "in" | "so") {
+            return self.main_before(before - 1, depth);
+        }
+        // "X was sent to negotiate", "tried to negotiate", "failed to negotiate".
+        if let Some(w) = self.vg_ending_at(to) {
+            let mut a = if self.g.vgs[w].passive {
+                self.subject_at(w, depth + 1).map(Agents::nps).unwrap_or_default()
+            } else {
+                self.verb_agents(w, depth + 1)
+            };
+            if self.verb_in(w, &self.lex.negative_verbs) {
+                a.negated = true;
+            }
+            if self.verb_in(w, &self.lex.prevention_verbs) {
+                a.prevented = true;
+            }
+            a.negated |= self.negated(w);
+            return a;
+        }
+        // "V0 NP to V": the object does it; "helped the parties to reach" also
+        // credits the helper.
+        if let Some(n) = self.g.np_ending_at(to) {
+            if let Some(w) = self.object_of(n) {
+                return self.controlled(w, n, depth);
+            }
+            // "able to", "ready to", "supposed to": through the copula.
+            // "the first mission to negotiate", "a mandate to protect": the noun.
+            if !self.in_pp(n) {
+                return Agents::nps(vec![n]);
+            }
+            return Agents::generic();
+        }
+        if self.toks[before].tag == Tag::Adj {
+            if let Some(w) = self.vg_ending_at(before) {
+                return self.verb_agents(w, depth + 1);
+            }
+        }
+        Agents::generic()
+    }
+
+    /// The act of `n`, the object of verb group `w` ("helped the parties
+    /// negotiate", "sent peacekeepers to patrol", "stopped them from attacking").
+    fn controlled(&self, w: usize, n: usize, depth: u8) -> Agents {
+        let mut a = Agents::nps(self.coordinated_right(n));
+        if self.verb_in(w, &self.lex.facilitation_verbs) {
+            let helper = self.verb_agents(w, depth + 1);
+            if !helper.negated {
+                a.facilitators = helper.nps;
+            }
+        }
+        if self.verb_in(w, &self.lex.prevention_verbs) {
+            a.prevented = true;
+        }
+        a
+    }
+
+    /// "-ing" words: a gerund or a participle.
+    fn ing_agents(&self, v: usize, depth: u8) -> Agents {
+        let s = self.g.vgs[v].toks.start;
+        if s == 0 {
+            return self.opening_agents(v, depth);
+        }
+        let prev = s - 1;
+        let word = self.lower(prev).to_string();
+        // "from attacking": prevented, by whoever is kept from it.
+        if word == "from" {
+            let mut a = Agents::none();
+            if let Some(n) = self.g.np_ending_at(prev) {
+                if let Some(w) = self.object_of(n) {
+                    a = self.controlled(w, n, depth);
+                }
+            } else if let Some(w) = self.vg_ending_at(prev) {
+                a = self.verb_agents(w, depth + 1);
+                a.prevented = self.verb_in(w, &self.lex.prevention_verbs) || self.verb_in(w, &self.lex.negative_verbs);
+            }
+            // "protection from attacking", "refrained from": nobody does it.
+            let governor = (prev.saturating_sub(6)..prev).any(|k| {
+                self.lex.prevention_verbs.at(self.toks, k).is_some() || self.lex.negative_verbs.at(self.toks, k).is_some()
+            });
+            a.prevented |= governor;
+            return a;
+        }
+        if self.lex.negations.at(self.toks, prev).is_some() || self.lex.is_negation(self.toks, prev) {
+            let mut a = self.main_before(prev, depth);
+            a.negated = true;
+            return a;
+        }
+        if matches!(self.toks[prev].tag, Tag::Adp | Tag::Sconj) {
+            // "the task of negotiating", "responsible for negotiating"
+            if word == "of" && self.g.np_ending_at(prev).is_some() {
+                return Agents::generic();
+            }
+            // An opening adverbial: "After negotiating the deal, UNIFIL ..."
+            if self.opens_clause(prev) {
+                return self.opening_agents(v, depth);
+            }
+            // "ended the war by moving in": the main clause's subject.
+            return self.main_before(prev, depth);
+        }
+        // "began negotiating", "stopped attacking", "means negotiating".
+        if let Some(w) = self.vg_ending_at(s) {
+            if self.g.vgs[w].copula || self.verb_in(w, &self.lex.copulas) {
+                return Agents::generic();
+            }
+            let mut a = self.verb_agents(w, depth + 1);
+            if self.verb_in(w, &self.lex.prevention_verbs) || self.verb_in(w, &self.lex.negative_verbs) {
+                a.negated = true;
+            }
+            return a;
+        }
+        // "spent the winter drafting": the subject of "spent" does it.
+        if let Some(n) = self.g.np_ending_at(s) {
+            if let Some(w) = self.object_of(n) {
+                if self.verb_in(w, &self.lex.subject_control_verbs) {
+                    return self.verb_agents(w, depth + 1);
+                }
+            }
+        }
+        // "peacekeepers negotiating a truce", "UNIFIL, negotiating ..."
+        let mut j = s;
+        while j > 0 && self.toks[j - 1].lower == "," {
+            j -= 1;
+        }
+        if let Some(n) = self.g.np_ending_at(j) {
+            if !self.in_pp(n) || j == s {
+                return Agents::nps(vec![n]);
+            }
+        }
+        if j < s && j == 0 {
+            return self.opening_agents(v, depth);
+        }
+        Agents::generic()
+    }
+
+    /// Whether the phrase at `k` opens its clause (only punctuation before it
+    /// since the sentence start or the last clause break).
+    fn opens_clause(&self, k: usize) -> bool {
+        (0..k).rev().take_while(|&j| !matches!(self.lower(j), ";" | ":")).all(|j| !self.toks[j].word)
+    }
+
+    /// The subject of the first finite verb after the opening phrase that
+    /// holds verb group `v` ("Having brokered the deal, the blue helmets ...").
+    fn opening_agents(&self, v: usize, depth: u8) -> Agents {
+        let end = self.g.vgs[v].toks.end;
+        let Some(comma) = (end..self.toks.len().min(end + REACH)).find(|&k| self.lower(k) == ",") else {
+            return Agents::generic();
+        };
+        let main = (comma + 1..self.toks.len().min(comma + REACH))
+            .filter_map(|k| self.g.vg_of[k])
+            .find(|&w| self.g.vgs[w].form == VerbForm::Finite);
+        match main {
+            Some(w) => self.subject_at(w, depth + 1).map(Agents::nps).unwrap_or_else(Agents::generic),
+            None => Agents::generic(),
+        }
+    }
+
+    /// The agents of the nearest finite verb before token `k`.
+    fn main_before(&self, k: usize, depth: u8) -> Agents {
+        let w = (k.saturating_sub(REACH)..k)
+            .rev()
+            .filter_map(|j| self.g.vg_of[j])
+            .find(|&w| self.g.vgs[w].form == VerbForm::Finite);
+        match w {
+            Some(w) => self.verb_agents(w, depth + 1),
+            None => Agents::generic(),
+        }
+    }
+
+    /// The agents of an act noun at token `c`: its possessor, "by" after it,
+    /// or the subject of a light verb whose object it is.
+    pub fn agents_of_noun(&self, c: usize) -> Agents {
+        let Some(n) = self.g.np_of[c] else {
+            return Agents::generic();
+        };
+        let np = &self.g.nps[n];
+        if let Some(p) = np.possessor.filter(|&p| p < c) {
+            return Agents {
+                possessor: Some(p),
+                ..Agents::default()
+            };
+        }
+        if self.toks.get(np.toks.end).is_some_and(|t| t.lower == "by") {
+            if let Some(m) = self.g.np_of.get(np.toks.end + 1).copied().flatten() {
+                return Agents::nps(self.coordinated_right(m));
+            }
+        }
+        // The verb whose object the act is, directly or through a
+        // preposition ("engaged in negotiations", "took part in talks").
+        let mut at = np.toks.start;
+        if at > 0 && self.toks[at - 1].tag == Tag::Adp {
+            at -= 1;
+        }
+        let Some(w) = self.vg_ending_at(at) else {
+            return Agents::generic();
+        };
+        if self.g.vgs[w].copula || self.verb_in(w, &self.lex.copulas) {
+            return Agents::generic();
+        }
+        if self.verb_in(w, &self.lex.prevention_verbs) {
+            return Agents {
+                prevented: true,
+                ..Agents::default()
+            };
+        }
+        if self.verb_in(w, &self.lex.light_verbs) {
+            let mut a = if self.g.vgs[w].passive {
+                self.by_agent(w).map(Agents::nps).unwrap_or_default()
+            } else {
+                self.verb_agents(w, 1)
+            };
+            if self.verb_in(w, &self.lex.negative_verbs) {
+                a.negated = true;
+            }
+            return a;
+        }
+        // Someone else's act: "suffered attacks", "supported the negotiations".
+        Agents::none()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::parse;
+    use super::*;
+    use crate::terms::Database;
+
+    /// The agents of the act word `act` in `text`, as the words of each
+    /// agent phrase, with marks for negation, prevention and facilitation.
+    fn agents(text: &str, act: &str) -> String {
+        let (toks, g) = parse(text);
+        let lex = Database::builtin().lexicon();
+        let r = Relations::new(&toks, &g, lex);
+        let c = toks.iter().position(|t| t.lower == act).expect("act word");
+        let a = match g.vg_of[c] {
+            Some(v) if g.vgs[v].main == c => r.agents_of_verb(v),
+            _ => r.agents_of_noun(c),
+        };
+        let phrase = |n: usize| {
+            toks[g.nps[n].toks.clone()]
+                .iter()
+                .map(|t| t.lower.as_str())
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let mut out: Vec<String> = a.nps.iter().map(|&n| phrase(n)).collect();
+        if let Some(p) = a.possessor {
+            out.push(format!("poss:{}", toks[p].lower));
+        }
+        out.extend(a.facilitators.iter().map(|&n| format!("helper:{}", phrase(n))));
+        if a.negated {
+            out.push("NEG".into());
+        }
+        if a.prevented {
+            out.push("PREVENTED".into());
+        }
+        if a.generic {
+            out.push("GENERIC".into());
+        }
+        out.join(" | ")
+    }
+
+    #[test]
+    fn active_subjects_skip_modifiers_of_the_subject() {
+        assert_eq!(agents("UN peacekeepers negotiated the Dayton Accords.", "negotiated"), "un peacekeepers");
+        assert_eq!(agents("The blue helmets in Bosnia negotiated a deal.", "negotiated"), "the blue helmets");
+        assert_eq!(
+            agents("Peacekeepers who had arrived in the spring drafted the settlement.", "drafted"),
+            "peacekeepers"
+        );
+        assert_eq!(
+            agents("UNIFIL, which was set up in 1978, negotiated a treaty.", "negotiated"),
+            "unifil"
+        );
+    }
+
+    #[test]
+    fn relative_clauses_give_the_verb_its_own_subject() {
+        assert_eq!(
+            agents("The mediators whom the peacekeepers escorted signed the accord.", "signed"),
+            "the mediators"
+        );
+        assert_eq!(
+            agents("The mediators whom the peacekeepers escorted signed the accord.", "escorted"),
+            "the peacekeepers"
+        );
+    }
+
+    #[test]
+    fn coordination_of_subjects_and_verbs() {
+        assert_eq!(
+            agents("Both the blue helmets and the two governments signed the agreement.", "signed"),
+            "the blue helmets | the two governments"
+        );
+        assert_eq!(
+            agents("UNIFIL monitored the line and negotiated a treaty.", "negotiated"),
+            "unifil"
+        );
+    }
+
+    #[test]
+    fn passives_infinitives_and_gerunds() {
+        assert_eq!(agents("The accord was brokered by the blue helmets.", "brokered"), "the blue helmets");
+        assert_eq!(agents("The accord was brokered in 1995.", "brokered"), "");
+        assert_eq!(agents("Peacekeepers were sent to end the war.", "end"), "peacekeepers");
+        assert_eq!(agents("The envoy failed to negotiate a deal.", "negotiate"), "the envoy | NEG");
+        assert_eq!(
+            agents("Peacekeeping means stopping the sides from attacking each other.", "attacking"),
+            "the sides | PREVENTED"
+        );
+        assert_eq!(
+            agents("The force ended the fighting by moving in.", "moving"),
+            "the force"
+        );
+        assert_eq!(
+            agents("Having brokered the deal, the blue helmets left.", "brokered"),
+            "the blue helmets"
+        );
+    }
+
+    #[test]
+    fn facilitation_and_support() {
+        assert_eq!(
+            agents("Peacekeepers helped the parties reach a settlement.", "reach"),
+            "the parties | helper:peacekeepers"
+        );
+    }
+
+    #[test]
+    fn act_nouns() {
+        assert_eq!(agents("NATO launched air strikes.", "strikes"), "nato");
+        assert_eq!(agents("The attacks the mission suffered were deadly.", "attacks"), "GENERIC");
+        assert_eq!(agents("Peacekeepers deterred attacks.", "attacks"), "PREVENTED");
+        assert_eq!(agents("UNIFIL's mediation failed.", "mediation"), "poss:unifil's");
+        assert_eq!(agents("Mediation by the blue helmets failed.", "mediation"), "the blue helmets");
+    }
+
+    #[test]
+    fn negated_subjects_and_verbs() {
+        assert_eq!(agents("Peacekeepers did not negotiate the accord.", "negotiate"), "peacekeepers | NEG");
+        assert_eq!(agents("No peacekeepers negotiated the accord.", "negotiated"), "no peacekeepers | NEG");
+    }
+}

@@ -1,0 +1,306 @@
+//! Part-of-speech tagging with the Brill tagger that `harper-brill` ships
+//! (trained on Universal Dependencies English data).
+//!
+//! The bare tagger leaves words outside its 27,000-word lexicon untagged,
+//! and its transformation rules then cannot use them as context. Here the
+//! tagger's lexicon lookup is backed, *before* the rules run, by two sources:
+//! the tags the caller already knows (the term database's own nouns and
+//! names) and a guess from the word's shape (suffixes, hyphens, capitals,
+//! digits). So every token gets a tag, and the rules see them all.
+
+use crate::lexicon::{Tag, Tok};
+use harper_brill::{BrillTagger, Tagger, UPOS};
+use serde::Deserialize;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+thread_local! {
+    /// Tags known before tagging, one per token of the sentence being tagged.
+    static KNOWN: RefCell<Vec<Option<UPOS>>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The tagger's base lexicon (the `base` of harper-brill's model), consulted
+/// after the known tags and before the guess.
+#[derive(Debug, Deserialize)]
+struct Lexicon {
+    mapping: HashMap<String, UPOS>,
+}
+
+impl Tagger for Lexicon {
+    fn tag_sentence(&self, sentence: &[String]) -> Vec<Option<UPOS>> {
+        KNOWN.with_borrow(|known| {
+            sentence
+                .iter()
+                .enumerate()
+                .map(|(i, w)| {
+                    let known = known.get(i).copied().flatten();
+                    Some(known.or_else(|| self.lookup(w)).unwrap_or_else(|| self.guess(w, i)))
+                })
+                .collect()
+        })
+    }
+}
+
+impl Lexicon {
+    fn lookup(&self, w: &str) -> Option<UPOS> {
+        self.mapping.get(w).copied()
+    }
+
+    /// A tag for a word the lexicon does not know, from its shape. `w` is
+    /// lowercase except that a capital is kept as a leading `^`.
+    fn guess(&self, w: &str, i: usize) -> UPOS {
+        let (capital, w) = match w.strip_prefix('^') {
+            Some(rest) => (true, rest),
+            None => (false, w),
+        };
+        if w.chars().any(|c| c.is_ascii_digit()) && w.chars().all(|c| c.is_ascii_digit() || ",.%/-".contains(c)) {
+            return UPOS::NUM;
+        }
+        if !w.chars().any(char::is_alphanumeric) {
+            return UPOS::PUNCT;
+        }
+        if w.ends_with("n't") {
+            return UPOS::AUX;
+        }
+        if let Some(stem) = w.strip_suffix("'s").or_else(|| w.strip_suffix('\'')) {
+            return match self.lookup(stem) {
+                Some(t @ (UPOS::NOUN | UPOS::PROPN)) => t,
+                _ if capital => UPOS::PROPN,
+                _ => UPOS::NOUN,
+            };
+        }
+        if let Some((first, last)) = w.split_once('-').map(|(f, _)| (f, w.rsplit('-').next().unwrap_or(w))) {
+            if matches!(first, "non" | "anti" | "un" | "pro" | "self" | "well" | "so") {
+                return UPOS::ADJ;
+            }
+            return match self.lookup(last).unwrap_or_else(|| self.by_suffix(last, false)) {
+                UPOS::VERB if last.ends_with("ing") => UPOS::NOUN,
+                UPOS::VERB | UPOS::ADJ => UPOS::ADJ,
+                t @ (UPOS::NOUN | UPOS::PROPN | UPOS::NUM) => t,
+                _ => UPOS::ADJ,
+            };
+        }
+        if capital && i > 0 {
+            return UPOS::PROPN;
+        }
+        self.by_suffix(w, capital)
+    }
+
+    fn by_suffix(&self, w: &str, capital: bool) -> UPOS {
+        let ends = |s: &[&str]| s.iter().any(|x| w.len() > x.len() + 1 && w.ends_with(x));
+        // A stem the lexicon knows tells most: "patrolled" from "patrol".
+        let stem_tag = |suffix: &str, extra: &[&str]| {
+            let stem = w.strip_suffix(suffix)?;
+            std::iter::once(stem.to_string())
+                .chain(extra.iter().map(|e| format!("{stem}{e}")))
+                .chain((stem.len() > 2 && stem.as_bytes()[stem.len() - 1] == stem.as_bytes()[stem.len() - 2]).then(|| stem[..stem.len() - 1].to_string()))
+                .find_map(|s| self.lookup(&s))
+        };
+        if ends(&["ing"]) {
+            return UPOS::VERB;
+        }
+        if ends(&["ed"]) {
+            return match stem_tag("ed", &["e"]).or_else(|| stem_tag("d", &[])) {
+                Some(UPOS::ADJ) => UPOS::ADJ,
+                _ => UPOS::VERB,
+            };
+        }
+        if ends(&["ly"]) {
+            return UPOS::ADV;
+        }
+        if ends(&["tion", "sion", "ment", "ness", "ity", "ism", "ship", "ance", "ence", "er", "or", "ist", "age", "hood", "cy"]) {
+            return UPOS::NOUN;
+        }
+        if ends(&["ous", "ive", "al", "ic", "ful", "less", "able", "ible", "ary", "ian", "ish", "ese"]) {
+            return UPOS::ADJ;
+        }
+        if ends(&["s"]) {
+            return match stem_tag("s", &[]).or_else(|| stem_tag("es", &[])) {
+                Some(UPOS::VERB) => UPOS::VERB,
+                Some(UPOS::PROPN) => UPOS::PROPN,
+                _ => UPOS::NOUN,
+            };
+        }
+        if capital {
+            UPOS::PROPN
+        } else {
+            UPOS::NOUN
+        }
+    }
+}
+
+/// The tagger, and its base lexicon for guesses before tagging.
+fn model() -> &'static (BrillTagger<Lexicon>, Lexicon) {
+    static MODEL: OnceLock<(BrillTagger<Lexicon>, Lexicon)> = OnceLock::new();
+    MODEL.get_or_init(|| {
+        // harper-brill exposes its trained model as a value; read the same
+        // model into a tagger whose lexicon falls back as described above.
+        let model = serde_json::to_value(&*harper_brill::brill_tagger()).expect("the Brill model serialises");
+        let base = serde_json::from_value(model["base"].clone()).expect("the Brill model has a base lexicon");
+        let tagger = serde_json::from_value(model).expect("the Brill model has a base lexicon and patches");
+        (tagger, base)
+    })
+}
+
+fn to_tag(u: UPOS) -> Tag {
+    match u {
+        UPOS::ADJ => Tag::Adj,
+        UPOS::ADP => Tag::Adp,
+        UPOS::ADV => Tag::Adv,
+        UPOS::AUX => Tag::Aux,
+        UPOS::CCONJ => Tag::Cconj,
+        UPOS::DET => Tag::Det,
+        UPOS::INTJ => Tag::Intj,
+        UPOS::NOUN => Tag::Noun,
+        UPOS::NUM => Tag::Num,
+        UPOS::PART => Tag::Part,
+        UPOS::PRON => Tag::Pron,
+        UPOS::PROPN => Tag::Propn,
+        UPOS::PUNCT => Tag::Punct,
+        UPOS::SCONJ => Tag::Sconj,
+        UPOS::SYM => Tag::Sym,
+        UPOS::VERB => Tag::Verb,
+    }
+}
+
+fn to_upos(t: Tag) -> Option<UPOS> {
+    Some(match t {
+        Tag::Adj => UPOS::ADJ,
+        Tag::Adp => UPOS::ADP,
+        Tag::Adv => UPOS::ADV,
+        Tag::Aux => UPOS::AUX,
+        Tag::Cconj => UPOS::CCONJ,
+        Tag::Det => UPOS::DET,
+        Tag::Intj => UPOS::INTJ,
+        Tag::Noun => UPOS::NOUN,
+        Tag::Num => UPOS::NUM,
+        Tag::Part => UPOS::PART,
+        Tag::Pron => UPOS::PRON,
+        Tag::Propn => UPOS::PROPN,
+        Tag::Punct => UPOS::PUNCT,
+        Tag::Sconj => UPOS::SCONJ,
+        Tag::Sym => UPOS::SYM,
+        Tag::Verb => UPOS::VERB,
+        Tag::X => return None,
+    })
+}
+
+/// Tag `toks` in place. `known[i]`, when set, is token `i`'s tag before the
+/// tagger's rules run (the rules may still change it, as for any word).
+/// Returns how many tokens needed a guess from their shape.
+pub fn tag(toks: &mut [Tok], text: &str, known: &[Option<Tag>]) -> usize {
+    if toks.is_empty() {
+        return 0;
+    }
+    let words: Vec<String> = toks
+        .iter()
+        .map(|t| {
+            let capital = text[t.range.clone()].chars().next().is_some_and(char::is_uppercase);
+            if capital && t.word {
+                format!("^{}", t.lower)
+            } else {
+                t.lower.clone()
+            }
+        })
+        .collect();
+    // The model's lexicon and rules are lowercase; the capital mark is only
+    // for the guess, so look words up without it.
+    let lookup: Vec<String> = words.iter().map(|w| w.trim_start_matches('^').to_string()).collect();
+    let (tagger, base) = model();
+    KNOWN.with_borrow_mut(|k| {
+        k.clear();
+        k.extend(known.iter().map(|t| t.and_then(to_upos)));
+        // Words the lexicon lacks get their guess now, with the capital mark.
+        for (i, w) in words.iter().enumerate() {
+            if k[i].is_none() && base.lookup(&lookup[i]).is_none() {
+                k[i] = Some(base.guess(w, i));
+            }
+        }
+    });
+    let tags = tagger.tag_sentence(&lookup);
+    for (t, tag) in toks.iter_mut().zip(tags) {
+        t.tag = if t.word { tag.map_or(Tag::X, to_tag) } else { Tag::Punct };
+    }
+    correct(toks);
+    let guessed = words
+        .iter()
+        .zip(&lookup)
+        .zip(known)
+        .filter(|((_, l), k)| k.is_none() && base.lookup(l).is_none())
+        .count();
+    KNOWN.with_borrow_mut(Vec::clear);
+    guessed
+}
+
+/// Auxiliaries and modals, which the model sometimes tags as main verbs.
+const AUXILIARIES: &[&str] = &[
+    "be", "is", "are", "am", "was", "were", "been", "being", "have", "has", "had", "having", "do", "does", "did",
+    "will", "would", "can", "could", "shall", "should", "may", "might", "must",
+];
+/// Determiners after which no verb can follow.
+const DETERMINERS: &[&str] = &["the", "a", "an", "its", "their", "his", "our", "my", "your", "every", "each"];
+
+/// Two corrections the model's rules miss, both from the shape of English:
+/// an auxiliary tagged as a main verb before another verb ("have not
+/// negotiated", "having brokered"), and a verb right after a determiner
+/// ("the buffer zone", "the fighting"), which is a noun or an adjective.
+fn correct(toks: &mut [Tok]) {
+    for i in 0..toks.len() {
+        if toks[i].tag == Tag::Verb && AUXILIARIES.contains(&toks[i].lower.as_str()) {
+            let next = toks[i + 1..]
+                .iter()
+                .find(|t| !(t.tag == Tag::Adv || t.tag == Tag::Part || t.lower == "not" || t.lower == "never"));
+            if next.is_some_and(|t| t.tag == Tag::Verb) {
+                toks[i].tag = Tag::Aux;
+            }
+        }
+        if i > 0 && toks[i].tag == Tag::Verb && DETERMINERS.contains(&toks[i - 1].lower.as_str()) {
+            toks[i].tag = if toks[i].lower.ends_with("ed") { Tag::Adj } else { Tag::Noun };
+        }
+    }
+}
+
+/// Warm the tagger up (it loads its model on first use).
+pub fn load() {
+    let _ = model();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lexicon::tokenize;
+
+    fn tags(text: &str) -> Vec<String> {
+        let mut toks = tokenize(text, 0..text.len());
+        let known = vec![None; toks.len()];
+        tag(&mut toks, text, &known);
+        toks.iter().map(|t| format!("{}/{}", t.lower, t.tag.as_str())).collect()
+    }
+
+    #[test]
+    fn tags_known_and_unknown_words() {
+        let got = tags("The peacemakers patrolled the buffer zone.");
+        assert_eq!(
+            got,
+            ["the/DET", "peacemakers/NOUN", "patrolled/VERB", "the/DET", "buffer/NOUN", "zone/NOUN", "./PUNCT"]
+        );
+    }
+
+    #[test]
+    fn hyphenated_compounds_and_names() {
+        let got = tags("A non-coercive, consent-based approach in Mali.");
+        assert!(got.contains(&"non-coercive/ADJ".to_string()), "{got:?}");
+        assert!(got.contains(&"consent-based/ADJ".to_string()), "{got:?}");
+        assert!(got.contains(&"mali/PROPN".to_string()), "{got:?}");
+    }
+
+    #[test]
+    fn known_tags_win_before_the_rules() {
+        let text = "UNIFIL escorted them";
+        let mut toks = tokenize(text, 0..text.len());
+        tag(&mut toks, text, &[Some(Tag::Propn), None, None]);
+        assert_eq!(toks[0].tag, Tag::Propn);
+        assert_eq!(toks[1].tag, Tag::Verb);
+    }
+}

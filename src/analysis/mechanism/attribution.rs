@@ -1,0 +1,77 @@
+//! Attribution: an actor of one concept credited with another concept's
+//! work. The rule's kinds of evidence (`uses` in rules.toml) are collected
+//! per actor phrase; an actor whose evidence reaches the threshold gets one
+//! finding, on its whole phrase, pointing at the words that triggered it.
+
+use crate::analysis::evidence::{self, Evidence, Scope, THRESHOLD};
+use crate::analysis::sentence::Sentence;
+use crate::analysis::{fixes, Finding, Related};
+use crate::terms::EvidenceKind;
+
+const KINDS: [EvidenceKind; 7] = [
+    EvidenceKind::Subject,
+    EvidenceKind::Definition,
+    EvidenceKind::Compound,
+    EvidenceKind::Possession,
+    EvidenceKind::Identity,
+    EvidenceKind::Circumstance,
+    EvidenceKind::Classification,
+];
+
+pub fn check(s: &Sentence<'_>, rule_index: usize, out: &mut Vec<Finding>) {
+    let rule = &s.db.rules[rule_index];
+    let Some(work) = rule.work_concept.as_deref() else {
+        return;
+    };
+    let scope = Scope {
+        s,
+        rule,
+        work,
+        exceptions: s.db.rule_exceptions(rule_index),
+    };
+    let mut ev = Evidence::default();
+    for kind in KINDS.into_iter().filter(|&k| rule.uses(k)) {
+        evidence::collect(kind, &scope, &mut ev);
+    }
+    let work_label = s.db.get(work).map_or(work, |t| t.label.as_str()).to_lowercase();
+    for e in ev.entries.into_iter().filter(|e| e.score >= THRESHOLD) {
+        let actor = &s.actors[e.actor];
+        let text = s.words(actor.range.clone());
+        let related = e
+            .cues
+            .into_iter()
+            .map(|r| Related {
+                message: format!("\"{}\" signals {work_label}", s.words(r.clone())),
+                range: r,
+            })
+            .collect();
+        out.push(Finding {
+            code: rule.code.clone(),
+            severity: rule.severity,
+            range: actor.range.clone(),
+            message: rule.message.replace("{term}", &text),
+            related,
+            term: Some(actor.term),
+            fixes: fixes::replacements(s, rule, e.actor),
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::analysis::evidence::test_support::findings;
+
+    #[test]
+    fn one_finding_per_actor_phrase() {
+        let text = "UNIFIL peace keepers negotiated the peace treaty.";
+        let got = findings(text);
+        assert_eq!(
+            got,
+            [("peacekeeping-as-peacemaking".to_string(), "UNIFIL peace keepers".to_string())]
+        );
+        let text = "The peace-keeping operation, ONUMOZ, negotiated the Rome accord.";
+        let got = findings(text);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].1, "peace-keeping operation, ONUMOZ");
+    }
+}

@@ -1,0 +1,199 @@
+//! Sentence segmentation over masked prose.
+//!
+//! Sentences never cross a block break, a blank line or the start of a list
+//! item. A `.`, `!`, `?` or `…` (plus closing quotes or brackets) followed by
+//! white space ends a sentence unless the next word starts in lower case, the
+//! word before the period is a known abbreviation ("U.N.", "e.g.", "Dr.",
+//! "No." before a number) or a single capital initial.
+
+use std::ops::Range;
+
+/// Sentences with the index of the paragraph (block) each belongs to.
+pub fn split(text: &str, breaks: &[usize], abbreviations: &[String]) -> Vec<(Range<usize>, usize)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut bounds: Vec<usize> = breaks.iter().copied().filter(|&b| b <= text.len()).collect();
+    bounds.push(text.len());
+    for b in bounds {
+        if b > start {
+            for block in blocks(text, start..b) {
+                let mut sentences = Vec::new();
+                split_block(text, block, abbreviations, &mut sentences);
+                let id = out.last().map_or(0, |(_, b): &(Range<usize>, usize)| b + 1);
+                out.extend(sentences.into_iter().map(|s| (s, id)));
+            }
+        }
+        start = start.max(b);
+    }
+    out
+}
+
+/// Split a block at blank lines and at lines that start a list item.
+fn blocks(text: &str, r: Range<usize>) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = r.start;
+    let s = &text[r.clone()];
+    let mut offset = 0;
+    for line in s.split_inclusive('\n') {
+        let abs = r.start + offset;
+        let trimmed = line.trim_start();
+        let blank = line.trim().is_empty();
+        if blank || (abs > start && is_list_marker(trimmed)) {
+            if abs > start {
+                out.push(start..abs);
+            }
+            start = if blank { abs + line.len() } else { abs };
+        }
+        offset += line.len();
+    }
+    if r.end > start {
+        out.push(start..r.end);
+    }
+    out
+}
+
+fn is_list_marker(line: &str) -> bool {
+    let mut chars = line.chars();
+    match chars.next() {
+        Some('-' | '*' | '+' | '\u{2022}') => chars.next().is_some_and(char::is_whitespace),
+        Some(c) if c.is_ascii_digit() => {
+            let rest = line.trim_start_matches(|c: char| c.is_ascii_digit());
+            (rest.starts_with(". ") || rest.starts_with(") ")) && line.len() - rest.len() <= 3
+        }
+        _ => false,
+    }
+}
+
+fn split_block(text: &str, r: Range<usize>, abbreviations: &[String], out: &mut Vec<Range<usize>>) {
+    let s = &text[r.clone()];
+    let mut start = 0;
+    let chars: Vec<(usize, char)> = s.char_indices().collect();
+    let mut k = 0;
+    while k < chars.len() {
+        let (i, c) = chars[k];
+        if matches!(c, '.' | '!' | '?' | '\u{2026}') {
+            // Swallow repeated terminators and closing quotes/brackets.
+            let mut e = k + 1;
+            while e < chars.len()
+                && matches!(
+                    chars[e].1,
+                    '.' | '!' | '?' | '"' | '\'' | '\u{201D}' | '\u{2019}' | ')' | ']'
+                )
+            {
+                e += 1;
+            }
+            let at_end = e == chars.len();
+            let followed_by_space = at_end || chars[e].1.is_whitespace();
+            if followed_by_space && (at_end || ends_sentence(s, &chars, i, c, e, abbreviations)) {
+                let end = if at_end { s.len() } else { chars[e].0 };
+                push_trimmed(r.start, s, start..end, out);
+                start = end;
+            }
+            k = e;
+            continue;
+        }
+        k += 1;
+    }
+    if start < s.len() {
+        push_trimmed(r.start, s, start..s.len(), out);
+    }
+}
+
+fn ends_sentence(s: &str, chars: &[(usize, char)], i: usize, c: char, e: usize, abbreviations: &[String]) -> bool {
+    // The next visible char.
+    let next = chars[e..].iter().map(|&(_, c)| c).find(|c| !c.is_whitespace());
+    let Some(next) = next else { return true };
+    if next.is_lowercase() {
+        return false;
+    }
+    if c != '.' {
+        return true;
+    }
+    // The word before the period, with internal periods ("U.N", "e.g").
+    let before = &s[..i];
+    let word_start = before
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| !(c.is_alphanumeric() || c == '.'))
+        .map_or(0, |(j, c)| j + c.len_utf8());
+    let word = before[word_start..].to_lowercase();
+    if word.is_empty() {
+        return true;
+    }
+    let single_initial = word.chars().count() == 1 && before[word_start..].chars().all(char::is_uppercase);
+    if single_initial {
+        return false;
+    }
+    if abbreviations.contains(&word) {
+        // "No. 5" is an abbreviation; "... said no." is not.
+        if word == "no" || word == "nos" {
+            return !next.is_ascii_digit();
+        }
+        return false;
+    }
+    true
+}
+
+fn push_trimmed(base: usize, s: &str, r: Range<usize>, out: &mut Vec<Range<usize>>) {
+    let piece = &s[r.clone()];
+    let lead = piece.len() - piece.trim_start().len();
+    let trail = piece.len() - piece.trim_end().len();
+    if piece.trim().is_empty() {
+        return;
+    }
+    out.push(base + r.start + lead..base + r.end - trail);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn abbrevs() -> Vec<String> {
+        ["u.n", "e.g", "dr", "st", "no", "i.e"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
+    }
+
+    fn sents<'a>(text: &'a str, breaks: &[usize]) -> Vec<&'a str> {
+        split(text, breaks, &abbrevs())
+            .into_iter()
+            .map(|(r, _)| &text[r])
+            .collect()
+    }
+
+    #[test]
+    fn splits_on_terminators_but_not_abbreviations_or_numbers() {
+        let t =
+            "The U.N. sent Dr. Bunche. He met No. 5 envoys, e.g. Mr Xu. Costs rose 3.5 per cent! Why? \"Yes.\" Done";
+        assert_eq!(
+            sents(t, &[]),
+            [
+                "The U.N. sent Dr. Bunche.",
+                "He met No. 5 envoys, e.g. Mr Xu.",
+                "Costs rose 3.5 per cent!",
+                "Why?",
+                "\"Yes.\"",
+                "Done"
+            ]
+        );
+    }
+
+    #[test]
+    fn splits_on_blank_lines_list_items_and_breaks() {
+        let t = "Title\nline one\n\npara two\n- item a\n- item b\n1. first";
+        assert_eq!(
+            sents(t, &[]),
+            ["Title\nline one", "para two", "- item a", "- item b", "1. first"]
+        );
+        assert_eq!(sents("Heading Body text", &[7]), ["Heading", "Body text"]);
+    }
+
+    #[test]
+    fn initials_do_not_end_sentences() {
+        assert_eq!(
+            sents("J. F. Kennedy spoke. Then", &[]),
+            ["J. F. Kennedy spoke.", "Then"]
+        );
+    }
+}

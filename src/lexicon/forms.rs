@@ -1,0 +1,108 @@
+//! English word forms from a lemma, by the `english` crate (Wiktionary data):
+//! knowledge lists a verb once ("negotiate") and finds every inflection
+//! ("negotiates", "negotiated", "negotiating").
+
+use english::{English, Form, Number, Person, Tense};
+
+/// How a phrase of a word list inflects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PartOfSpeech {
+    /// The first word is a verb: "hammer out" -> "hammered out".
+    Verb,
+    /// The last word is a noun: "air strike" -> "air strikes".
+    Noun,
+    /// Written as is.
+    Fixed,
+}
+
+/// The forms of a verb: lemma, third person singular, past, past participle,
+/// present participle, plus the British doubled-consonant spellings
+/// ("initialled", "labelled") when the crate gives the American ones.
+pub fn verb_forms(lemma: &str) -> Vec<String> {
+    let lemma = lemma.trim().to_lowercase();
+    let mut out = vec![lemma.clone()];
+    let forms = [
+        (Person::Third, Tense::Present, Form::Finite),
+        (Person::Third, Tense::Past, Form::Finite),
+        (Person::Third, Tense::Past, Form::Participle),
+        (Person::Third, Tense::Present, Form::Participle),
+    ];
+    for (person, tense, form) in forms {
+        out.push(English::verb(&lemma, &person, &Number::Singular, &tense, &form).to_lowercase());
+    }
+    // British spelling doubles a final l: "initialed" / "initialled".
+    if lemma.ends_with('l') && !lemma.ends_with("ll") {
+        for suffix in ["ed", "ing"] {
+            let american = format!("{lemma}{suffix}");
+            if out.contains(&american) {
+                out.push(format!("{lemma}l{suffix}"));
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Singular and plural of a noun.
+pub fn noun_forms(lemma: &str) -> Vec<String> {
+    let lemma = lemma.trim().to_lowercase();
+    let plural = English::noun(&lemma, &Number::Plural).to_lowercase();
+    let mut out = vec![lemma, plural];
+    out.dedup();
+    out
+}
+
+/// Every surface form of a phrase whose first word (verbs) or last word
+/// (nouns) inflects.
+pub fn phrase_forms(phrase: &str, pos: PartOfSpeech) -> Vec<String> {
+    let words: Vec<&str> = phrase.split_whitespace().collect();
+    let (Some(first), Some(last)) = (words.first(), words.last()) else {
+        return Vec::new();
+    };
+    match pos {
+        PartOfSpeech::Fixed => vec![words.join(" ").to_lowercase()],
+        PartOfSpeech::Verb => verb_forms(first)
+            .into_iter()
+            .map(|f| std::iter::once(f.as_str()).chain(words[1..].iter().copied()).collect::<Vec<_>>().join(" "))
+            .map(|s| s.to_lowercase())
+            .collect(),
+        PartOfSpeech::Noun => noun_forms(last)
+            .into_iter()
+            .map(|f| words[..words.len() - 1].iter().copied().chain(std::iter::once(f.as_str())).collect::<Vec<_>>().join(" "))
+            .map(|s| s.to_lowercase())
+            .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn verbs_regular_irregular_and_british() {
+        assert_eq!(
+            verb_forms("negotiate"),
+            ["negotiate", "negotiated", "negotiates", "negotiating"]
+        );
+        let fight = verb_forms("fight");
+        assert!(fight.contains(&"fought".to_string()) && fight.contains(&"fighting".to_string()));
+        let initial = verb_forms("initial");
+        assert!(initial.contains(&"initialled".to_string()) && initial.contains(&"initialed".to_string()));
+        assert!(verb_forms("patrol").contains(&"patrolled".to_string()));
+    }
+
+    #[test]
+    fn nouns_and_phrases() {
+        assert_eq!(noun_forms("air strike"), ["air strike", "air strikes"]);
+        assert_eq!(
+            phrase_forms("hammer out", PartOfSpeech::Verb),
+            ["hammer out", "hammered out", "hammering out", "hammers out"]
+        );
+        assert_eq!(
+            phrase_forms("military action", PartOfSpeech::Noun),
+            ["military action", "military actions"]
+        );
+        assert_eq!(phrase_forms("Chapter VII", PartOfSpeech::Fixed), ["chapter vii"]);
+    }
+}

@@ -1,0 +1,118 @@
+//! The function-word data of `terms/language.toml` and its compiled form.
+//!
+//! Word *classes* (noun, verb, determiner, preposition ...) come from the
+//! part-of-speech tagger, not from lists. What is listed here is meaning the
+//! tagger cannot give: which verbs report, prevent or support someone else's
+//! act, which words negate, contrast, gloss or discuss. Verb lists hold
+//! lemmas; every inflection is matched.
+
+use super::forms::PartOfSpeech;
+use super::phrases::Phrases;
+use super::tokens::Tok;
+use serde::Deserialize;
+
+macro_rules! language_lists {
+    ($( $(#[$doc:meta])* $field:ident: $pos:ident ),* $(,)?) => {
+        /// Serde model of `[language]` tables. Every list is optional so that
+        /// data can be split across files and extended by user glossaries.
+        #[derive(Debug, Clone, Default, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct Language {
+            $( $(#[$doc])* #[serde(default)] pub $field: Vec<String>, )*
+        }
+
+        impl Language {
+            /// Append another file's lists to these.
+            pub fn merge(&mut self, other: Language) {
+                $( self.$field.extend(other.$field); )*
+            }
+        }
+
+        /// The lists of [`Language`], compiled to phrase matchers (verb
+        /// lemmas expanded to every form).
+        #[derive(Debug, Clone, Default)]
+        pub struct Lexicon {
+            $( $(#[$doc])* pub $field: Phrases, )*
+        }
+
+        impl Lexicon {
+            pub fn new(l: &Language) -> Lexicon {
+                Lexicon {
+                    $( $field: Phrases::inflected(&l.$field, PartOfSpeech::$pos), )*
+                }
+            }
+        }
+    };
+}
+
+language_lists! {
+    /// A "." after one of these does not end a sentence.
+    abbreviations: Fixed,
+    /// Open a contrasting clause; work is never attributed across one.
+    contrast_markers: Fixed,
+    /// Negate the phrase they stand in.
+    negations: Fixed,
+    /// Verbs whose subject did not do what follows ("failed to", "refused to").
+    negative_verbs: Verb,
+    /// Prefixes that negate a compound: "non-coercive", "anti-war".
+    negative_prefixes: Fixed,
+    /// Open a relative clause.
+    relative_pronouns: Fixed,
+    /// Pronouns that refer back to a plural actor.
+    plural_pronouns: Fixed,
+    /// Pronouns that refer back to a singular actor.
+    singular_pronouns: Fixed,
+    /// Before an actor noun, make a phrase that refers back ("the force").
+    anaphor_determiners: Fixed,
+    /// Nouns that name an actor of a concept when they follow its term
+    /// ("peacekeeping troops") or refer back to one ("the force").
+    actor_nouns: Noun,
+    /// "X tried to negotiate": the subject does the act that follows.
+    subject_control_verbs: Verb,
+    /// "X helped the parties negotiate": the subject facilitates the object's
+    /// act, which counts as the subject's own work.
+    facilitation_verbs: Verb,
+    /// "X protected the mediators who negotiated": the act belongs to the
+    /// object, the subject only supports it.
+    support_verbs: Verb,
+    /// "X stopped the sides from attacking", "deterred attacks": the act is
+    /// prevented, and is not the subject's.
+    prevention_verbs: Verb,
+    /// "X launched air strikes", "led the talks": the subject performs the
+    /// activity named by the object noun.
+    light_verbs: Verb,
+    /// "X had 1,200 soldiers", "commanded a battalion": the object is the
+    /// subject's own asset.
+    possession_verbs: Verb,
+    /// "be", "get": with a past participle, a passive.
+    passive_auxiliaries: Verb,
+    /// Verbs that report someone else's claim.
+    reporting_verbs: Verb,
+    /// After a negation, open a clause the negation governs ("does not mean
+    /// that ...").
+    negated_complements: Verb,
+    /// Show that the writer is discussing a claim, not making it.
+    discussion_markers: Fixed,
+    /// Between two concept terms, present them as one.
+    synonym_links: Fixed,
+    /// After "X and Y", present the two as one ("mean the same").
+    sameness_predicates: Fixed,
+    /// Make a pair of terms a distinction, not a gloss.
+    distinction_markers: Fixed,
+    /// Introduce a definition of their subject ("means", "refers to").
+    copulas: Verb,
+    /// Introduce the members of a class ("includes", "such as").
+    classifiers: Fixed,
+    /// Words naming the people around a writer: with one, "peacemaker" is
+    /// the everyday sense ("Mum is the peacemaker in our house").
+    everyday_contexts: Fixed,
+    /// The terms that have an everyday sense.
+    everyday_sense_terms: Fixed,
+}
+
+impl Lexicon {
+    /// A negation token: a listed word or phrase, or a word ending in "n't".
+    pub fn is_negation(&self, toks: &[Tok], i: usize) -> bool {
+        toks[i].lower.ends_with("n't") || self.negations.at(toks, i).is_some()
+    }
+}

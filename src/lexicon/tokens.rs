@@ -1,0 +1,199 @@
+//! Word tokens with byte offsets.
+
+use std::ops::Range;
+
+/// Universal part-of-speech tags (Universal Dependencies' UPOS), as the
+/// tagger in `analysis::grammar` assigns them. `X` until a sentence is tagged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Tag {
+    Noun,
+    Propn,
+    Verb,
+    Aux,
+    Adj,
+    Adv,
+    Adp,
+    Det,
+    Pron,
+    Num,
+    Part,
+    Cconj,
+    Sconj,
+    Punct,
+    Sym,
+    Intj,
+    #[default]
+    X,
+}
+
+impl Tag {
+    /// A word that can head a noun phrase.
+    pub fn is_nominal(self) -> bool {
+        matches!(self, Tag::Noun | Tag::Propn | Tag::Pron | Tag::Num)
+    }
+
+    pub fn is_verbal(self) -> bool {
+        matches!(self, Tag::Verb | Tag::Aux)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Tag::Noun => "NOUN",
+            Tag::Propn => "PROPN",
+            Tag::Verb => "VERB",
+            Tag::Aux => "AUX",
+            Tag::Adj => "ADJ",
+            Tag::Adv => "ADV",
+            Tag::Adp => "ADP",
+            Tag::Det => "DET",
+            Tag::Pron => "PRON",
+            Tag::Num => "NUM",
+            Tag::Part => "PART",
+            Tag::Cconj => "CCONJ",
+            Tag::Sconj => "SCONJ",
+            Tag::Punct => "PUNCT",
+            Tag::Sym => "SYM",
+            Tag::Intj => "INTJ",
+            Tag::X => "X",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Tag> {
+        Some(match s {
+            "NOUN" => Tag::Noun,
+            "PROPN" => Tag::Propn,
+            "VERB" => Tag::Verb,
+            "AUX" => Tag::Aux,
+            "ADJ" => Tag::Adj,
+            "ADV" => Tag::Adv,
+            "ADP" => Tag::Adp,
+            "DET" => Tag::Det,
+            "PRON" => Tag::Pron,
+            "NUM" => Tag::Num,
+            "PART" => Tag::Part,
+            "CCONJ" => Tag::Cconj,
+            "SCONJ" => Tag::Sconj,
+            "PUNCT" => Tag::Punct,
+            "SYM" => Tag::Sym,
+            "INTJ" => Tag::Intj,
+            "X" => Tag::X,
+            _ => return None,
+        })
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Tok {
+    pub range: Range<usize>,
+    /// Lowercase text, curly apostrophes straightened, dashes as `-`.
+    pub lower: String,
+    pub word: bool,
+    /// Part of speech, once tagged.
+    pub tag: Tag,
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+fn is_apostrophe(c: char) -> bool {
+    matches!(c, '\'' | '\u{2019}')
+}
+
+fn is_hyphen(c: char) -> bool {
+    matches!(c, '-' | '\u{2010}' | '\u{2011}')
+}
+
+/// Split `text[range]` into word and punctuation tokens (whitespace dropped).
+/// A word keeps internal apostrophes ("didn't", "UNEF's") and hyphens between
+/// letters ("non-coercive", "peace-keeping"), so a compound is one word.
+pub fn tokenize(text: &str, range: Range<usize>) -> Vec<Tok> {
+    let mut out = Vec::new();
+    let s = &text[range.clone()];
+    let mut it = s.char_indices().peekable();
+    while let Some((i, c)) = it.next() {
+        if c.is_whitespace() {
+            continue;
+        }
+        let start = range.start + i;
+        if is_word_char(c) {
+            let mut end = i + c.len_utf8();
+            while let Some(&(j, d)) = it.peek() {
+                let next_is_letter = || s[j + d.len_utf8()..].chars().next().is_some_and(char::is_alphanumeric);
+                let next_is_digit = || s[j + d.len_utf8()..].chars().next().is_some_and(|c| c.is_ascii_digit());
+                // "1,200" and "3.5" are one number.
+                let in_number = matches!(d, ',' | '.') && s[i..j].chars().all(|c| c.is_ascii_digit() || c == ',' || c == '.') && next_is_digit();
+                let joiner = (is_apostrophe(d) || is_hyphen(d)) && next_is_letter() || in_number;
+                if is_word_char(d) || joiner {
+                    end = j + d.len_utf8();
+                    it.next();
+                } else {
+                    break;
+                }
+            }
+            let lower = s[i..end]
+                .to_lowercase()
+                .replace('\u{2019}', "'")
+                .replace(['\u{2010}', '\u{2011}'], "-");
+            out.push(Tok {
+                range: start..range.start + end,
+                lower,
+                word: true,
+                tag: Tag::X,
+            });
+        } else {
+            let lower = match c {
+                '\u{2019}' | '\u{2018}' => "'".to_string(),
+                '\u{201C}' | '\u{201D}' | '\u{00AB}' | '\u{00BB}' => "\"".to_string(),
+                '\u{2013}' | '\u{2014}' | '\u{2012}' | '\u{2015}' => "-".to_string(),
+                c => c.to_string(),
+            };
+            out.push(Tok {
+                range: start..start + c.len_utf8(),
+                lower,
+                word: false,
+                tag: Tag::Punct,
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokenizes_words_apostrophes_hyphens_and_punctuation() {
+        let text = "UNEF II\u{2019}s blue-helmets didn't \u{201C}negotiate\u{201D} \u{2014} non-coercive - x 1,200, 3.5.";
+        let toks: Vec<String> = tokenize(text, 0..text.len()).into_iter().map(|t| t.lower).collect();
+        assert_eq!(
+            toks,
+            [
+                "unef",
+                "ii's",
+                "blue-helmets",
+                "didn't",
+                "\"",
+                "negotiate",
+                "\"",
+                "-",
+                "non-coercive",
+                "-",
+                "x",
+                "1,200",
+                ",",
+                "3.5",
+                "."
+            ]
+        );
+    }
+
+    #[test]
+    fn offsets_point_into_the_source() {
+        let text = "ab  c-d.";
+        let toks = tokenize(text, 2..text.len());
+        assert_eq!(toks[0].range, 4..7);
+        assert_eq!(&text[toks[1].range.clone()], ".");
+    }
+}
