@@ -192,7 +192,7 @@ fn analyze_traced(source: &str, format: Format, db: &Database, trace: &mut dyn F
         let named: Vec<Entity> = sentence
             .actors
             .iter()
-            .filter(|a| a.here && is_actor_like(&db.terms[a.term]))
+            .filter(|a| a.here && !a.modifier && is_actor_like(&db.terms[a.term]))
             .map(|a| Entity::new(a.term, a.range.clone(), db, &prose.text))
             .collect();
         discourse.record(&prose, &s, center, named);

@@ -39,6 +39,9 @@ pub struct Actor {
     pub toks: Range<usize>,
     /// The phrase is in the sentence; otherwise it was referred to.
     pub here: bool,
+    /// The term only modifies another noun ("peacemaking airstrikes"): an
+    /// actor for compounds, not a subject.
+    pub modifier: bool,
 }
 
 pub struct Sentence<'a> {
@@ -105,19 +108,30 @@ impl<'a> Sentence<'a> {
             }
         }
         // Terms are nouns and names: tell the tagger before its rules run.
-        let known: Vec<Option<Tag>> = term_at
+        let mut known: Vec<Option<Tag>> = term_at
             .iter()
             .map(|t| {
                 t.map(|i| {
                     let term = &db.terms[term_spans[i].item];
                     match term.kind.as_str() {
                         "concept" | "actor" => Tag::Noun,
-                        "other-sense" => Tag::Propn,
                         _ => Tag::Propn,
                     }
                 })
             })
             .collect();
+        // So are the nouns of the cue lists that are never verbs there
+        // ("buffer strip", "coercion"; not "force").
+        for m in cues {
+            let candidates = db.cue_candidates(m.pattern);
+            let compound = candidates.iter().all(|&i| db.cues[i].pos == PartOfSpeech::Noun)
+                && candidates.iter().any(|&i| db.cues[i].phrase.contains(' ') || !db.verb_surface(&db.cues[i].phrase));
+            if let Some(ts) = tok_span(&toks, &m.range).filter(|_| compound) {
+                for k in ts {
+                    known[k].get_or_insert(Tag::Noun);
+                }
+            }
+        }
         let guessed = tagger::tag(&mut toks, &prose.text, &known);
         let g = Grammar::new(&toks, lex);
         let cue_spans = select_cues(&toks, cues, db);
@@ -160,6 +174,7 @@ impl<'a> Sentence<'a> {
                 spans: Vec::new(),
                 toks: 0..0,
                 here: false,
+                modifier: false,
             });
         }
         sentence
@@ -291,9 +306,22 @@ impl<'a> Sentence<'a> {
                 // ("peacekeeping troops"), not another thing it modifies
                 // ("the peacekeeping budget").
                 let head_in_term = self.terms[main].toks.contains(&np.head);
-                let head_actor_noun = self.lex.actor_nouns.contains_word(&self.toks[np.head].lower);
+                let head_actor_noun = self.lex.actor_nouns.contains_word(&self.toks[np.head].lower)
+                    || self.lex.role_nouns.contains_word(&self.toks[np.head].lower);
                 let possessive_head = np.possessor.is_some_and(|p| self.term_at[p].is_some());
-                if head_in_term || head_actor_noun || possessive_head {
+                if !(head_in_term || head_actor_noun || possessive_head) {
+                    let first = actor_spans[0];
+                    self.actors.push(Actor {
+                        term: self.terms[main].item,
+                        range: self.terms[first].range.start..self.terms[main].range.end,
+                        spans: actor_spans.clone(),
+                        toks: self.terms[first].toks.start..self.terms[main].toks.end,
+                        here: true,
+                        modifier: true,
+                    });
+                    continue;
+                }
+                {
                     let first = actor_spans[0];
                     // A term after a possessive names the actor ("UNIFIL's
                     // commander" is UNIFIL's).
@@ -307,6 +335,7 @@ impl<'a> Sentence<'a> {
                         spans: actor_spans,
                         toks,
                         here: true,
+                        modifier: false,
                     });
                     self.np_actor[n] = Some(idx);
                     continue;
@@ -331,6 +360,7 @@ impl<'a> Sentence<'a> {
                                 spans: vec![main],
                                 toks: self.terms[main].toks.clone(),
                                 here: true,
+                                modifier: false,
                             });
                             self.np_actor[n] = Some(idx);
                             continue;
@@ -348,6 +378,7 @@ impl<'a> Sentence<'a> {
                         spans: Vec::new(),
                         toks: 0..0,
                         here: false,
+                        modifier: false,
                     });
                     self.np_actor[n] = Some(idx);
                 }
@@ -363,7 +394,7 @@ impl<'a> Sentence<'a> {
             let (Some(a), Some(b)) = (self.np_actor[n], self.np_actor[n + 1]) else {
                 continue;
             };
-            if a == b || !self.actors[a].here || !self.actors[b].here {
+            if a == b || !self.actors[a].here || !self.actors[b].here || self.actors[a].modifier || self.actors[b].modifier {
                 continue;
             }
             // One actor under two names has one concept: "Unlike

@@ -22,13 +22,18 @@ pub fn verb_forms(lemma: &str) -> Vec<String> {
     let lemma = lemma.trim().to_lowercase();
     let mut out = vec![lemma.clone()];
     let forms = [
-        (Person::Third, Tense::Present, Form::Finite),
-        (Person::Third, Tense::Past, Form::Finite),
-        (Person::Third, Tense::Past, Form::Participle),
-        (Person::Third, Tense::Present, Form::Participle),
+        (Tense::Present, Form::Finite),
+        (Tense::Past, Form::Finite),
+        (Tense::Past, Form::Participle),
+        (Tense::Present, Form::Participle),
     ];
-    for (person, tense, form) in forms {
-        out.push(English::verb(&lemma, &person, &Number::Singular, &tense, &form).to_lowercase());
+    // Every person and number: "am", "are", "is"; "was", "were".
+    for (tense, form) in forms {
+        for person in [Person::First, Person::Second, Person::Third] {
+            for number in [Number::Singular, Number::Plural] {
+                out.push(English::verb(&lemma, &person, &number, &tense, &form).to_lowercase());
+            }
+        }
     }
     // British spelling doubles a final l: "initialed" / "initialled".
     if lemma.ends_with('l') && !lemma.ends_with("ll") {
@@ -90,6 +95,14 @@ mod tests {
         let initial = verb_forms("initial");
         assert!(initial.contains(&"initialled".to_string()) && initial.contains(&"initialed".to_string()));
         assert!(verb_forms("patrol").contains(&"patrolled".to_string()));
+    }
+
+    #[test]
+    fn be_has_every_form() {
+        let be = verb_forms("be");
+        for f in ["am", "are", "is", "was", "were", "been", "being"] {
+            assert!(be.contains(&f.to_string()), "{f} in {be:?}");
+        }
     }
 
     #[test]

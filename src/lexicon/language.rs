@@ -67,6 +67,12 @@ language_lists! {
     /// Nouns that name an actor of a concept when they follow its term
     /// ("peacekeeping troops") or refer back to one ("the force").
     actor_nouns: Noun,
+    /// What an actor or concept does or is for ("the peacekeepers' main tool").
+    role_nouns: Noun,
+    /// "uses peacekeepers to defeat": the object does the act that follows.
+    instrument_verbs: Verb,
+    /// "were deployed", "sent in": the one sent does the work.
+    deployment_verbs: Verb,
     /// "X tried to negotiate": the subject does the act that follows.
     subject_control_verbs: Verb,
     /// "X helped the parties negotiate": the subject facilitates the object's
@@ -101,6 +107,8 @@ language_lists! {
     distinction_markers: Fixed,
     /// Introduce a definition of their subject ("means", "refers to").
     copulas: Verb,
+    /// Define their object when "as" follows ("define peacemaking as").
+    defining_verbs: Verb,
     /// Introduce the members of a class ("includes", "such as").
     classifiers: Fixed,
     /// Words naming the people around a writer: with one, "peacemaker" is

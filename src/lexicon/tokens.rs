@@ -123,7 +123,11 @@ pub fn tokenize(text: &str, range: Range<usize>) -> Vec<Tok> {
                 let next_is_digit = || s[j + d.len_utf8()..].chars().next().is_some_and(|c| c.is_ascii_digit());
                 // "1,200" and "3.5" are one number.
                 let in_number = matches!(d, ',' | '.') && s[i..j].chars().all(|c| c.is_ascii_digit() || c == ',' || c == '.') && next_is_digit();
-                let joiner = (is_apostrophe(d) || is_hyphen(d)) && next_is_letter() || in_number;
+                // "peacekeepers' mandate": a plural possessive keeps its apostrophe.
+                let plural_possessive = is_apostrophe(d)
+                    && s[i..j].ends_with(['s', 'S'])
+                    && s[j + d.len_utf8()..].chars().next().is_none_or(char::is_whitespace);
+                let joiner = (is_apostrophe(d) || is_hyphen(d)) && next_is_letter() || in_number || plural_possessive;
                 if is_word_char(d) || joiner {
                     end = j + d.len_utf8();
                     it.next();

@@ -131,6 +131,8 @@ pub struct Database {
     pub language: Language,
     /// For each cue matcher pattern, the cues it stands for.
     cue_candidates: Vec<Vec<usize>>,
+    /// Surface forms of cues listed as verbs.
+    verb_surfaces: HashSet<String>,
     lexicon: Lexicon,
     abbreviations: Vec<String>,
     /// Each rule's exception phrases, compiled (same order as `rules`).
@@ -471,12 +473,18 @@ impl Database {
             }
         }
         let cue_matcher = Matcher::new(surfaces.iter().map(String::as_str));
+        let verb_surfaces = cues
+            .iter()
+            .filter(|c| c.pos == PartOfSpeech::Verb)
+            .map(|c| normalize_pattern(&c.phrase))
+            .collect();
         let abbreviations = language.abbreviations.iter().map(|a| a.to_lowercase()).collect();
         Ok(Database {
             terms,
             contrasts: contrasts.into_iter().map(|(_, c)| c).collect(),
             cues,
             cue_candidates,
+            verb_surfaces,
             rules: rules.into_iter().map(|(_, r)| r).collect(),
             lexicon: Lexicon::new(&language),
             abbreviations,
@@ -496,6 +504,11 @@ impl Database {
     /// Lowercase abbreviations after which a "." does not end a sentence.
     pub(crate) fn abbreviations(&self) -> &[String] {
         &self.abbreviations
+    }
+
+    /// Whether a surface form is a form of a cue listed as a verb.
+    pub(crate) fn verb_surface(&self, form: &str) -> bool {
+        self.verb_surfaces.contains(&normalize_pattern(form))
     }
 
     /// The cues a matcher pattern of [`Database::cue_matcher`] stands for.

@@ -48,14 +48,26 @@ pub fn collect(scope: &Scope<'_, '_>, ev: &mut Evidence) {
         };
         // "rather than deploy a peacekeeping force, since there was no
         // ceasefire": the clause is about what was not done.
-        let negated = s.actors[a].here && {
+        let negated = if s.actors[a].here {
             let there = s.clause_of(s.actors[a].toks.start);
             s.lex.is_negation(&s.toks, there.start) || negated_between(s, s.actors[a].toks.clone(), at)
-        };
+        } else {
+            false
+        } || verb_negated(s, a);
         if !negated {
             ev.add(a, s.cue(c).weight, vec![s.cues[c].range.clone()]);
         }
     }
+}
+
+/// The verb the actor is the subject of is negated: "without the host's
+/// consent the force had no legal basis to stay".
+fn verb_negated(s: &crate::analysis::sentence::Sentence<'_>, a: usize) -> bool {
+    let r = s.relations();
+    (0..s.g.nps.len()).filter(|&n| s.actor_of_np(n) == Some(a)).any(|n| {
+        let end = s.g.nps[n].toks.end;
+        s.g.vg_of.get(end).copied().flatten().is_some_and(|v| r.agents_of_verb(v).negated)
+    })
 }
 
 /// A negation within one phrase between the actor and the cue, or right

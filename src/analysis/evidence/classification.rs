@@ -20,7 +20,7 @@ const KIND_NOUNS: &[&str] = &[
 
 pub fn collect(scope: &Scope<'_, '_>, ev: &mut Evidence) {
     let s = scope.s;
-    for a in (0..s.actors.len()).filter(|&a| s.actors[a].here && scope.is_rule_actor(a)) {
+    for a in (0..s.actors.len()).filter(|&a| s.actors[a].here && scope.is_rule_actor(a) && !s.actors[a].modifier) {
         let actor = s.actors[a].toks.clone();
         if scope.excepted(actor.start) {
             continue;

@@ -23,7 +23,10 @@ pub fn collect(scope: &Scope<'_, '_>, ev: &mut Evidence) {
         // "peacemaking troops": the term modifies an asset noun (a concept
         // or an "-ing" word, not "the peacemakers force the parties").
         let modifier = term.kind == "concept" || s.words(actor.range.clone()).to_lowercase().ends_with("ing");
-        let after = cue_at(next, &[Role::Asset]).filter(|_| modifier && s.g.vg_of[next].is_none());
+        // "peacemaking airstrikes": a strong act noun modified the same way.
+        let after = cue_at(next, &[Role::Asset])
+            .or_else(|| cue_at(next, &[Role::Act]).filter(|&c| s.cue(c).weight >= 1.0 && s.toks[next].tag.is_nominal()))
+            .filter(|_| modifier && s.g.vg_of[next].is_none());
         // "coercive peacemaking": a cue right before the term in its phrase.
         // A mission's name is not modified so ("the 1974 invasion UNFICYP
         // stayed" is two phrases).
@@ -61,7 +64,7 @@ pub fn collect(scope: &Scope<'_, '_>, ev: &mut Evidence) {
                     && s.cues[c].toks.start < next_term
                     && s.cue(c).concept == scope.work
                     && matches!(s.cue(c).role, Role::Act | Role::Asset)
-                    && s.cue(c).weight >= 1.0
+                    && s.cue(c).weight >= 0.9
             });
             if let Some(other) = support {
                 score += 0.5;

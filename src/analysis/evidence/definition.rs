@@ -11,7 +11,7 @@
 use super::{Evidence, Scope};
 use crate::analysis::discourse::Context;
 use crate::analysis::sentence::Sentence;
-use crate::lexicon::Tag;
+use crate::lexicon::{PartOfSpeech, Tag};
 use crate::terms::Role;
 use std::ops::Range;
 
@@ -22,7 +22,7 @@ const BONUS: f32 = 0.4;
 pub fn collect(scope: &Scope<'_, '_>, ev: &mut Evidence) {
     let s = scope.s;
     for a in 0..s.actors.len() {
-        if !scope.is_rule_actor(a) {
+        if !scope.is_rule_actor(a) && !s.actors[a].modifier {
             continue;
         }
         let pred = if s.topic == Some(a) && matches!(s.context, Context::Topic(_)) {
@@ -51,6 +51,22 @@ fn predicate(s: &Sentence<'_>, a: usize) -> Option<Range<usize>> {
     let actor = &s.actors[a];
     let np = s.g.np_of.get(actor.toks.start).copied().flatten()?;
     let np_end = s.g.nps[np].toks.end.max(actor.toks.end);
+    // "I define peacemaking as ...", "some see peacekeeping as ...".
+    let np_start = s.g.nps[np].toks.start;
+    if s.toks.get(np_end).is_some_and(|t| t.lower == "as") && np_start > 0 {
+        if let Some(v) = s.g.vg_of[np_start - 1] {
+            let vg = &s.g.vgs[v];
+            // The writer's own definition ("I define", "we see"), not one
+            // reported from others ("press reports described ... as").
+            let own = s.relations().subject(v).is_some_and(|nps| {
+                nps.iter().any(|&n| matches!(s.toks[s.g.nps[n].head].lower.as_str(), "i" | "we" | "essay" | "paper" | "chapter" | "thesis" | "report"))
+            });
+            if own && vg.toks.end == np_start && !vg.negated && s.lex.defining_verbs.at(&s.toks, vg.main).is_some() {
+                let clause = s.clause_of(np_end);
+                return Some(np_end + 1..clause.end.max(np_end + 1));
+            }
+        }
+    }
     let mut k = np_end;
     // "Peacemaking, in the UN sense, is ...": a parenthetical with no term;
     // "peacekeeping operations in Africa are ...": a short phrase of place;
@@ -81,6 +97,10 @@ fn predicate(s: &Sentence<'_>, a: usize) -> Option<Range<usize>> {
         k += 1;
     }
     if k >= s.toks.len() {
+        return None;
+    }
+    let gloss = matches!(s.toks[k].lower.as_str(), ":" | "-" | "(" | "=");
+    if s.g.vg_of[k].is_none() && !gloss {
         return None;
     }
     let start = if let Some(v) = s.g.vg_of[k] {
@@ -199,6 +219,20 @@ fn unattributed(s: &Sentence<'_>, c: usize, a: usize) -> bool {
     if agents.negated || agents.prevented {
         return false;
     }
+    // "the fighting", "the attacks": an event named by a verb of the list,
+    // not an activity that defines anyone.
+    let k = s.cues[c].toks.start;
+    let event = s.cue(c).pos == PartOfSpeech::Verb
+        && s.toks[k].tag.is_nominal()
+        && k > 0
+        && matches!(s.toks[k - 1].tag, Tag::Det | Tag::Pron);
+    if event {
+        return false;
+    }
+    // Someone named does it: "Gaddafi's forces", "NATO jets enforced".
+    if agents.possessor.is_some_and(|p| s.actor_at_token(p) != Some(a)) {
+        return false;
+    }
     if agents.generic || agents.is_empty() {
         return true;
     }
@@ -207,13 +241,13 @@ fn unattributed(s: &Sentence<'_>, c: usize, a: usize) -> bool {
     if actors.contains(&a) {
         return true;
     }
-    let other_term = agents.nps.iter().any(|&n| {
-        s.g.nps[n]
-            .toks
-            .clone()
-            .any(|k| s.term_at[k].is_some_and(|t| s.term(t).concept != s.cue(c).concept && s.term(t).kind != "agreement"))
+    // Generic people ("when soldiers patrol") leave the act to the definition;
+    // a named agent ("NATO jets", "the mediators") does it themselves.
+    let named = agents.nps.iter().any(|&n| {
+        s.g.nps[n].toks.clone().any(|k| s.term_at[k].is_some() || s.toks[k].tag == Tag::Propn)
+            || s.g.nps[n].possessor.is_some()
     });
-    !other_term && actors.is_empty()
+    !named && actors.is_empty()
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@ use std::ops::Range;
 
 pub fn collect(scope: &Scope<'_, '_>, ev: &mut Evidence) {
     let s = scope.s;
-    for a in (0..s.actors.len()).filter(|&a| s.actors[a].here && scope.is_rule_actor(a)) {
+    for a in (0..s.actors.len()).filter(|&a| s.actors[a].here && scope.is_rule_actor(a) && !s.actors[a].modifier) {
         if scope.excepted(s.actors[a].toks.start) {
             continue;
         }

@@ -31,6 +31,19 @@ pub fn collect(scope: &Scope<'_, '_>, ev: &mut Evidence) {
                 }
             }
         }
+        // "the peacemakers were deployed in buffer zones", "deployed the
+        // peacemakers": the one sent does the work.
+        if let Some(v) = s.g.vg_of[s.cues[c].toks.start] {
+            let vg = &s.g.vgs[v];
+            if s.lex.deployment_verbs.at(&s.toks, vg.main).is_some() && !agents.negated {
+                let sent = if vg.passive {
+                    r.subject(v)
+                } else {
+                    s.g.np_of.get(vg.toks.end).copied().flatten().map(|n| vec![n])
+                };
+                actors.extend(sent.into_iter().flatten().filter_map(|n| s.actor_of_np(n)));
+            }
+        }
         let weight = s.cue(c).weight;
         for a in actors.into_iter().filter(|&a| scope.is_rule_actor(a)) {
             ev.add(a, weight, vec![s.cues[c].range.clone()]);
@@ -51,14 +64,17 @@ pub fn collect(scope: &Scope<'_, '_>, ev: &mut Evidence) {
             continue;
         };
         let np = &s.g.nps[n];
-        // The object of a possession verb ("had", "commanded", "deployed").
-        let object_of = r
-            .g
-            .vg_of
-            .get(np.toks.start.wrapping_sub(1))
-            .copied()
-            .flatten()
-            .filter(|&v| s.g.vgs[v].toks.end == np.toks.start);
+        // The object of a possession verb ("had", "commanded", "deployed"),
+        // after an indirect object if any ("sent them reinforcements").
+        let vg_before = |at: usize| {
+            r.g.vg_of
+                .get(at.wrapping_sub(1))
+                .copied()
+                .flatten()
+                .filter(|&v| s.g.vgs[v].toks.end == at)
+        };
+        let object_of = vg_before(np.toks.start)
+            .or_else(|| s.g.np_ending_at(np.toks.start).and_then(|m| vg_before(s.g.nps[m].toks.start)));
         let owners = match object_of {
             Some(v) if s.lex.possession_verbs.at(&s.toks, s.g.vgs[v].main).is_some() => r.agents_of_verb(v),
             _ => {

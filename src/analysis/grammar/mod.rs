@@ -68,6 +68,12 @@ fn opens_clause(t: &Tok, lex: &Lexicon) -> bool {
     lex.relative_pronouns.contains_word(&t.lower)
 }
 
+/// "both sides", "all parties": a quantifier opens a noun phrase whatever
+/// its tag.
+fn is_quantifier(t: &Tok) -> bool {
+    matches!(t.lower.as_str(), "both" | "all" | "each" | "either" | "every" | "many" | "several" | "some" | "most")
+}
+
 fn is_possessive(t: &Tok) -> bool {
     t.lower.ends_with("'s") || (t.lower.ends_with('\'') && t.lower.len() > 1) || matches!(t.lower.as_str(), "its" | "their" | "his" | "her" | "our" | "my" | "your")
 }
@@ -107,7 +113,7 @@ impl Grammar {
                 }
                 let inner = u.tag == Tag::Aux
                     || (j == start && u.lower == "to")
-                    || (j > start && (u.tag == Tag::Adv || u.tag == Tag::Part || lex.is_negation(toks, j)));
+                    || (j > start && u.lower != "to" && (u.tag == Tag::Adv || u.tag == Tag::Part || lex.is_negation(toks, j)));
                 if !inner {
                     break;
                 }
@@ -197,7 +203,7 @@ impl Grammar {
         while i < toks.len() {
             let starts = |t: &Tok| {
                 self.vg_of[i].is_none()
-                    && matches!(t.tag, Tag::Det | Tag::Num | Tag::Adj | Tag::Noun | Tag::Propn | Tag::Pron)
+                    && (matches!(t.tag, Tag::Det | Tag::Num | Tag::Adj | Tag::Noun | Tag::Propn | Tag::Pron) || is_quantifier(t))
                     && !opens_clause(t, lex)
             };
             if !starts(&toks[i]) {
@@ -211,7 +217,10 @@ impl Grammar {
             while j < toks.len() && self.vg_of[j].is_none() {
                 let t = &toks[j];
                 let fits = match t.tag {
-                    Tag::Det => j == start || possessor == Some(j - 1),
+                    _ if is_quantifier(t) => j == start,
+                    // Adjectives come before the noun: after one, a new phrase.
+                    Tag::Adj if head.is_some() && possessor != Some(j - 1) => false,
+                    Tag::Det => j == start || possessor == Some(j - 1) || (j == start + 1 && is_quantifier(&toks[start])),
                     Tag::Num | Tag::Adj | Tag::Noun | Tag::Propn => true,
                     // A pronoun is a phrase of its own unless possessive ("their orders").
                     Tag::Pron => j == start && !opens_clause(t, lex),
@@ -224,6 +233,12 @@ impl Grammar {
                 }
                 if t.tag.is_nominal() {
                     head = Some(j);
+                }
+                // "In February 2019 DPO ...": a year ends the phrase before a name.
+                let year = t.tag == Tag::Num && t.lower.len() == 4 && t.lower.starts_with(['1', '2']);
+                if year && toks.get(j + 1).is_some_and(|n| matches!(n.tag, Tag::Propn | Tag::Noun)) {
+                    j += 1;
+                    break;
                 }
                 if is_possessive(t) && (t.tag != Tag::Pron || toks.get(j + 1).is_some_and(|n| n.word && n.tag != Tag::Verb)) {
                     possessor = Some(j);
@@ -245,7 +260,10 @@ impl Grammar {
             for k in start..end {
                 self.np_of[k] = Some(idx);
             }
-            let negative = lex.is_negation(toks, start) || lex.is_negation(toks, head);
+            // "no peacekeepers", "not peacekeepers", "neither X nor Y".
+            let negative = lex.is_negation(toks, start)
+                || lex.is_negation(toks, head)
+                || start > 0 && matches!(toks[start - 1].lower.as_str(), "not" | "neither" | "nor" | "never");
             self.nps.push(NounPhrase {
                 toks: start..end,
                 head,

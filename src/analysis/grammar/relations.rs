@@ -69,6 +69,11 @@ impl Agents {
     }
 }
 
+/// Verb particles: "sent in", "worked out", "set up".
+fn is_particle(w: &str) -> bool {
+    matches!(w, "in" | "out" | "off" | "back" | "over" | "down" | "up" | "away" | "on")
+}
+
 pub struct Relations<'a> {
     pub toks: &'a [Tok],
     pub g: &'a Grammar,
@@ -190,8 +195,11 @@ impl<'a> Relations<'a> {
             let t = &self.toks[k];
             if let Some(n) = self.g.np_of[k] {
                 let np = &self.g.nps[n];
-                if self.in_pp(n) {
-                    k = np.toks.start; // the preposition is skipped next
+                // A prepositional object, or a list of them ("with Nasser
+                // and Ben-Gurion"): skipped.
+                let first = self.coordinated_left(n)[0];
+                if self.in_pp(first) {
+                    k = self.g.nps[first].toks.start; // the preposition is skipped next
                     continue;
                 }
                 // "whom the peacekeepers escorted": the subject of a relative
@@ -239,6 +247,14 @@ impl<'a> Relations<'a> {
                 // "began negotiating", "monitored and negotiated".
                 return self.subject_at(w, depth + 1);
             }
+            // ", whose numbers had grown ...," or ", however,": a comma-enclosed
+            // relative clause or aside after the subject is skipped.
+            if t.lower == "," {
+                if let Some(j) = self.aside_start(k, floor) {
+                    k = j;
+                    continue;
+                }
+            }
             if self.is_relative(k) {
                 // "peacekeepers, who negotiated": the antecedent.
                 let mut j = k;
@@ -264,6 +280,20 @@ impl<'a> Relations<'a> {
         None
     }
 
+    /// For a comma at `k` that closes an aside (", however," or ", whose
+    /// numbers had grown ...,"), the index of the comma that opens it.
+    fn aside_start(&self, k: usize, floor: usize) -> Option<usize> {
+        let j = (floor..k).rev().take(REACH).find(|&j| self.lower(j) == ",")?;
+        let first = j + 1;
+        if first >= k {
+            return None;
+        }
+        let relative = matches!(self.lower(first), "who" | "whose" | "which" | "whom");
+        let adverbs = (first..k).all(|i| self.toks[i].tag == Tag::Adv);
+        // The aside follows a noun phrase: the subject before it.
+        (relative || adverbs).then_some(j).filter(|&j| self.g.np_ending_at(j).is_some())
+    }
+
     /// The agent after "by" following verb group `v` ("was brokered in 1995
     /// by the envoy").
     pub fn by_agent(&self, v: usize) -> Option<Vec<usize>> {
@@ -276,7 +306,7 @@ impl<'a> Relations<'a> {
                 return Some(self.coordinated_right(n));
             }
             // Only adverbs and short phrases of time or place may intervene.
-            let intervenes = matches!(t.tag, Tag::Adv | Tag::Adp | Tag::Num | Tag::Propn | Tag::Det | Tag::Noun) || t.lower == ",";
+            let intervenes = matches!(t.tag, Tag::Adv | Tag::Adp | Tag::Num | Tag::Propn | Tag::Det | Tag::Noun | Tag::Adj | Tag::Part) || t.lower == ",";
             if !intervenes || self.g.vg_of[k].is_some() {
                 return None;
             }
@@ -322,6 +352,13 @@ impl<'a> Relations<'a> {
         if a.nps.iter().any(|&n| self.g.nps[n].negative) {
             a.negated = true;
         }
+        // "whether peacekeeping or peacemaking did more": a question, not a claim.
+        if let Some(&n) = a.nps.first() {
+            let s = self.g.nps[n].toks.start;
+            if (s.saturating_sub(3)..s).any(|k| self.lower(k) == "whether") {
+                a.negated = true;
+            }
+        }
         // "deploys nobody", "signed nothing": a negative object.
         if let Some(n) = self.g.np_of.get(vg.toks.end).copied().flatten() {
             if self.g.nps[n].negative && self.g.nps[n].toks.start == vg.toks.end {
@@ -342,8 +379,23 @@ impl<'a> Relations<'a> {
         if matches!(self.lower(before), "order" | "as") && before > 0 && matches!(self.lower(before - 1), "in" | "so") {
             return self.main_before(before - 1, depth);
         }
-        // "X was sent to negotiate", "tried to negotiate", "failed to negotiate".
-        if let Some(w) = self.vg_ending_at(to) {
+        // "X was sent to negotiate", "tried to negotiate", "failed to
+        // negotiate", "are sent in to defeat" (a particle between).
+        let mut gov = to;
+        while gov > 0 && gov + 3 > to && (self.toks[gov - 1].tag == Tag::Adv || is_particle(self.lower(gov - 1))) {
+            gov -= 1;
+        }
+        if let Some(w) = self.vg_ending_at(to).or_else(|| self.vg_ending_at(gov)) {
+            // "an army the UN uses to defeat ...": the object of an instrument
+            // verb, relativised before its subject, does the act.
+            if self.verb_in(w, &self.lex.instrument_verbs) && !self.g.vgs[w].passive {
+                let ws = self.g.vgs[w].toks.start;
+                if let Some(n2) = self.g.np_ending_at(ws) {
+                    if let Some(n1) = self.g.np_ending_at(self.g.nps[n2].toks.start) {
+                        return Agents::nps(vec![n1]);
+                    }
+                }
+            }
             let mut a = if self.g.vgs[w].passive {
                 self.subject_at(w, depth + 1).map(Agents::nps).unwrap_or_default()
             } else {

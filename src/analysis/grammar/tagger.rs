@@ -223,6 +223,15 @@ pub fn tag(toks: &mut [Tok], text: &str, known: &[Option<Tag>]) -> usize {
         t.tag = if t.word { tag.map_or(Tag::X, to_tag) } else { Tag::Punct };
     }
     correct(toks);
+    // The caller's tags are facts about the words (terms are nouns and
+    // names): the rules may not overturn them.
+    for (t, k) in toks.iter_mut().zip(known) {
+        if let Some(k) = k {
+            if t.word {
+                t.tag = *k;
+            }
+        }
+    }
     let guessed = words
         .iter()
         .zip(&lookup)
@@ -258,7 +267,31 @@ fn correct(toks: &mut [Tok]) {
         if i > 0 && toks[i].tag == Tag::Verb && DETERMINERS.contains(&toks[i - 1].lower.as_str()) {
             toks[i].tag = if toks[i].lower.ends_with("ed") { Tag::Adj } else { Tag::Noun };
         }
+        // "they switch to coercion": a noun right after a subject pronoun
+        // is its verb.
+        if i > 0
+            && toks[i].tag == Tag::Noun
+            && matches!(toks[i - 1].lower.as_str(), "they" | "we" | "i" | "he" | "she" | "you")
+            && !toks[i].lower.ends_with("'s")
+        {
+            toks[i].tag = Tag::Verb;
+        }
+        // "the peacemakers manned observation posts": an "-ed" word between
+        // a noun and a noun phrase is a verb, not an adjective.
+        if i > 0 && toks[i].tag == Tag::Adj && toks[i].lower.ends_with("ed") {
+            let after_noun = matches!(toks[i - 1].tag, Tag::Noun | Tag::Propn | Tag::Pron);
+            let before_phrase = toks
+                .get(i + 1)
+                .is_some_and(|n| matches!(n.tag, Tag::Det | Tag::Noun | Tag::Num | Tag::Propn) || is_possessive_pronoun(&n.lower));
+            if after_noun && before_phrase {
+                toks[i].tag = Tag::Verb;
+            }
+        }
     }
+}
+
+fn is_possessive_pronoun(w: &str) -> bool {
+    matches!(w, "its" | "their" | "his" | "her" | "our")
 }
 
 /// Warm the tagger up (it loads its model on first use).
