@@ -368,6 +368,38 @@ impl<'a> Sentence<'a> {
                     }
                 }
             }
+            // "its job", "their orders": the actor the possessive stands for.
+            if spans.is_empty() {
+                if let Some(p) = np.possessor.filter(|&p| self.toks[p].tag == Tag::Pron) {
+                    let head = &self.toks[np.head].lower;
+                    if self.lex.role_nouns.contains_word(head) || self.lex.actor_nouns.contains_word(head) {
+                        let plural = self.lex.plural_pronouns.contains_word(&self.toks[p].lower);
+                        let here = (0..n).rev().find_map(|m| {
+                            let a = self.np_actor[m]?;
+                            let act = &self.actors[a];
+                            (act.here && !act.modifier && super::discourse::agrees(self.db, act.term, &self.words(act.range.clone()), plural, true))
+                                .then_some(a)
+                        });
+                        let found = here.or_else(|| {
+                            discourse.resolve_pronoun(plural).map(|e| {
+                                self.actors.push(Actor {
+                                    term: e.term,
+                                    range: e.range,
+                                    spans: Vec::new(),
+                                    toks: 0..0,
+                                    here: false,
+                                    modifier: false,
+                                });
+                                self.actors.len() - 1
+                            })
+                        });
+                        if let Some(a) = found {
+                            self.np_actor[n] = Some(a);
+                            continue;
+                        }
+                    }
+                }
+            }
             // A pronoun or description that refers back.
             if spans.is_empty() {
                 if let Some(e) = self.refers_back(n, discourse) {
@@ -451,12 +483,20 @@ impl<'a> Sentence<'a> {
         if here.is_some() {
             return here;
         }
-        // A pronoun after the first clause could stand for anyone named in
-        // between; only one that opens the sentence (after an introductory
-        // phrase) refers to the last sentence's subject.
-        let opens = (0..np.toks.start).all(|k| {
-            let t = &self.toks[k];
-            !t.tag.is_verbal() && self.g.np_of[k].is_none_or(|m| self.in_pp_or_intro(m))
+        // A pronoun refers to the last sentence's subject only if nobody
+        // named before it in this sentence could be meant: "Once it was
+        // signed they ..." (no plural before "they"), not "The parties said
+        // they ...".
+        let opens = (0..n).all(|m| {
+            let other = &self.g.nps[m];
+            let h = &self.toks[other.head];
+            let could_be = if h.tag == Tag::Pron {
+                false
+            } else {
+                let other_plural = h.lower.ends_with('s') && h.tag != Tag::Propn;
+                other_plural == plural || !pronoun
+            };
+            !could_be || self.in_pp_or_intro(m)
         });
         if pronoun {
             opens.then(|| discourse.resolve_pronoun(plural)).flatten()
@@ -466,8 +506,11 @@ impl<'a> Sentence<'a> {
     }
 
     fn in_pp_or_intro(&self, m: usize) -> bool {
-        let s = self.g.nps[m].toks.start;
-        s > 0 && self.toks[s - 1].tag == Tag::Adp || matches!(self.toks[self.g.nps[m].head].tag, Tag::Num)
+        let np = &self.g.nps[m];
+        let s = np.toks.start;
+        s > 0 && self.toks[s - 1].tag == Tag::Adp
+            || self.toks[np.head].tag == Tag::Num
+            || self.lex.time_nouns.contains_word(&self.toks[np.head].lower)
     }
 
     /// The actor noun phrase `n` names or refers to.

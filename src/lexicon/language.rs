@@ -67,6 +67,8 @@ language_lists! {
     /// Nouns that name an actor of a concept when they follow its term
     /// ("peacekeeping troops") or refer back to one ("the force").
     actor_nouns: Noun,
+    /// Nouns of time ("Later that year it ..."): an introductory phrase.
+    time_nouns: Noun,
     /// What an actor or concept does or is for ("the peacekeepers' main tool").
     role_nouns: Noun,
     /// "uses peacekeepers to defeat": the object does the act that follows.

@@ -53,7 +53,7 @@ pub fn collect(scope: &Scope<'_, '_>, ev: &mut Evidence) {
             s.lex.is_negation(&s.toks, there.start) || negated_between(s, s.actors[a].toks.clone(), at)
         } else {
             false
-        } || verb_negated(s, a);
+        } || verb_negated(s, a, &s.cues[c].toks);
         if !negated {
             ev.add(a, s.cue(c).weight, vec![s.cues[c].range.clone()]);
         }
@@ -62,11 +62,17 @@ pub fn collect(scope: &Scope<'_, '_>, ev: &mut Evidence) {
 
 /// The verb the actor is the subject of is negated: "without the host's
 /// consent the force had no legal basis to stay".
-fn verb_negated(s: &crate::analysis::sentence::Sentence<'_>, a: usize) -> bool {
+fn verb_negated(s: &crate::analysis::sentence::Sentence<'_>, a: usize, cue: &std::ops::Range<usize>) -> bool {
     let r = s.relations();
     (0..s.g.nps.len()).filter(|&n| s.actor_of_np(n) == Some(a)).any(|n| {
         let end = s.g.nps[n].toks.end;
-        s.g.vg_of.get(end).copied().flatten().is_some_and(|v| r.agents_of_verb(v).negated)
+        // The cue's own negation ("do not need the consent") is its meaning.
+        s.g.vg_of
+            .get(end)
+            .copied()
+            .flatten()
+            .filter(|&v| !cue.contains(&s.g.vgs[v].toks.start))
+            .is_some_and(|v| r.agents_of_verb(v).negated)
     })
 }
 

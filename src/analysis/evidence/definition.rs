@@ -78,7 +78,7 @@ fn predicate(s: &Sentence<'_>, a: usize) -> Option<Range<usize>> {
         // without a term.
         if t.lower == "," {
             let close = (k + 1..(k + 8).min(s.toks.len())).find(|&j| s.toks[j].lower == ",");
-            if let Some(close) = close.filter(|&c| c > k + 1 && (k + 1..c).all(|j| s.term_at[j].is_none())) {
+            if let Some(close) = close.filter(|&c| c > k + 1) {
                 k = close + 1;
                 continue;
             }
@@ -219,9 +219,9 @@ fn unattributed(s: &Sentence<'_>, c: usize, a: usize) -> bool {
     if agents.negated || agents.prevented {
         return false;
     }
+    let k = s.cues[c].toks.start;
     // "the fighting", "the attacks": an event named by a verb of the list,
     // not an activity that defines anyone.
-    let k = s.cues[c].toks.start;
     let event = s.cue(c).pos == PartOfSpeech::Verb
         && s.toks[k].tag.is_nominal()
         && k > 0
@@ -232,6 +232,13 @@ fn unattributed(s: &Sentence<'_>, c: usize, a: usize) -> bool {
     // Someone named does it: "Gaddafi's forces", "NATO jets enforced".
     if agents.possessor.is_some_and(|p| s.actor_at_token(p) != Some(a)) {
         return false;
+    }
+    // "what has been agreed": a passive with nobody named is someone
+    // else's act, not what defines the subject.
+    if let Some(v) = s.g.vg_of[k] {
+        if s.g.vgs[v].passive && agents.is_empty() {
+            return false;
+        }
     }
     if agents.generic || agents.is_empty() {
         return true;

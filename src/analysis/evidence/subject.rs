@@ -73,13 +73,36 @@ pub fn collect(scope: &Scope<'_, '_>, ev: &mut Evidence) {
                 .flatten()
                 .filter(|&v| s.g.vgs[v].toks.end == at)
         };
-        let object_of = vg_before(np.toks.start)
-            .or_else(|| s.g.np_ending_at(np.toks.start).and_then(|m| vg_before(s.g.nps[m].toks.start)));
+        // "commanded thousands of troops": the asset after a quantity.
+        let quantity = (np.toks.start > 1 && s.toks[np.toks.start - 1].lower == "of")
+            .then(|| s.g.np_ending_at(np.toks.start - 1))
+            .flatten();
+        let object_of = r
+            .object_of(n)
+            .or_else(|| s.g.np_ending_at(np.toks.start).and_then(|m| r.object_of(m)))
+            .or_else(|| quantity.and_then(|m| r.object_of(m)));
+        // "moved into the demilitarized zone", "were deployed along the Green
+        // Line": a place of the work after a verb of deployment.
+        let placed = np.toks.start > 1 && s.toks[np.toks.start - 1].tag == crate::lexicon::Tag::Adp && {
+            let at = np.toks.start - 1;
+            vg_before(at).filter(|&v| s.lex.deployment_verbs.at(&s.toks, s.g.vgs[v].main).is_some())
+        }
+        .is_some();
         let owners = match object_of {
             Some(v) if s.lex.possession_verbs.at(&s.toks, s.g.vgs[v].main).is_some() => r.agents_of_verb(v),
+            _ if placed => {
+                let v = vg_before(np.toks.start - 1).expect("checked");
+                if s.g.vgs[v].passive {
+                    let mut a = crate::analysis::grammar::relations::Agents::default();
+                    a.nps = r.subject(v).unwrap_or_default();
+                    a
+                } else {
+                    r.agents_of_verb(v)
+                }
+            }
             _ => {
                 // The subject of a passive possession verb: "was held by".
-                let v = s.g.vg_of.get(np.toks.end).copied().flatten();
+                let v = r.verb_after(n);
                 match v {
                     Some(v) if s.g.vgs[v].passive && s.lex.possession_verbs.at(&s.toks, s.g.vgs[v].main).is_some() => {
                         r.agents_of_verb(v)

@@ -89,8 +89,11 @@ impl<'a> Relations<'a> {
         &self.toks[k].lower
     }
 
+    /// A relative pronoun: "who", "which" ...; "that" only after a noun
+    /// phrase ("the force that ..."), not after a verb ("known that ...").
     fn is_relative(&self, k: usize) -> bool {
         self.lex.relative_pronouns.contains_word(self.lower(k))
+            && (self.lower(k) != "that" || self.g.np_ending_at(k).is_some() || k > 0 && self.lower(k - 1) == ",")
     }
 
     /// The verb group that ends right before token `k`.
@@ -108,6 +111,13 @@ impl<'a> Relations<'a> {
     /// The noun phrases coordinated with `n` on its left, and `n`:
     /// "the envoys and the peacekeepers", "UNIFIL, UNDOF and UNTSO".
     fn coordinated_left(&self, n: usize) -> Vec<usize> {
+        self.coordination(n, true)
+    }
+
+    /// The noun phrases coordinated with `n` on its left. With
+    /// `stop_at_object`, a phrase that is the object of a verb before it ends
+    /// the list ("monitored the line and Y": the line is not Y's co-subject).
+    fn coordination(&self, n: usize, stop_at_object: bool) -> Vec<usize> {
         let mut out = vec![n];
         let mut start = self.g.nps[n].toks.start;
         while start >= 2 && out.len() < 8 {
@@ -131,7 +141,7 @@ impl<'a> Relations<'a> {
                 break;
             }
             // "monitored the line and Y": an object, not a co-subject.
-            if self.object_of(m).is_some() {
+            if stop_at_object && self.object_of(m).is_some() {
                 break;
             }
             out.push(m);
@@ -165,12 +175,17 @@ impl<'a> Relations<'a> {
     /// A noun phrase that is a prepositional object ("in Bosnia").
     fn in_pp(&self, n: usize) -> bool {
         let s = self.g.nps[n].toks.start;
-        s > 0 && self.toks[s - 1].tag == Tag::Adp
+        s > 0 && (self.toks[s - 1].tag == Tag::Adp || self.lower(s - 1) == "to")
     }
 
-    /// A noun phrase that is the object of the verb group right before it.
-    fn object_of(&self, n: usize) -> Option<usize> {
-        self.vg_ending_at(self.g.nps[n].toks.start)
+    /// A noun phrase that is the object of the verb group right before it,
+    /// perhaps after a particle ("set up twenty posts").
+    pub fn object_of(&self, n: usize) -> Option<usize> {
+        let mut s = self.g.nps[n].toks.start;
+        if s > 0 && is_particle(self.lower(s - 1)) && self.vg_ending_at(s - 1).is_some() {
+            s -= 1;
+        }
+        self.vg_ending_at(s)
     }
 
     /// The subject of verb group `v` (the patient, for a passive), as noun
@@ -198,7 +213,14 @@ impl<'a> Relations<'a> {
                 // A prepositional object, or a list of them ("with Nasser
                 // and Ben-Gurion"): skipped.
                 let first = self.coordinated_left(n)[0];
-                if self.in_pp(first) {
+                // "ended after UNIFIL negotiated": "after" opens a clause here,
+                // its phrase is the subject of the verb right after it.
+                let opens_clause = self.g.nps[n].toks.end == start
+                    && matches!(
+                        self.lower(self.g.nps[first].toks.start - usize::from(self.g.nps[first].toks.start > 0)),
+                        "after" | "before" | "since" | "until" | "till" | "once" | "as" | "while" | "because"
+                    );
+                if self.in_pp(first) && !opens_clause {
                     k = self.g.nps[first].toks.start; // the preposition is skipped next
                     continue;
                 }
@@ -294,6 +316,25 @@ impl<'a> Relations<'a> {
         (relative || adverbs).then_some(j).filter(|&j| self.g.np_ending_at(j).is_some())
     }
 
+    /// The verb group whose subject noun phrase `n` is, after the phrases
+    /// attached to it ("the buffer zone between Egypt and Israel was held").
+    pub fn verb_after(&self, n: usize) -> Option<usize> {
+        let mut k = self.g.nps[n].toks.end;
+        let limit = (k + REACH).min(self.toks.len());
+        while k < limit {
+            if let Some(v) = self.g.vg_of[k] {
+                return Some(v);
+            }
+            let t = &self.toks[k];
+            let attached = t.tag == Tag::Adp || matches!(t.lower.as_str(), "and" | "or" | ",") || self.g.np_of[k].is_some() || t.tag == Tag::Adv;
+            if !attached {
+                return None;
+            }
+            k += 1;
+        }
+        None
+    }
+
     /// The agent after "by" following verb group `v` ("was brokered in 1995
     /// by the envoy").
     pub fn by_agent(&self, v: usize) -> Option<Vec<usize>> {
@@ -306,7 +347,7 @@ impl<'a> Relations<'a> {
                 return Some(self.coordinated_right(n));
             }
             // Only adverbs and short phrases of time or place may intervene.
-            let intervenes = matches!(t.tag, Tag::Adv | Tag::Adp | Tag::Num | Tag::Propn | Tag::Det | Tag::Noun | Tag::Adj | Tag::Part) || t.lower == ",";
+            let intervenes = matches!(t.tag, Tag::Adv | Tag::Adp | Tag::Sconj | Tag::Num | Tag::Propn | Tag::Det | Tag::Noun | Tag::Adj | Tag::Part) || t.lower == ",";
             if !intervenes || self.g.vg_of[k].is_some() {
                 return None;
             }
@@ -338,10 +379,11 @@ impl<'a> Relations<'a> {
             VerbForm::Participle => self.opening_agents(v, depth),
             VerbForm::Finite if vg.passive => self.by_agent(v).map(Agents::nps).unwrap_or_default(),
             VerbForm::Finite => match self.subject_at(v, depth) {
-                // "helped the parties reach", "made them sign", "saw them
-                // attack": the subject is the object of the verb before.
-                Some(nps) if nps.len() == 1 && self.object_of(nps[0]).is_some_and(|w| w != v) => {
-                    let w = self.object_of(nps[0]).expect("checked");
+                // "helped the parties reach", "made them sign", "let them
+                // negotiate": a bare infinitive whose subject is the object of
+                // a verb that takes one.
+                Some(nps) if nps.len() == 1 && self.bare_infinitive(v, nps[0]).is_some() => {
+                    let w = self.bare_infinitive(v, nps[0]).expect("checked");
                     self.controlled(w, nps[0], depth)
                 }
                 Some(nps) => Agents::nps(nps),
@@ -366,6 +408,17 @@ impl<'a> Relations<'a> {
             }
         }
         a
+    }
+
+    /// The verb whose object `n` is, when verb group `v` is a bare
+    /// infinitive after it ("helped the parties reach"): a base form after a
+    /// facilitation or support verb.
+    fn bare_infinitive(&self, v: usize, n: usize) -> Option<usize> {
+        let w = self.object_of(n).filter(|&w| w != v)?;
+        let m = self.lower(self.g.vgs[v].main);
+        let base = self.g.vgs[v].toks.len() == 1 && !m.ends_with("ed") && !m.ends_with('s') && !m.ends_with("ing");
+        let takes = self.verb_in(w, &self.lex.facilitation_verbs) || self.verb_in(w, &self.lex.support_verbs);
+        (base && takes).then_some(w)
     }
 
     /// "to negotiate": through the word before "to".
@@ -413,8 +466,14 @@ impl<'a> Relations<'a> {
         // "V0 NP to V": the object does it; "helped the parties to reach" also
         // credits the helper.
         if let Some(n) = self.g.np_ending_at(to) {
-            if let Some(w) = self.object_of(n) {
-                return self.controlled(w, n, depth);
+            // "got Izetbegović, Tuđman and Milošević to put their names to":
+            // the whole list is the object.
+            let list = self.coordination(n, false);
+            let first = list[0];
+            if let Some(w) = self.object_of(first) {
+                let mut a = self.controlled(w, first, depth);
+                a.nps = list;
+                return a;
             }
             // "able to", "ready to", "supposed to": through the copula.
             // "the first mission to negotiate", "a mandate to protect": the noun.
@@ -566,12 +625,10 @@ impl<'a> Relations<'a> {
             return Agents::generic();
         };
         let np = &self.g.nps[n];
-        if let Some(p) = np.possessor.filter(|&p| p < c) {
-            return Agents {
-                possessor: Some(p),
-                ..Agents::default()
-            };
-        }
+        let possessed = np.possessor.filter(|&p| p < c).map(|p| Agents {
+            possessor: Some(p),
+            ..Agents::default()
+        });
         if self.toks.get(np.toks.end).is_some_and(|t| t.lower == "by") {
             if let Some(m) = self.g.np_of.get(np.toks.end + 1).copied().flatten() {
                 return Agents::nps(self.coordinated_right(m));
@@ -580,12 +637,18 @@ impl<'a> Relations<'a> {
         // The verb whose object the act is, directly or through a
         // preposition ("engaged in negotiations", "took part in talks").
         let mut at = np.toks.start;
-        if at > 0 && self.toks[at - 1].tag == Tag::Adp {
+        if at > 0 && (self.toks[at - 1].tag == Tag::Adp || self.lower(at - 1) == "to") {
             at -= 1;
         }
         let Some(w) = self.vg_ending_at(at) else {
-            return Agents::generic();
+            return possessed.unwrap_or_else(Agents::generic);
         };
+        // "led the UN's peace talks": the one who leads them, whoever's they are.
+        if !self.verb_in(w, &self.lex.light_verbs) {
+            if let Some(p) = possessed {
+                return p;
+            }
+        }
         if self.g.vgs[w].copula || self.verb_in(w, &self.lex.copulas) {
             return Agents::generic();
         }
@@ -682,7 +745,7 @@ mod tests {
     fn coordination_of_subjects_and_verbs() {
         assert_eq!(
             agents("Both the blue helmets and the two governments signed the agreement.", "signed"),
-            "the blue helmets | the two governments"
+            "both the blue helmets | the two governments"
         );
         assert_eq!(
             agents("UNIFIL monitored the line and negotiated a treaty.", "negotiated"),

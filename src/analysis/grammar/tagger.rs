@@ -60,7 +60,7 @@ impl Lexicon {
         if !w.chars().any(char::is_alphanumeric) {
             return UPOS::PUNCT;
         }
-        if w.ends_with("n't") {
+        if w.ends_with("n't") || w == "cannot" {
             return UPOS::AUX;
         }
         if let Some(stem) = w.strip_suffix("'s").or_else(|| w.strip_suffix('\'')) {
@@ -83,6 +83,12 @@ impl Lexicon {
         }
         if capital && i > 0 {
             return UPOS::PROPN;
+        }
+        // "unarmed", "unopposed": a negated participle is an adjective.
+        if let Some(rest) = w.strip_prefix("un").filter(|r| r.len() > 3 && r.ends_with("ed")) {
+            if self.lookup(rest).is_some() || self.lookup(&rest[..rest.len() - 2]).is_some() || self.lookup(&rest[..rest.len() - 1]).is_some() {
+                return UPOS::ADJ;
+            }
         }
         self.by_suffix(w, capital)
     }
@@ -276,10 +282,26 @@ fn correct(toks: &mut [Tok]) {
         {
             toks[i].tag = Tag::Verb;
         }
+        // "the blue helmets storm the stronghold": a bare noun between a
+        // plural noun and a determiner is a verb.
+        if i > 0
+            && toks[i].tag == Tag::Noun
+            && !toks[i].lower.ends_with('s')
+            && toks[i - 1].tag == Tag::Noun
+            && toks[i - 1].lower.ends_with('s')
+            && toks.get(i + 1).is_some_and(|n| n.tag == Tag::Det || is_possessive_pronoun(&n.lower))
+        {
+            toks[i].tag = Tag::Verb;
+        }
         // "the peacemakers manned observation posts": an "-ed" word between
         // a noun and a noun phrase is a verb, not an adjective.
-        if i > 0 && toks[i].tag == Tag::Adj && toks[i].lower.ends_with("ed") {
-            let after_noun = matches!(toks[i - 1].tag, Tag::Noun | Tag::Propn | Tag::Pron);
+        if i > 0 && toks[i].tag == Tag::Adj && toks[i].lower.ends_with("ed") && !toks[i].lower.starts_with("un") {
+            // Adverbs may come between: "the peacemakers also manned".
+            let mut p = i - 1;
+            while p > 0 && toks[p].tag == Tag::Adv {
+                p -= 1;
+            }
+            let after_noun = matches!(toks[p].tag, Tag::Noun | Tag::Propn | Tag::Pron);
             let before_phrase = toks
                 .get(i + 1)
                 .is_some_and(|n| matches!(n.tag, Tag::Det | Tag::Noun | Tag::Num | Tag::Propn) || is_possessive_pronoun(&n.lower));
