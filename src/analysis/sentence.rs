@@ -513,6 +513,26 @@ impl<'a> Sentence<'a> {
             || self.lex.time_nouns.contains_word(&self.toks[np.head].lower)
     }
 
+    /// The actor a possessive pronoun at token `p` stands for ("their" in
+    /// "the peacemakers in their blue helmets"): the nearest agreeing actor
+    /// before it in the sentence, else the discourse's.
+    pub fn possessor_actor(&self, p: usize) -> Option<usize> {
+        let plural = self.lex.plural_pronouns.contains_word(&self.toks[p].lower);
+        let own = self.g.np_of[p];
+        (0..self.g.nps.len())
+            .rev()
+            .filter(|&m| Some(m) != own && self.g.nps[m].toks.end <= p)
+            .find_map(|m| {
+                let a = self.actor_of_np(m)?;
+                let act = &self.actors[a];
+                super::discourse::agrees(self.db, act.term, &self.words(act.range.clone()), plural, true).then_some(a)
+            })
+            .or_else(|| {
+                let n = own?;
+                self.actor_of_np(n).filter(|&a| !self.actors[a].here)
+            })
+    }
+
     /// The actor noun phrase `n` names or refers to.
     pub fn actor_of_np(&self, n: usize) -> Option<usize> {
         self.np_actor.get(n).copied().flatten()

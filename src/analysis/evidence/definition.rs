@@ -38,7 +38,10 @@ pub fn collect(scope: &Scope<'_, '_>, ev: &mut Evidence) {
         if scope.excepted(pred.start.min(s.toks.len().saturating_sub(1))) {
             continue;
         }
-        if let Some((score, cues)) = score_predicate(scope, a, pred) {
+        // "peacemaking is when the Security Council uses force": in a
+        // definition by "when" or "where", whoever acts defines the term.
+        let by_when = s.toks.get(pred.start).is_some_and(|t| matches!(t.lower.as_str(), "when" | "where"));
+        if let Some((score, cues)) = score_predicate(scope, a, pred, by_when) {
             ev.add(a, score, cues);
         }
     }
@@ -140,7 +143,7 @@ fn pronoun_predicate(s: &Sentence<'_>, a: usize) -> Option<Range<usize>> {
 
 /// The score of a predicate: acts and assets of the work with no other
 /// agent, products adding to them.
-fn score_predicate(scope: &Scope<'_, '_>, a: usize, pred: Range<usize>) -> Option<(f32, Vec<Range<usize>>)> {
+fn score_predicate(scope: &Scope<'_, '_>, a: usize, pred: Range<usize>, by_when: bool) -> Option<(f32, Vec<Range<usize>>)> {
     let s = scope.s;
     // "is distinct from ...", "is not ...": a distinction.
     let distinction = (pred.start..(pred.start + 2).min(pred.end)).any(|p| {
@@ -179,7 +182,12 @@ fn score_predicate(scope: &Scope<'_, '_>, a: usize, pred: Range<usize>) -> Optio
                 if cue.role == Role::Act && scope.tactical_after(c) {
                     continue;
                 }
-                if cue.role != Role::Anchor && !unattributed(s, c, a) {
+                if cue.role != Role::Anchor && !(unattributed(s, c, a) || by_when && done(s, c)) {
+                    continue;
+                }
+                // "to write new constitution": a weak act whose object is
+                // another concept's work is that concept's.
+                if cue.weight < 1.0 && object_of_other_concept(s, c) {
                     continue;
                 }
                 let bonus = if cue.role == Role::Anchor { 0.0 } else { BONUS };
@@ -195,6 +203,27 @@ fn score_predicate(scope: &Scope<'_, '_>, a: usize, pred: Range<usize>) -> Optio
         }
     }
     (score > 0.0).then_some((score + product, cues))
+}
+
+/// The act is asserted (not negated or prevented), whoever does it.
+fn done(s: &Sentence<'_>, c: usize) -> bool {
+    let agents = s.agents_of_cue(c);
+    !agents.negated && !agents.prevented
+}
+
+/// The noun phrase right after act `c` holds a cue of another concept
+/// ("write new constitution", "reconcile the communities").
+fn object_of_other_concept(s: &Sentence<'_>, c: usize) -> bool {
+    let end = s.cues[c].toks.end;
+    let Some(n) = s.g.np_of.get(end).copied().flatten() else {
+        return false;
+    };
+    let np = s.g.nps[n].toks.clone();
+    let concept = &s.cue(c).concept;
+    s.cues
+        .iter()
+        .enumerate()
+        .any(|(i, sp)| np.contains(&sp.toks.start) && s.cue(i).concept != *concept && matches!(s.cue(i).role, Role::Act | Role::Asset))
 }
 
 /// Where the predicate ends: at a new clause (", and", ", but", ";") or a

@@ -18,7 +18,7 @@ pub fn collect(scope: &Scope<'_, '_>, ev: &mut Evidence) {
         if !matches!(s.toks[p].lower.as_str(), "its" | "their" | "his" | "her") {
             continue; // "UNIFIL's troops": a name's own, not a pronoun's
         }
-        if let Some(a) = s.actor_at_token(p).filter(|&a| scope.is_rule_actor(a)) {
+        if let Some(a) = s.possessor_actor(p).filter(|&a| scope.is_rule_actor(a)) {
             ev.add(a, s.cue(c).weight, vec![s.cues[c].range.clone()]);
         }
     }
@@ -38,7 +38,7 @@ pub fn collect(scope: &Scope<'_, '_>, ev: &mut Evidence) {
         if !matches!(s.toks[p].lower.as_str(), "its" | "their" | "his" | "her") {
             continue;
         }
-        if let Some(a) = s.actor_at_token(p).filter(|&a| scope.is_rule_actor(a)) {
+        if let Some(a) = s.possessor_actor(p).filter(|&a| scope.is_rule_actor(a)) {
             ev.add(a, 1.0, vec![s.terms[t].range.clone()]);
         }
     }
@@ -47,6 +47,15 @@ pub fn collect(scope: &Scope<'_, '_>, ev: &mut Evidence) {
 #[cfg(test)]
 mod tests {
     use super::super::test_support::flags;
+
+    #[test]
+    fn possessive_actors() {
+        flags(
+            "The peacemakers in their blue helmets became a familiar sight in Dili.",
+            "peacemaking-as-peacekeeping",
+            "peacemakers",
+        );
+    }
 
     #[test]
     fn possessive_assets() {

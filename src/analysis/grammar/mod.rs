@@ -184,16 +184,39 @@ impl Grammar {
             });
             i = end.max(main + 1);
         }
-        // A past form right after a noun phrase and before "by" is a
-        // participle of a reduced relative: "the accord negotiated by ...".
+        // A past form without an auxiliary before "by" is a participle, alone
+        // or coordinated: "the accord negotiated by ...", "drafted and
+        // signed by UNAMSIL peacekeepers".
+        let single = |g: &VerbGroup| g.toks.len() == 1 && toks[g.main].lower.ends_with("ed");
         for v in 0..self.vgs.len() {
-            let g = &self.vgs[v];
-            let single = g.toks.len() == 1 && toks[g.main].lower.ends_with("ed");
-            let by_next = toks.get(g.toks.end).is_some_and(|t| t.lower == "by");
-            let after_noun = g.toks.start > 0 && toks[g.toks.start - 1].tag.is_nominal();
-            if single && by_next && after_noun {
-                self.vgs[v].form = VerbForm::Participle;
-                self.vgs[v].passive = true;
+            if !single(&self.vgs[v]) {
+                continue;
+            }
+            let mut w = v;
+            let mut chain = vec![v];
+            loop {
+                let end = self.vgs[w].toks.end;
+                let next = toks.get(end).map(|t| t.lower.as_str());
+                if matches!(next, Some("and" | "or" | ",")) {
+                    match self.vg_of.get(end + 1).copied().flatten() {
+                        Some(x) if single(&self.vgs[x]) && self.vgs[x].toks.start == end + 1 => {
+                            chain.push(x);
+                            w = x;
+                            continue;
+                        }
+                        _ => {}
+                    }
+                }
+                break;
+            }
+            let by_next = toks.get(self.vgs[w].toks.end).is_some_and(|t| t.lower == "by");
+            let start = self.vgs[v].toks.start;
+            let after_noun_or_colon = start > 0 && (toks[start - 1].tag.is_nominal() || matches!(toks[start - 1].lower.as_str(), ":" | "-" | ","));
+            if by_next && (after_noun_or_colon || start == 0) {
+                for x in chain {
+                    self.vgs[x].form = VerbForm::Participle;
+                    self.vgs[x].passive = true;
+                }
             }
         }
     }
@@ -234,9 +257,11 @@ impl Grammar {
                 if t.tag.is_nominal() {
                     head = Some(j);
                 }
-                // "In February 2019 DPO ...": a year ends the phrase before a name.
+                // "In February 2019 DPO ...", "for six decades UNFICYP ...": a
+                // year or a time noun ends the phrase before a name.
                 let year = t.tag == Tag::Num && t.lower.len() == 4 && t.lower.starts_with(['1', '2']);
-                if year && toks.get(j + 1).is_some_and(|n| matches!(n.tag, Tag::Propn | Tag::Noun)) {
+                let time = t.tag == Tag::Noun && lex.time_nouns.contains_word(&t.lower);
+                if (year || time) && toks.get(j + 1).is_some_and(|n| n.tag == Tag::Propn || year && n.tag == Tag::Noun) {
                     j += 1;
                     break;
                 }

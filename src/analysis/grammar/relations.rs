@@ -210,6 +210,11 @@ impl<'a> Relations<'a> {
             let t = &self.toks[k];
             if let Some(n) = self.g.np_of[k] {
                 let np = &self.g.nps[n];
+                // "moved into the field themselves": a reflexive is not a subject.
+                if matches!(self.lower(np.head), "themselves" | "itself" | "himself" | "herself" | "ourselves") {
+                    k = np.toks.start;
+                    continue;
+                }
                 // A prepositional object, or a list of them ("with Nasser
                 // and Ben-Gurion"): skipped.
                 let first = self.coordinated_left(n)[0];
@@ -346,8 +351,15 @@ impl<'a> Relations<'a> {
                 let n = self.g.np_of.get(k + 1).copied().flatten()?;
                 return Some(self.coordinated_right(n));
             }
+            // "drafted and signed by": another participle of the same agent.
+            if let Some(w) = self.g.vg_of[k] {
+                if self.g.vgs[w].form == VerbForm::Participle && k > 0 && matches!(self.lower(k - 1), "and" | "or" | ",") {
+                    k = self.g.vgs[w].toks.end;
+                    continue;
+                }
+            }
             // Only adverbs and short phrases of time or place may intervene.
-            let intervenes = matches!(t.tag, Tag::Adv | Tag::Adp | Tag::Sconj | Tag::Num | Tag::Propn | Tag::Det | Tag::Noun | Tag::Adj | Tag::Part) || t.lower == ",";
+            let intervenes = matches!(t.tag, Tag::Adv | Tag::Adp | Tag::Sconj | Tag::Num | Tag::Propn | Tag::Det | Tag::Noun | Tag::Adj | Tag::Part | Tag::Cconj) || t.lower == ",";
             if !intervenes || self.g.vg_of[k].is_some() {
                 return None;
             }
@@ -545,6 +557,11 @@ impl<'a> Relations<'a> {
             // An opening adverbial: "After negotiating the deal, UNIFIL ..."
             if self.opens_clause(prev) {
                 return self.opening_agents(v, depth);
+            }
+            // "were tasked with defeating", "was criticised for attacking":
+            // after a passive, the one it was done to.
+            if let Some(w) = self.vg_ending_at(prev).filter(|&w| self.g.vgs[w].passive) {
+                return self.subject_at(w, depth + 1).map(Agents::nps).unwrap_or_default();
             }
             // "ended the war by moving in": the main clause's subject.
             return self.main_before(prev, depth);

@@ -229,6 +229,13 @@ pub fn tag(toks: &mut [Tok], text: &str, known: &[Option<Tag>]) -> usize {
         t.tag = if t.word { tag.map_or(Tag::X, to_tag) } else { Tag::Punct };
     }
     correct(toks);
+    // A capitalised name the lexicon knows as one stays a name ("forced
+    // Iraq out"), whatever the rules made of it.
+    for (i, t) in toks.iter_mut().enumerate() {
+        if i > 0 && t.word && text[t.range.clone()].starts_with(char::is_uppercase) && base.lookup(&t.lower) == Some(UPOS::PROPN) {
+            t.tag = Tag::Propn;
+        }
+    }
     // The caller's tags are facts about the words (terms are nouns and
     // names): the rules may not overturn them.
     for (t, k) in toks.iter_mut().zip(known) {
