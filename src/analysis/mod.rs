@@ -148,6 +148,7 @@ fn analyze_traced(source: &str, format: Format, db: &Database, trace: &mut dyn F
     let sentences = split::split(&prose.text, &prose.breaks, db.abbreviations());
     let mut findings = Vec::new();
     let mut discourse = Discourse::new();
+    let mut lists = mechanism::synonym::Lists::default();
     let (mut ti, mut ci) = (0, 0);
     for (s, block) in sentences.iter().cloned() {
         // Hits are sorted by start; take those inside this sentence.
@@ -160,6 +161,8 @@ fn analyze_traced(source: &str, format: Format, db: &Database, trace: &mut dyn F
         let t_end = ti + terms[ti..].partition_point(|t| t.range.start < s.end);
         let c_end = ci + cues[ci..].partition_point(|c| c.range.start < s.end);
         discourse.enter(&prose, &s, block);
+        let heading = matches!(prose.block_at(s.start).map(|b| b.kind), Some(text::BlockKind::Heading(_)));
+        lists.sentence(&prose.text, s.clone(), &terms[ti..t_end], heading, db, &mut findings);
         let needed = t_end > ti
             || discourse.has_topic()
             || discourse.has_candidates() && mentions_anaphor(&prose.text[s.clone()], lex);

@@ -341,8 +341,9 @@ impl<'a> Sentence<'a> {
                     continue;
                 }
             }
-            // "the head of UNIFIL", "the commander of the blue helmets"
-            if spans.is_empty() && self.lex.actor_nouns.contains_word(&self.toks[np.head].lower) {
+            // "the head of UNIFIL", "the job of the peace-keepers"
+            let head_word = &self.toks[np.head].lower;
+            if spans.is_empty() && (self.lex.actor_nouns.contains_word(head_word) || self.lex.role_nouns.contains_word(head_word)) {
                 let of = np.toks.end;
                 if self.toks.get(of).is_some_and(|t| t.lower == "of") {
                     if let Some(m) = self.g.np_of.get(of + 1).copied().flatten() {
@@ -466,7 +467,10 @@ impl<'a> Sentence<'a> {
         let pronoun = np.toks.len() == 1 && head.tag == Tag::Pron;
         let plural_pronoun = self.lex.plural_pronouns.contains_word(&head.lower);
         let singular_pronoun = self.lex.singular_pronouns.contains_word(&head.lower);
+        // "the force", "these troops": a determiner and the noun alone; "the
+        // Russian army" names someone new.
         let description = !pronoun
+            && np.toks.len() == 2
             && self.lex.actor_nouns.contains_word(&head.lower)
             && self.lex.anaphor_determiners.contains_word(&self.toks[np.toks.start].lower);
         if !(pronoun && (plural_pronoun || singular_pronoun)) && !description {

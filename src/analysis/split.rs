@@ -34,22 +34,44 @@ fn blocks(text: &str, r: Range<usize>) -> Vec<Range<usize>> {
     let mut start = r.start;
     let s = &text[r.clone()];
     let mut offset = 0;
+    let mut previous: Option<&str> = None;
     for line in s.split_inclusive('\n') {
         let abs = r.start + offset;
         let trimmed = line.trim_start();
         let blank = line.trim().is_empty();
-        if blank || (abs > start && is_list_marker(trimmed)) {
+        let after_label = previous.is_some_and(|p| ends_a_line_of_its_own(p, trimmed));
+        if blank || (abs > start && (is_list_marker(trimmed) || after_label)) {
             if abs > start {
                 out.push(start..abs);
             }
             start = if blank { abs + line.len() } else { abs };
         }
+        previous = Some(line.trim());
         offset += line.len();
     }
     if r.end > start {
         out.push(start..r.end);
     }
     out
+}
+
+/// Whether a line stands alone rather than wrapping into the next: a label
+/// ending in a colon ("Synonyms:"), or a short line without final
+/// punctuation followed by one that starts with a capital ("Subjects" /
+/// "International Relations Peacekeeping"), as in notes, forms and
+/// infoboxes. A wrapped sentence ends its lines mid-phrase instead.
+fn ends_a_line_of_its_own(previous: &str, next: &str) -> bool {
+    if previous.ends_with(':') {
+        return true;
+    }
+    let capital = next.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit());
+    let last_word = previous.rsplit(char::is_whitespace).next().unwrap_or("").to_lowercase();
+    let continues = matches!(
+        last_word.as_str(),
+        "the" | "a" | "an" | "of" | "and" | "or" | "to" | "in" | "by" | "for" | "with" | "on" | "at" | "from" | "that" | "as"
+    );
+    let punctuated = previous.ends_with(['.', '!', '?', ',', ';', '-', '(', '"', '\'']);
+    capital && !continues && !punctuated && previous.chars().count() < 60
 }
 
 fn is_list_marker(line: &str) -> bool {
@@ -187,6 +209,19 @@ mod tests {
             ["Title\nline one", "para two", "- item a", "- item b", "1. first"]
         );
         assert_eq!(sents("Heading Body text", &[7]), ["Heading", "Body text"]);
+    }
+
+    #[test]
+    fn short_lines_and_labels_stand_alone() {
+        assert_eq!(
+            sents("Synonyms:\nEstablishing rules\nSubjects\nInternational Relations Peacekeeping", &[]),
+            ["Synonyms:", "Establishing rules", "Subjects", "International Relations Peacekeeping"]
+        );
+        // A wrapped sentence stays one.
+        assert_eq!(
+            sents("The force was deployed by the\nUnited Nations in 1978.", &[]),
+            ["The force was deployed by the\nUnited Nations in 1978."]
+        );
     }
 
     #[test]

@@ -73,6 +73,8 @@ language_lists! {
     role_nouns: Noun,
     /// "uses peacekeepers to defeat": the object does the act that follows.
     instrument_verbs: Verb,
+    /// "the use of X to V": X is used by whoever uses it.
+    instrument_nouns: Noun,
     /// "were deployed", "sent in": the one sent does the work.
     deployment_verbs: Verb,
     /// "X tried to negotiate": the subject does the act that follows.

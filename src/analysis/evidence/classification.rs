@@ -26,8 +26,13 @@ pub fn collect(scope: &Scope<'_, '_>, ev: &mut Evidence) {
             continue;
         }
         let clause = s.clause_of(actor.start);
-        // X ... include(s) / including / such as Y ...
-        let after = classifier_in(s, actor.end..clause.end).map(|k| k..clause.end);
+        // X ... include(s) / including / such as Y ..., or "X has three main
+        // pillars: Y; Z" (a kind noun and a colon: the list runs on).
+        let after = classifier_in(s, actor.end..clause.end).map(|k| k..clause.end).or_else(|| {
+            (actor.end..(actor.end + 8).min(s.toks.len().saturating_sub(1)))
+                .find(|&k| KIND_NOUNS.contains(&s.toks[k].lower.as_str()) && s.toks[k + 1].lower == ":")
+                .map(|k| k + 2..s.toks.len())
+        });
         // "forms of X include Y", "Y is a form of X": X after "of" a kind noun.
         let of_kind = actor.start >= 2
             && s.toks[actor.start - 1].lower == "of"

@@ -38,9 +38,10 @@ pub fn collect(scope: &Scope<'_, '_>, ev: &mut Evidence) {
         if scope.excepted(pred.start.min(s.toks.len().saturating_sub(1))) {
             continue;
         }
-        // "peacemaking is when the Security Council uses force": in a
-        // definition by "when" or "where", whoever acts defines the term.
-        let by_when = s.toks.get(pred.start).is_some_and(|t| matches!(t.lower.as_str(), "when" | "where"));
+        // "peacemaking is when the Security Council uses force", "means that
+        // soldiers ...": in a definition by a clause, whoever acts in it
+        // defines the term.
+        let by_when = s.toks.get(pred.start).is_some_and(|t| matches!(t.lower.as_str(), "when" | "where" | "that" | "if"));
         if let Some((score, cues)) = score_predicate(scope, a, pred, by_when) {
             ev.add(a, score, cues);
         }
@@ -111,13 +112,20 @@ fn predicate(s: &Sentence<'_>, a: usize) -> Option<Range<usize>> {
         if vg.negated {
             return None;
         }
-        let defining = vg.copula || s.lex.copulas.at(&s.toks, vg.main).is_some();
+        let phrase = s.lex.copulas.at(&s.toks, vg.main);
+        let defining = vg.copula || phrase.is_some();
         if !defining {
             return None;
         }
         // "refers to", "consists of": the verb's particle is part of it.
-        let n = s.lex.copulas.at(&s.toks, vg.main).unwrap_or(1);
-        (vg.main + n).max(vg.toks.end)
+        let n = phrase.unwrap_or(1);
+        let start = (vg.main + n).max(vg.toks.end);
+        // "had been in place since 1964": a copula before a phrase of place
+        // or time locates, it does not define.
+        if phrase.is_none() && s.toks.get(start).is_some_and(|t| t.tag == Tag::Adp) {
+            return None;
+        }
+        start
     } else {
         k + 1
     };
@@ -202,6 +210,16 @@ fn score_predicate(scope: &Scope<'_, '_>, a: usize, pred: Range<usize>, by_when:
             Role::Tactical | Role::Circumstance => {}
         }
     }
+    // "Peacemaking is the use of UN peacekeepers to ...": an actor of the
+    // work named in the predicate is what the term is made of.
+    for t in 0..s.terms.len() {
+        let at = s.terms[t].toks.start;
+        let term = s.term(t);
+        if at >= pred.start && at < end && term.concept == scope.work && term.kind == "actor" && !s.is_quoted(&s.terms[t].toks) {
+            score = score.max(1.0) + if score > 0.0 { 0.3 } else { 0.0 };
+            cues.push(s.terms[t].range.clone());
+        }
+    }
     (score > 0.0).then_some((score + product, cues))
 }
 
@@ -263,27 +281,30 @@ fn unattributed(s: &Sentence<'_>, c: usize, a: usize) -> bool {
         return false;
     }
     // "what has been agreed": a passive with nobody named is someone
-    // else's act, not what defines the subject.
+    // else's act, not what defines the subject; but whoever is deployed
+    // does the deploying's work ("the UN mission that has been deployed").
     if let Some(v) = s.g.vg_of[k] {
         if s.g.vgs[v].passive && agents.is_empty() {
-            return false;
+            return s.lex.deployment_verbs.at(&s.toks, s.g.vgs[v].main).is_some();
         }
     }
-    if agents.generic || agents.is_empty() {
+    if agents.generic {
         return true;
+    }
+    // Somebody else in particular does it: an agent after "by", or nobody
+    // known but not in general either ("allow negotiations to continue").
+    if agents.by_phrase || agents.is_empty() {
+        return false;
     }
     // Agents that are other terms of another concept do it themselves.
     let actors = s.actors_of(&agents);
     if actors.contains(&a) {
         return true;
     }
-    // Generic people ("when soldiers patrol") leave the act to the definition;
-    // a named agent ("NATO jets", "the mediators") does it themselves.
-    let named = agents.nps.iter().any(|&n| {
-        s.g.nps[n].toks.clone().any(|k| s.term_at[k].is_some() || s.toks[k].tag == Tag::Propn)
-            || s.g.nps[n].possessor.is_some()
-    });
-    !named && actors.is_empty()
+    // Anyone else with a subject of their own ("until the parties can
+    // negotiate") does it themselves; only a clause that is the definition
+    // ("is when soldiers patrol") lends its agent (see `done`).
+    false
 }
 
 #[cfg(test)]

@@ -71,7 +71,7 @@ fn opens_clause(t: &Tok, lex: &Lexicon) -> bool {
 /// "both sides", "all parties": a quantifier opens a noun phrase whatever
 /// its tag.
 fn is_quantifier(t: &Tok) -> bool {
-    matches!(t.lower.as_str(), "both" | "all" | "each" | "either" | "every" | "many" | "several" | "some" | "most")
+    matches!(t.lower.as_str(), "both" | "all" | "each" | "either" | "every" | "many" | "several" | "some")
 }
 
 fn is_possessive(t: &Tok) -> bool {

@@ -42,6 +42,8 @@ pub struct Agents {
     /// noun as a subject or complement ("negotiating is diplomacy",
     /// "peacekeeping means stopping the fighting").
     pub generic: bool,
+    /// The agents were named after "by" (a passive): someone in particular.
+    pub by_phrase: bool,
 }
 
 impl Agents {
@@ -368,6 +370,17 @@ impl<'a> Relations<'a> {
         None
     }
 
+    fn by_agents(&self, v: usize) -> Agents {
+        match self.by_agent(v) {
+            Some(nps) => Agents {
+                nps,
+                by_phrase: true,
+                ..Agents::default()
+            },
+            None => Agents::default(),
+        }
+    }
+
     /// Whether the verb group is negated, or governed by a negative verb or
     /// a negated verb ("failed to negotiate", "did not try to negotiate").
     fn negated(&self, v: usize) -> bool {
@@ -387,9 +400,9 @@ impl<'a> Relations<'a> {
         let mut a = match vg.form {
             VerbForm::Infinitive => self.infinitive_agents(v, depth),
             VerbForm::Ing => self.ing_agents(v, depth),
-            VerbForm::Participle if vg.passive => self.by_agent(v).map(Agents::nps).unwrap_or_default(),
+            VerbForm::Participle if vg.passive => self.by_agents(v),
             VerbForm::Participle => self.opening_agents(v, depth),
-            VerbForm::Finite if vg.passive => self.by_agent(v).map(Agents::nps).unwrap_or_default(),
+            VerbForm::Finite if vg.passive => self.by_agents(v),
             VerbForm::Finite => match self.subject_at(v, depth) {
                 // "helped the parties reach", "made them sign", "let them
                 // negotiate": a bare infinitive whose subject is the object of
@@ -487,12 +500,23 @@ impl<'a> Relations<'a> {
                 a.nps = list;
                 return a;
             }
-            // "able to", "ready to", "supposed to": through the copula.
-            // "the first mission to negotiate", "a mandate to protect": the noun.
-            if !self.in_pp(n) {
-                return Agents::nps(vec![n]);
+            // "the use of UN peacekeepers to monitor": whoever uses them, in
+            // general.
+            let ns = self.g.nps[n].toks.start;
+            if ns >= 2 && self.lower(ns - 1) == "of" {
+                if let Some(m) = self.g.np_ending_at(ns - 1) {
+                    if self.lex.instrument_nouns.contains_word(self.lower(self.g.nps[m].head)) {
+                        return Agents {
+                            generic: true,
+                            facilitators: vec![],
+                            nps: vec![],
+                            ..Agents::default()
+                        };
+                    }
+                }
             }
-            return Agents::generic();
+            // "the first mission to negotiate", "efforts to resolve": the noun.
+            return Agents::nps(vec![n]);
         }
         if self.toks[before].tag == Tag::Adj {
             if let Some(w) = self.vg_ending_at(before) {
@@ -511,6 +535,14 @@ impl<'a> Relations<'a> {
             if !helper.negated {
                 a.facilitators = helper.nps;
             }
+        }
+        // "using the military to compel": the user acts through it; in
+        // general when the using is general ("peacemaking means using ...").
+        if self.verb_in(w, &self.lex.instrument_verbs) {
+            let user = self.verb_agents(w, depth + 1);
+            a.negated |= user.negated;
+            a.generic |= user.generic;
+            a.facilitators.extend(user.nps);
         }
         if self.verb_in(w, &self.lex.prevention_verbs) {
             a.prevented = true;

@@ -5,8 +5,8 @@
 //! Distinctions, lists and "whether X or Y" stay quiet.
 
 use crate::analysis::sentence::Sentence;
-use crate::analysis::{fixes, Finding, Related};
-use crate::terms::RuleSpec;
+use crate::analysis::{fixes, Finding, Related, TermHit};
+use crate::terms::{Database, RuleSpec};
 use std::ops::Range;
 
 pub fn check(s: &Sentence<'_>, rule: &RuleSpec, out: &mut Vec<Finding>) {
@@ -64,6 +64,92 @@ pub fn check(s: &Sentence<'_>, rule: &RuleSpec, out: &mut Vec<Finding>) {
     }
 }
 
+/// Synonym lists in dictionary and glossary pages: a "Synonyms:" label whose
+/// list names a concept other than the headword's ("peacebuilding ...
+/// Synonyms: Peacemaking, pacification, ..."). The headword is the first
+/// concept term of the document, or of the section under a heading that
+/// names one. The finding sits on the headword.
+#[derive(Debug, Default)]
+pub struct Lists {
+    headword: Option<TermHit>,
+    /// Sentences left in an open list.
+    open: u8,
+    /// Concepts already reported for this headword.
+    reported: Vec<String>,
+}
+
+impl Lists {
+    pub fn sentence(
+        &mut self,
+        text: &str,
+        range: Range<usize>,
+        terms: &[TermHit],
+        heading: bool,
+        db: &Database,
+        out: &mut Vec<Finding>,
+    ) {
+        let Some(rule) = db.rules.iter().find(|r| r.mechanism == crate::terms::Mechanism::Synonym) else {
+            return;
+        };
+        let concept_terms: Vec<&TermHit> = terms
+            .iter()
+            .filter(|t| db.terms[t.term].kind == "concept" && rule.actor_concepts.contains(&db.terms[t.term].concept))
+            .collect();
+        if self.headword.is_none() || heading && concept_terms.len() == 1 {
+            if let Some(t) = concept_terms.first() {
+                if self.headword.as_ref().is_none_or(|h| h.term != t.term) {
+                    self.reported.clear();
+                }
+                self.headword = Some((*t).clone());
+                return;
+            }
+        }
+        let words = text[range.clone()].trim_start_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
+        let label = ["synonyms", "synonym", "similar words", "similar terms", "also known as"].iter().find(|l| {
+            let rest = words.strip_prefix(*l).map(str::trim);
+            rest.is_some_and(|r| r.is_empty() || r.starts_with(':'))
+        });
+        let members: Vec<&TermHit> = if let Some(l) = label {
+            self.open = 2;
+            let colon = range.start + text[range.clone()].find(':').unwrap_or(l.len());
+            concept_terms.into_iter().filter(|t| t.range.start > colon).collect()
+        } else if self.open > 0 {
+            self.open -= 1;
+            // The next label ("Context:") ends the list.
+            if text[range.clone()].trim_end().ends_with(':') {
+                self.open = 0;
+            }
+            concept_terms
+        } else {
+            return;
+        };
+        let Some(head) = self.headword.clone() else {
+            return;
+        };
+        let head_term = &db.terms[head.term];
+        for m in members {
+            let other = &db.terms[m.term];
+            if other.concept == head_term.concept || self.reported.contains(&other.concept) {
+                continue;
+            }
+            self.reported.push(other.concept.clone());
+            let words = |r: &Range<usize>| text[r.clone()].split_whitespace().collect::<Vec<_>>().join(" ");
+            out.push(Finding {
+                code: rule.code.clone(),
+                severity: rule.severity,
+                range: head.range.clone(),
+                message: rule.message.replace("{term}", &words(&head.range)).replace("{other}", &words(&m.range)),
+                related: vec![Related {
+                    range: m.range.clone(),
+                    message: format!("listed as a synonym of {}", head_term.label),
+                }],
+                term: Some(head.term),
+                fixes: Vec::new(),
+            });
+        }
+    }
+}
+
 fn is_pair_join(s: &Sentence<'_>, between: &Range<usize>) -> bool {
     let words: Vec<&str> = s.toks[between.clone()].iter().map(|t| t.lower.as_str()).collect();
     matches!(words.as_slice(), ["and"] | ["&"])
@@ -81,6 +167,12 @@ fn gloss_link(s: &Sentence<'_>, between: &Range<usize>, b: usize) -> bool {
     match words.as_slice() {
         ["/"] => return true,
         ["("] | ["(", "="] => return after == Some(")"),
+        // "peace enforcement operation (a peacekeeping mission that uses
+        // force)": a gloss that restates the first as a kind of the second.
+        ["(", "a" | "an" | "i.e" | "ie" | "or"] | ["(", "i.e" | "ie", ","] => {
+            let closes_later = (s.terms[b].toks.end..s.toks.len()).take(14).any(|k| s.toks[k].lower == ")");
+            return closes_later;
+        }
         [",", "or"] | ["(", "or"] | ["-", "or"] => {
             return closes && after != Some(".") && after.is_some()
                 || s.toks.get(s.terms[b].toks.end).is_some_and(|t| t.lower == "as")
@@ -95,6 +187,13 @@ mod tests {
     use crate::analysis::evidence::test_support::{flags, quiet};
 
     const CODE: &str = "terms-as-synonyms";
+
+    #[test]
+    fn synonym_lists_in_glossaries() {
+        let text = "peacebuilding\n\nDefinition: the process of building lasting peace.\n\nSynonyms: Peacemaking, conciliation, reconciliation\n";
+        flags(text, CODE, "peacebuilding");
+        quiet("peacebuilding\n\nSynonyms: conciliation, reconciliation\n", CODE);
+    }
 
     #[test]
     fn glosses_and_slashes() {
