@@ -227,12 +227,23 @@ impl Discourse {
 
     /// The actor a description ("the force") stands for: the latest actor
     /// named in the last few sentences of the section.
-    pub fn resolve_description(&self) -> Option<Entity> {
+    pub fn resolve_description(&self, head: &str, db: &Database) -> Option<Entity> {
+        // "the department", "the commission" are bodies; "the force", "the
+        // mission", "these troops" are missions or the people in them.
+        let body = matches!(head, "department" | "departments" | "commission" | "body" | "organisation" | "organization");
         self.recent
             .iter()
             .rev()
             .take_while(|(s, _)| s + DESCRIPTION_REACH >= self.sentence)
-            .map(|(_, e)| e.clone())
-            .next()
+            .map(|(_, e)| e)
+            .find(|e| {
+                let kind = db.terms[e.term].kind.as_str();
+                if body {
+                    kind == "institution"
+                } else {
+                    matches!(kind, "mission" | "actor" | "concept")
+                }
+            })
+            .cloned()
     }
 }

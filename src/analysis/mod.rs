@@ -186,9 +186,12 @@ fn analyze_traced(source: &str, format: Format, db: &Database, trace: &mut dyn F
             }
         }
         let center = sentence.center().map(|(actor, plural)| {
+            // The subject's number is its head's: "peacekeeping operations" are plural.
             let entity = actor.map(|a| {
                 let act = &sentence.actors[a];
-                Entity::new(act.term, act.range.clone(), db, &prose.text)
+                let mut e = Entity::new(act.term, act.range.clone(), db, &prose.text);
+                e.plural |= plural;
+                e
             });
             (entity, plural)
         });

@@ -133,7 +133,15 @@ impl<'a> Sentence<'a> {
             }
         }
         let guessed = tagger::tag(&mut toks, &prose.text, &known);
-        let g = Grammar::new(&toks, lex);
+        // A name after another name starts a phrase of its own ("in Rwanda
+        // UNAMIR was sent"); "UN peacekeepers" stays one.
+        let starts: Vec<usize> = term_spans
+            .iter()
+            .filter(|t| !matches!(db.terms[t.item].kind.as_str(), "concept" | "actor"))
+            .map(|t| t.toks.start)
+            .filter(|&k| k > 0 && toks[k - 1].tag == Tag::Propn && term_at[k - 1].is_none())
+            .collect();
+        let g = Grammar::with_starts(&toks, lex, &starts);
         let cue_spans = select_cues(&toks, cues, db);
         let quoted = quoted_tokens(&toks, prose, &s);
         let clauses = clauses(&toks, lex);
@@ -469,8 +477,16 @@ impl<'a> Sentence<'a> {
         let singular_pronoun = self.lex.singular_pronouns.contains_word(&head.lower);
         // "the force", "these troops": a determiner and the noun alone; "the
         // Russian army" names someone new.
+        // A description restricted by what follows names its own referent:
+        // "the mission deployed in 1991 ... is MINURSO", "the mission that ...".
+        let restricted = self.toks.get(np.toks.end).is_some_and(|t| {
+            self.lex.relative_pronouns.contains_word(&t.lower)
+                || matches!(t.lower.as_str(), "of" | "in" | "from" | "on")
+                || self.g.vg_of[np.toks.end].is_some_and(|v| self.g.vgs[v].form != super::grammar::VerbForm::Finite || self.g.vgs[v].toks.len() == 1 && t.lower.ends_with("ed") && self.g.vg_of.get(self.g.vgs[v].toks.end).is_none() && false)
+        });
         let description = !pronoun
             && np.toks.len() == 2
+            && !restricted
             && self.lex.actor_nouns.contains_word(&head.lower)
             && self.lex.anaphor_determiners.contains_word(&self.toks[np.toks.start].lower);
         if !(pronoun && (plural_pronoun || singular_pronoun)) && !description {
@@ -505,7 +521,7 @@ impl<'a> Sentence<'a> {
         if pronoun {
             opens.then(|| discourse.resolve_pronoun(plural)).flatten()
         } else {
-            discourse.resolve_description()
+            discourse.resolve_description(&head.lower, self.db)
         }
     }
 

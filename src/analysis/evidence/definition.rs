@@ -190,7 +190,7 @@ fn score_predicate(scope: &Scope<'_, '_>, a: usize, pred: Range<usize>, by_when:
                 if cue.role == Role::Act && scope.tactical_after(c) {
                     continue;
                 }
-                if cue.role != Role::Anchor && !(unattributed(s, c, a) || by_when && done(s, c)) {
+                if cue.role != Role::Anchor && !(unattributed(s, c, a, pred.start) || by_when && done(s, c)) {
                     continue;
                 }
                 // "to write new constitution": a weak act whose object is
@@ -212,10 +212,14 @@ fn score_predicate(scope: &Scope<'_, '_>, a: usize, pred: Range<usize>, by_when:
     }
     // "Peacemaking is the use of UN peacekeepers to ...": an actor of the
     // work named in the predicate is what the term is made of.
+    // Only in the noun phrase of the predicate, before any verb of its own.
+    let nominal_end = (pred.start..end)
+        .find(|&k| s.g.vg_of[k].is_some_and(|v| s.g.vgs[v].form == crate::analysis::grammar::VerbForm::Finite) || matches!(s.toks[k].lower.as_str(), ":" | ";" | "," | "="))
+        .unwrap_or(end);
     for t in 0..s.terms.len() {
         let at = s.terms[t].toks.start;
         let term = s.term(t);
-        if at >= pred.start && at < end && term.concept == scope.work && term.kind == "actor" && !s.is_quoted(&s.terms[t].toks) {
+        if at >= pred.start && at < nominal_end && term.concept == scope.work && term.kind == "actor" && !s.is_quoted(&s.terms[t].toks) {
             score = score.max(1.0) + if score > 0.0 { 0.3 } else { 0.0 };
             cues.push(s.terms[t].range.clone());
         }
@@ -249,7 +253,12 @@ fn object_of_other_concept(s: &Sentence<'_>, c: usize) -> bool {
 fn cut(s: &Sentence<'_>, pred: &Range<usize>) -> usize {
     for p in pred.clone() {
         let t = &s.toks[p];
+        // A comma before another "Y = ..." or "Y: ..." starts the next gloss
+        // of a list ("blue helmets = peacekeeping, envoys = peacemaking").
+        let next_gloss = t.lower == ","
+            && (p + 1..(p + 5).min(s.toks.len())).any(|j| matches!(s.toks[j].lower.as_str(), "=" | ":"));
         let new_clause = t.lower == ";"
+            || next_gloss
             || t.lower == "," && s.toks.get(p + 1).is_some_and(|n| matches!(n.lower.as_str(), "and" | "but" | "so" | "yet" | "while" | "whereas"));
         if new_clause || s.lex.is_negation(&s.toks, p) {
             return p;
@@ -261,7 +270,7 @@ fn cut(s: &Sentence<'_>, pred: &Range<usize>) -> usize {
 /// Whether cue `c` in a definition of actor `a` is done by nobody else in
 /// particular: a gerund or an act noun, generic people ("when soldiers
 /// patrol"), or the actor itself.
-fn unattributed(s: &Sentence<'_>, c: usize, a: usize) -> bool {
+fn unattributed(s: &Sentence<'_>, c: usize, a: usize, pred_start: usize) -> bool {
     let agents = s.agents_of_cue(c);
     if agents.negated || agents.prevented {
         return false;
@@ -299,6 +308,12 @@ fn unattributed(s: &Sentence<'_>, c: usize, a: usize) -> bool {
     // Agents that are other terms of another concept do it themselves.
     let actors = s.actors_of(&agents);
     if actors.contains(&a) {
+        return true;
+    }
+    // "X is the department that brokers agreements": the predicate's own
+    // noun phrase does it, and that is X.
+    let nominal = s.g.np_of.get(pred_start).copied().flatten();
+    if nominal.is_some_and(|n| agents.nps.contains(&n)) && actors.is_empty() {
         return true;
     }
     // Anyone else with a subject of their own ("until the parties can

@@ -98,9 +98,17 @@ fn names_as(s: &Sentence<'_>, between: Range<usize>, term_first: bool) -> bool {
     if dashes > 1 {
         return false;
     }
+    // A copula, not the auxiliary of a passive ("were then replaced by").
+    let is_copula = |t: &Tok| {
+        let k = s.toks.partition_point(|u| u.range.start < t.range.start);
+        match s.g.vg_of.get(k).copied().flatten() {
+            Some(v) => s.g.vgs[v].copula || matches!(t.lower.as_str(), "became" | "becomes"),
+            None => t.lower == "as",
+        }
+    };
     let copula = toks
         .iter()
-        .position(|t| matches!(t.lower.as_str(), "is" | "was" | "are" | "were" | "as" | "became" | "becomes"));
+        .position(|t| matches!(t.lower.as_str(), "is" | "was" | "are" | "were" | "as" | "became" | "becomes") && is_copula(t));
     let apposition = if term_first {
         toks.last().is_some_and(|t| t.lower == ",") && toks.len() <= 5
             || toks.iter().position(dash_or_colon).is_some_and(|p| toks.len() - p <= 4 && p <= 3)

@@ -57,6 +57,8 @@ pub fn collect(scope: &Scope<'_, '_>, ev: &mut Evidence) {
     let assets = scope.work_cues(&[Role::Asset]).map(|c| (s.cues[c].toks.start, s.cue(c).weight, s.cues[c].range.clone()));
     let work_actors = (0..s.terms.len())
         .filter(|&t| s.term(t).concept == scope.work && s.term(t).kind == "actor" && !s.is_quoted(&s.terms[t].toks))
+        // The head of its phrase, not a possessor ("the envoys' helicopters").
+        .filter(|&t| s.g.np_of[s.terms[t].toks.start].is_some_and(|n| s.terms[t].toks.contains(&s.g.nps[n].head)))
         .filter(|&t| !scope.excepted(s.terms[t].toks.start))
         .map(|t| (s.terms[t].toks.start, 1.0, s.terms[t].range.clone()));
     for (k, weight, range) in assets.chain(work_actors).collect::<Vec<_>>() {

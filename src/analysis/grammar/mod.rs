@@ -81,13 +81,19 @@ fn is_possessive(t: &Tok) -> bool {
 impl Grammar {
     /// Chunk tagged tokens into noun phrases and verb groups.
     pub fn new(toks: &[Tok], lex: &Lexicon) -> Grammar {
+        Grammar::with_starts(toks, lex, &[])
+    }
+
+    /// Chunk, with tokens where a noun phrase must start (a name after
+    /// another name: "in Rwanda UNAMIR was sent").
+    pub fn with_starts(toks: &[Tok], lex: &Lexicon, starts: &[usize]) -> Grammar {
         let mut g = Grammar {
             np_of: vec![None; toks.len()],
             vg_of: vec![None; toks.len()],
             ..Grammar::default()
         };
         g.chunk_verbs(toks, lex);
-        g.chunk_nouns(toks, lex);
+        g.chunk_nouns(toks, lex, starts);
         g
     }
 
@@ -221,7 +227,7 @@ impl Grammar {
         }
     }
 
-    fn chunk_nouns(&mut self, toks: &[Tok], lex: &Lexicon) {
+    fn chunk_nouns(&mut self, toks: &[Tok], lex: &Lexicon, must_start: &[usize]) {
         let mut i = 0;
         while i < toks.len() {
             let starts = |t: &Tok| {
@@ -251,7 +257,7 @@ impl Grammar {
                     Tag::Adv => toks.get(j + 1).is_some_and(|n| n.tag == Tag::Adj),
                     _ => false,
                 };
-                if !fits || (j > start && opens_clause(t, lex)) {
+                if !fits || (j > start && (opens_clause(t, lex) || must_start.contains(&j))) {
                     break;
                 }
                 if t.tag.is_nominal() {

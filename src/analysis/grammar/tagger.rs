@@ -269,6 +269,10 @@ const DETERMINERS: &[&str] = &["the", "a", "an", "its", "their", "his", "our", "
 /// ("the buffer zone", "the fighting"), which is a noun or an adjective.
 fn correct(toks: &mut [Tok]) {
     for i in 0..toks.len() {
+        // "was", "have", "can" are never nouns or names.
+        if AUXILIARIES.contains(&toks[i].lower.as_str()) && !toks[i].tag.is_verbal() && toks[i].lower != "can" {
+            toks[i].tag = Tag::Aux;
+        }
         if toks[i].tag == Tag::Verb && AUXILIARIES.contains(&toks[i].lower.as_str()) {
             let next = toks[i + 1..]
                 .iter()

@@ -18,7 +18,9 @@ pub fn check(s: &Sentence<'_>, rule: &RuleSpec, out: &mut Vec<Finding>) {
         .collect();
     for w in concept_terms.windows(2) {
         let (a, b) = (w[0], w[1]);
-        if s.term(a).concept == s.term(b).concept {
+        // Two concepts, or two actors; "peacemaking = blue helmets" is a
+        // definition, not a synonym.
+        if s.term(a).concept == s.term(b).concept || s.term(a).kind != s.term(b).kind {
             continue;
         }
         let between = s.terms[a].toks.end..s.terms[b].toks.start;
@@ -38,9 +40,12 @@ pub fn check(s: &Sentence<'_>, rule: &RuleSpec, out: &mut Vec<Finding>) {
                 && sameness.is_some_and(|m| {
                     // "use X and Y interchangeably, but the UN keeps them
                     // apart": a distinction in a contrasting clause after.
-                    let contrast = (m.end..s.toks.len()).find(|&k| s.lex.contrast_markers.at(&s.toks, k).is_some());
+                    // "use X and Y interchangeably, but the UN keeps them
+                    // apart": a distinction in a contrasting clause after.
+                    let contrast = (m.end..s.toks.len()).find(|&k| s.lex.contrast_markers.at(&s.toks, k).is_some() || s.toks[k].lower == ";");
                     !s.lex.distinction_markers.any_in(&s.toks, after_b.start..m.start)
                         && !contrast.is_some_and(|k| s.lex.distinction_markers.any_in(&s.toks, k..s.toks.len()))
+                        && !reported(s, a)
                 }));
         if !linked {
             continue;
@@ -150,6 +155,23 @@ impl Lists {
     }
 }
 
+/// "Journalists often use peacekeeping and peacemaking interchangeably": the
+/// usage of others (a subject with no term, not the writer), reported.
+fn reported(s: &Sentence<'_>, a: usize) -> bool {
+    let k = s.terms[a].toks.start;
+    let Some(v) = (k.saturating_sub(6)..k).rev().find_map(|j| s.g.vg_of[j]) else {
+        return false;
+    };
+    let r = s.relations();
+    r.subject(v).is_some_and(|nps| {
+        nps.iter().all(|&n| {
+            let np = &s.g.nps[n];
+            let head = s.toks[np.head].lower.as_str();
+            np.toks.clone().all(|j| s.term_at[j].is_none()) && !matches!(head, "i" | "we" | "essay" | "paper" | "this")
+        })
+    })
+}
+
 fn is_pair_join(s: &Sentence<'_>, between: &Range<usize>) -> bool {
     let words: Vec<&str> = s.toks[between.clone()].iter().map(|t| t.lower.as_str()).collect();
     matches!(words.as_slice(), ["and"] | ["&"])
@@ -169,7 +191,7 @@ fn gloss_link(s: &Sentence<'_>, between: &Range<usize>, b: usize) -> bool {
         ["("] | ["(", "="] => return after == Some(")"),
         // "peace enforcement operation (a peacekeeping mission that uses
         // force)": a gloss that restates the first as a kind of the second.
-        ["(", "a" | "an" | "i.e" | "ie" | "or"] | ["(", "i.e" | "ie", ","] => {
+        ["(", "a" | "an" | "i.e" | "ie"] | ["(", "i.e" | "ie", ","] => {
             let closes_later = (s.terms[b].toks.end..s.toks.len()).take(14).any(|k| s.toks[k].lower == ")");
             return closes_later;
         }
