@@ -29,6 +29,9 @@ pub struct Entity {
     pub plural: bool,
     /// A mission or institution, which writers also call "they".
     pub collective: bool,
+    /// Named in its everyday or another sense (a family "peacemaker", the
+    /// Colt Peacemaker): what refers back to it is not the field's actor.
+    pub other_sense: bool,
 }
 
 impl Entity {
@@ -37,6 +40,7 @@ impl Entity {
         Entity {
             plural: is_plural(db, term, &words),
             collective: matches!(db.terms[term].kind.as_str(), "mission" | "institution"),
+            other_sense: false,
             term,
             range,
         }

@@ -188,18 +188,18 @@ fn analyze_traced(source: &str, format: Format, db: &Database, trace: &mut dyn F
         let center = sentence.center().map(|(actor, plural)| {
             // The subject's number is its head's: "peacekeeping operations" are plural.
             let entity = actor.map(|a| {
-                let act = &sentence.actors[a];
-                let mut e = Entity::new(act.term, act.range.clone(), db, &prose.text);
+                let mut e = sentence.entity(a);
                 e.plural |= plural;
                 e
             });
             (entity, plural)
         });
-        let named: Vec<Entity> = sentence
-            .actors
-            .iter()
-            .filter(|a| a.here && !a.modifier && is_actor_like(&db.terms[a.term]))
-            .map(|a| Entity::new(a.term, a.range.clone(), db, &prose.text))
+        let named: Vec<Entity> = (0..sentence.actors.len())
+            .filter(|&a| {
+                let act = &sentence.actors[a];
+                act.here && !act.modifier && is_actor_like(&db.terms[act.term])
+            })
+            .map(|a| sentence.entity(a))
             .collect();
         discourse.record(&prose, &s, center, named);
     }

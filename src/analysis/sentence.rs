@@ -42,6 +42,8 @@ pub struct Actor {
     /// The term only modifies another noun ("peacemaking airstrikes"): an
     /// actor for compounds, not a subject.
     pub modifier: bool,
+    /// Referred to from a sentence where it had its everyday or another sense.
+    pub other_sense: bool,
 }
 
 pub struct Sentence<'a> {
@@ -183,6 +185,7 @@ impl<'a> Sentence<'a> {
                 toks: 0..0,
                 here: false,
                 modifier: false,
+                other_sense: e.other_sense,
             });
         }
         sentence
@@ -245,6 +248,24 @@ impl<'a> Sentence<'a> {
                 if agents.prevented { " PREVENTED" } else { "" },
                 if agents.generic { " GENERIC" } else { "" },
             );
+        }
+        for (i, rule) in self.db.rules.iter().enumerate() {
+            let Some(work) = rule.work_concept.as_deref() else {
+                continue;
+            };
+            let scope = super::evidence::Scope {
+                s: self,
+                rule,
+                work,
+                exceptions: self.db.rule_exceptions(i),
+            };
+            for kind in super::mechanism::attribution::KINDS.into_iter().filter(|&k| rule.uses(k)) {
+                let mut ev = super::evidence::Evidence::default();
+                super::evidence::collect(kind, &scope, &mut ev);
+                for e in ev.entries {
+                    let _ = writeln!(out, "  evidence {} {:?} @{} {:.2}", rule.code, kind, e.actor, e.score);
+                }
+            }
         }
         if self.not_asserted {
             let _ = writeln!(out, "  (not asserted)");
@@ -326,6 +347,7 @@ impl<'a> Sentence<'a> {
                         toks: self.terms[first].toks.start..self.terms[main].toks.end,
                         here: true,
                         modifier: true,
+                        other_sense: false,
                     });
                     continue;
                 }
@@ -344,6 +366,7 @@ impl<'a> Sentence<'a> {
                         toks,
                         here: true,
                         modifier: false,
+                        other_sense: false,
                     });
                     self.np_actor[n] = Some(idx);
                     continue;
@@ -370,6 +393,7 @@ impl<'a> Sentence<'a> {
                                 toks: self.terms[main].toks.clone(),
                                 here: true,
                                 modifier: false,
+                        other_sense: false,
                             });
                             self.np_actor[n] = Some(idx);
                             continue;
@@ -398,6 +422,7 @@ impl<'a> Sentence<'a> {
                                     toks: 0..0,
                                     here: false,
                                     modifier: false,
+                                    other_sense: e.other_sense,
                                 });
                                 self.actors.len() - 1
                             })
@@ -420,6 +445,7 @@ impl<'a> Sentence<'a> {
                         toks: 0..0,
                         here: false,
                         modifier: false,
+                        other_sense: e.other_sense,
                     });
                     self.np_actor[n] = Some(idx);
                 }
@@ -498,7 +524,7 @@ impl<'a> Sentence<'a> {
             let a = self.np_actor[m]?;
             let actor = &self.actors[a];
             (actor.here && super::discourse::agrees(self.db, actor.term, &self.words(actor.range.clone()), plural, pronoun))
-                .then(|| Entity::new(actor.term, actor.range.clone(), self.db, self.text))
+                .then(|| self.entity(a))
         });
         if here.is_some() {
             return here;
@@ -551,6 +577,21 @@ impl<'a> Sentence<'a> {
                 let n = own?;
                 self.actor_of_np(n).filter(|&a| !self.actors[a].here)
             })
+    }
+
+    /// Whether actor `a` is meant in an everyday or another sense, here or
+    /// where it was named.
+    pub fn other_sense(&self, a: usize) -> bool {
+        let act = &self.actors[a];
+        act.other_sense || act.here && self.everyday && self.lex.everyday_sense_terms.contains_word(&self.db.terms[act.term].id)
+    }
+
+    /// The entity an actor of this sentence is for the discourse.
+    pub fn entity(&self, a: usize) -> Entity {
+        let act = &self.actors[a];
+        let mut e = Entity::new(act.term, act.range.clone(), self.db, self.text);
+        e.other_sense = self.other_sense(a) || act.here && self.is_quoted(&act.toks);
+        e
     }
 
     /// The actor noun phrase `n` names or refers to.

@@ -71,7 +71,10 @@ fn verb_negated(s: &crate::analysis::sentence::Sentence<'_>, a: usize, cue: &std
             .get(end)
             .copied()
             .flatten()
-            .filter(|&v| !cue.contains(&s.g.vgs[v].toks.start))
+            .filter(|&v| {
+                let vg = &s.g.vgs[v].toks;
+                vg.end <= cue.start || vg.start >= cue.end
+            })
             .is_some_and(|v| r.agents_of_verb(v).negated)
     })
 }

@@ -1,12 +1,14 @@
 //! Classification evidence: the other concept presented as a kind or part of
 //! the actor's: "peacekeeping takes many forms, including peace
 //! enforcement", "methods of peacemaking include mediation, sanctions and
-//! armed intervention", "peace enforcement is a form of peacekeeping".
+//! armed intervention", "UN peacekeeping work has three pillars: peace
+//! enforcement; ...", "peace enforcement is a form of peacekeeping".
 //!
 //! The members are the terms of the work concept (its concept term, "peace
-//! enforcement") and strong act cues of it ("armed intervention").
+//! enforcement") and strong act nouns of it ("armed intervention").
 
 use super::{Evidence, Scope};
+use crate::analysis::sentence::Sentence;
 use crate::lexicon::Tag;
 use crate::terms::Role;
 use std::ops::Range;
@@ -15,7 +17,8 @@ use std::ops::Range;
 const KIND_NOUNS: &[&str] = &[
     "form", "forms", "type", "types", "kind", "kinds", "sort", "sorts", "method", "methods", "tool", "tools", "part",
     "branch", "variety", "varieties", "category", "subset", "aspect", "aspects", "pillar", "pillars", "strategies",
-    "strategy", "instrument", "instruments", "technique", "techniques",
+    "strategy", "instrument", "instruments", "technique", "techniques", "element", "elements", "component",
+    "components",
 ];
 
 pub fn collect(scope: &Scope<'_, '_>, ev: &mut Evidence) {
@@ -25,27 +28,7 @@ pub fn collect(scope: &Scope<'_, '_>, ev: &mut Evidence) {
         if scope.excepted(actor.start) {
             continue;
         }
-        let clause = s.clause_of(actor.start);
-        // X ... include(s) / including / such as Y ..., or "X has three main
-        // pillars: Y; Z" (a kind noun and a colon: the list runs on).
-        let after = classifier_in(s, actor.end..clause.end).map(|k| k..clause.end).or_else(|| {
-            (actor.end..(actor.end + 8).min(s.toks.len().saturating_sub(1)))
-                .find(|&k| KIND_NOUNS.contains(&s.toks[k].lower.as_str()) && s.toks[k + 1].lower == ":")
-                .map(|k| k + 2..s.toks.len())
-        });
-        // "forms of X include Y", "Y is a form of X": X after "of" a kind noun.
-        let of_kind = actor.start >= 2
-            && s.toks[actor.start - 1].lower == "of"
-            && KIND_NOUNS.contains(&s.toks[actor.start - 2].lower.as_str());
-        let members = if of_kind {
-            // "Y is a form of X" (members before) or "forms of X include Y".
-            let before = clause.start..actor.start.saturating_sub(2);
-            let after_x = classifier_in(s, actor.end..clause.end).map(|k| k..clause.end);
-            after_x.or_else(|| copula_in(s, before.clone()).then_some(before))
-        } else {
-            after
-        };
-        let Some(members) = members else {
+        let Some(members) = members_of(s, actor) else {
             continue;
         };
         if let Some((score, cues)) = score_members(scope, members) {
@@ -54,31 +37,68 @@ pub fn collect(scope: &Scope<'_, '_>, ev: &mut Evidence) {
     }
 }
 
-/// The token after a classifier ("include", "including", "such as", "like",
-/// "among them") in `range`, if one is there and no negation precedes it.
-fn classifier_in(s: &crate::analysis::sentence::Sentence<'_>, range: Range<usize>) -> Option<usize> {
-    for k in range.clone() {
-        if s.lex.is_negation(&s.toks, k) {
-            return None;
-        }
-        let include_verb = s.toks[k].lower.starts_with("includ") || s.toks[k].lower.starts_with("encompass") || s.toks[k].lower.starts_with("compris");
-        if include_verb {
-            return Some(k + 1);
-        }
-        if let Some(n) = s.lex.classifiers.at(&s.toks, k) {
-            return Some(k + n);
+/// Where the members of the class named by the actor at `actor` are listed.
+fn members_of(s: &Sentence<'_>, actor: Range<usize>) -> Option<Range<usize>> {
+    let clause = s.clause_of(actor.start);
+    let n = s.g.np_of.get(actor.start).copied().flatten()?;
+    // The phrase that stands for the class: the actor's own, or "methods of
+    // peacemaking" / "UN peacekeeping mission work" around it.
+    let mut class = s.g.nps[n].toks.clone();
+    if class.start >= 2 && s.toks[class.start - 1].lower == "of" {
+        if let Some(m) = s.g.np_ending_at(class.start - 1) {
+            if KIND_NOUNS.contains(&s.toks[s.g.nps[m].head].lower.as_str()) {
+                class.start = s.g.nps[m].toks.start;
+            }
         }
     }
-    None
+    let after = class.end;
+    // "X, including Y", "X such as Y".
+    let mut k = after;
+    if s.toks.get(k).is_some_and(|t| t.lower == ",") {
+        k += 1;
+    }
+    if let Some(m) = classifier_at(s, k) {
+        return Some(m..clause.end);
+    }
+    let r = s.relations();
+    let v = s.g.vg_of.get(after).copied().flatten().or_else(|| r.verb_after(n))?;
+    let vg = &s.g.vgs[v];
+    if vg.negated {
+        return None;
+    }
+    let main = &s.toks[vg.main].lower;
+    // "X includes Y", "X encompasses Y".
+    if main.starts_with("includ") || main.starts_with("encompass") || main.starts_with("compris") {
+        return Some(vg.toks.end..clause.end);
+    }
+    // "X takes many forms, including Y", "X has three pillars: Y; Z".
+    let object = s.g.np_of.get(vg.toks.end).copied().flatten()?;
+    let head = &s.toks[s.g.nps[object].head].lower;
+    if !KIND_NOUNS.contains(&head.as_str()) {
+        return None;
+    }
+    let mut k = s.g.nps[object].toks.end;
+    if s.toks.get(k).is_some_and(|t| t.lower == ":") {
+        return Some(k + 1..s.toks.len());
+    }
+    if s.toks.get(k).is_some_and(|t| t.lower == ",") {
+        k += 1;
+    }
+    classifier_at(s, k).map(|m| m..clause.end)
 }
 
-fn copula_in(s: &crate::analysis::sentence::Sentence<'_>, range: Range<usize>) -> bool {
-    range.clone().any(|k| s.g.vg_of[k].is_some_and(|v| s.g.vgs[v].copula && !s.g.vgs[v].negated))
+/// The token after a classifier ("including", "such as", "like", "e.g.")
+/// starting at `k`.
+fn classifier_at(s: &Sentence<'_>, k: usize) -> Option<usize> {
+    let t = s.toks.get(k)?;
+    if t.lower == "including" || t.lower == "include" {
+        return Some(k + 1);
+    }
+    s.lex.classifiers.at(&s.toks, k).map(|n| k + n)
 }
 
 fn score_members(scope: &Scope<'_, '_>, members: Range<usize>) -> Option<(f32, Vec<Range<usize>>)> {
     let s = scope.s;
-    let mut best: Option<(f32, Vec<Range<usize>>)> = None;
     // The work concept's own terms: "including peace enforcement".
     for t in 0..s.terms.len() {
         let k = s.terms[t].toks.start;
@@ -86,21 +106,18 @@ fn score_members(scope: &Scope<'_, '_>, members: Range<usize>) -> Option<(f32, V
             return Some((1.0, vec![s.terms[t].range.clone()]));
         }
     }
-    for c in 0..s.cues.len() {
-        let k = s.cues[c].toks.start;
-        let cue = s.cue(c);
-        if members.contains(&k)
-            && cue.concept == scope.work
-            && cue.role == Role::Act
-            && cue.weight >= 1.0
-            && s.toks[k].tag != Tag::Verb
-            && !s.is_quoted(&s.cues[c].toks)
-            && best.is_none()
-        {
-            best = Some((cue.weight, vec![s.cues[c].range.clone()]));
-        }
-    }
-    best
+    (0..s.cues.len())
+        .find(|&c| {
+            let k = s.cues[c].toks.start;
+            let cue = s.cue(c);
+            members.contains(&k)
+                && cue.concept == scope.work
+                && cue.role == Role::Act
+                && cue.weight >= 1.0
+                && s.toks[k].tag != Tag::Verb
+                && !s.is_quoted(&s.cues[c].toks)
+        })
+        .map(|c| (s.cue(c).weight, vec![s.cues[c].range.clone()]))
 }
 
 #[cfg(test)]
@@ -119,8 +136,17 @@ mod tests {
             "peacemaking-as-enforcement",
             "peacemaking",
         );
+        flags(
+            "UN peacekeeping work has three main pillars: peace enforcement, peacebuilding and monitoring.",
+            "peacekeeping-as-enforcement",
+            "peacekeeping",
+        );
         quiet(
             "Peace operations include peacekeeping and peace enforcement.",
+            "peacekeeping-as-enforcement",
+        );
+        quiet(
+            "The peacekeepers are sometimes attacked, for example in 2007 six soldiers were killed by a bomb.",
             "peacekeeping-as-enforcement",
         );
     }

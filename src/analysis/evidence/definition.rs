@@ -54,6 +54,15 @@ pub fn collect(scope: &Scope<'_, '_>, ev: &mut Evidence) {
 fn predicate(s: &Sentence<'_>, a: usize) -> Option<Range<usize>> {
     let actor = &s.actors[a];
     let np = s.g.np_of.get(actor.toks.start).copied().flatten()?;
+    // "Peace keeping, also call peace making, is ...": the term inside the
+    // gloss is not what the sentence defines.
+    let np_first = s.g.nps[np].toks.start;
+    let glossed = (np_first.saturating_sub(5)..np_first).any(|k| {
+        s.lex.synonym_links.at(&s.toks, k).is_some_and(|n| k + n == np_first) && k > 0 && s.toks[k - 1].lower == ","
+    });
+    if glossed {
+        return None;
+    }
     let np_end = s.g.nps[np].toks.end.max(actor.toks.end);
     // "I define peacemaking as ...", "some see peacekeeping as ...".
     let np_start = s.g.nps[np].toks.start;
@@ -168,6 +177,11 @@ fn score_predicate(scope: &Scope<'_, '_>, a: usize, pred: Range<usize>, by_when:
     }
     let own = &s.actor_term(a).concept;
     let end = cut(s, &pred);
+    // "it was half peacekeeping and half enforcement": a predicate that names
+    // the actor's own concept too describes a hybrid, not a confusion.
+    if (pred.start..end).any(|k| s.term_at[k].is_some_and(|t| s.term(t).concept == *own && s.term(t).kind == "concept")) {
+        return None;
+    }
     let mut score = 0.0f32;
     let mut product = 0.0f32;
     let mut cues = Vec::new();
@@ -214,7 +228,7 @@ fn score_predicate(scope: &Scope<'_, '_>, a: usize, pred: Range<usize>, by_when:
     // work named in the predicate is what the term is made of.
     // Only in the noun phrase of the predicate, before any verb of its own.
     let nominal_end = (pred.start..end)
-        .find(|&k| s.g.vg_of[k].is_some_and(|v| s.g.vgs[v].form == crate::analysis::grammar::VerbForm::Finite) || matches!(s.toks[k].lower.as_str(), ":" | ";" | "," | "="))
+        .find(|&k| s.g.vg_of[k].is_some() || matches!(s.toks[k].lower.as_str(), ":" | ";" | "," | "="))
         .unwrap_or(end);
     for t in 0..s.terms.len() {
         let at = s.terms[t].toks.start;
@@ -260,7 +274,11 @@ fn cut(s: &Sentence<'_>, pred: &Range<usize>) -> usize {
         let new_clause = t.lower == ";"
             || next_gloss
             || t.lower == "," && s.toks.get(p + 1).is_some_and(|n| matches!(n.lower.as_str(), "and" | "but" | "so" | "yet" | "while" | "whereas"));
-        if new_clause || s.lex.is_negation(&s.toks, p) {
+        // "... since the chapter on peacemaking ...": a subordinate clause
+        // with its own subject ends the predicate (not the "when" that opens
+        // a definition).
+        let subordinate = p > pred.start + 1 && s.toks[p].tag == Tag::Sconj && s.toks[p].lower != "that";
+        if new_clause || subordinate || s.lex.is_negation(&s.toks, p) {
             return p;
         }
     }

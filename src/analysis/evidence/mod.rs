@@ -78,7 +78,7 @@ impl Scope<'_, '_> {
     pub fn is_rule_actor(&self, a: usize) -> bool {
         let s = self.s;
         let t = s.actor_term(a);
-        if s.everyday && s.lex.everyday_sense_terms.contains_word(&t.id) {
+        if s.other_sense(a) {
             return false; // "Mum is the peacemaker in our house"
         }
         let actor = &s.actors[a];

@@ -350,6 +350,10 @@ impl<'a> Relations<'a> {
         while k < self.toks.len() && k < end + 6 {
             let t = &self.toks[k];
             if t.lower == "by" {
+                // "not by UN peacekeepers": denied.
+                if k > 0 && matches!(self.lower(k - 1), "not" | "never") {
+                    return None;
+                }
                 let n = self.g.np_of.get(k + 1).copied().flatten()?;
                 return Some(self.coordinated_right(n));
             }

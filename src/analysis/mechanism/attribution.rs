@@ -8,7 +8,7 @@ use crate::analysis::sentence::Sentence;
 use crate::analysis::{fixes, Finding, Related};
 use crate::terms::EvidenceKind;
 
-const KINDS: [EvidenceKind; 7] = [
+pub(crate) const KINDS: [EvidenceKind; 7] = [
     EvidenceKind::Subject,
     EvidenceKind::Definition,
     EvidenceKind::Compound,
