@@ -114,11 +114,14 @@ impl Discourse {
     /// list, and work out the sentence's context.
     pub fn enter(&mut self, prose: &Prose, range: &Range<usize>, paragraph: usize) {
         self.sentence += 1;
+        let block = prose.block_at(range.start).map(|b| b.kind);
+        // A footnote continues its sentence; a new paragraph does not.
         if paragraph != self.paragraph {
             self.paragraph = paragraph;
-            self.centers.clear();
+            if block != Some(BlockKind::Footnote) {
+                self.centers.clear();
+            }
         }
-        let block = prose.block_at(range.start).map(|b| b.kind);
         self.current = Context::None;
         match block {
             Some(BlockKind::Heading(_)) => {
@@ -149,6 +152,7 @@ impl Discourse {
                     self.column_topics.clear();
                 }
             }
+            Some(BlockKind::Footnote) => {}
             None => {
                 self.lead_in = None;
             }
@@ -186,7 +190,7 @@ impl Discourse {
                     self.row_topic = only.clone().map(|e| (row, e));
                 }
             }
-            Some(BlockKind::ListItem) => {}
+            Some(BlockKind::ListItem | BlockKind::Footnote) => {}
             None => {
                 let text = prose.text[range.clone()].trim_end();
                 self.lead_in = if text.ends_with(':') { named.last().cloned() } else { None };

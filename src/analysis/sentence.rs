@@ -644,8 +644,11 @@ impl<'a> Sentence<'a> {
         let v = self.g.vgs.iter().position(|v| v.form == super::grammar::VerbForm::Finite)?;
         let nps = r.subject(v)?;
         let n = *nps.first()?;
-        let head = &self.toks[self.g.nps[n].head];
-        let plural = nps.len() > 1 || head.lower.ends_with('s') || self.lex.plural_pronouns.contains_word(&head.lower);
+        let np = &self.g.nps[n];
+        let head = &self.toks[np.head];
+        // "UNMOGIP's first observers": the actor is the possessor, singular.
+        let possessive = np.possessor.is_some_and(|p| self.term_at[p].is_some());
+        let plural = !possessive && (nps.len() > 1 || head.lower.ends_with('s') || self.lex.plural_pronouns.contains_word(&head.lower));
         Some((self.actor_of_np(n), plural))
     }
 }

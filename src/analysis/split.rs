@@ -64,6 +64,10 @@ fn ends_a_line_of_its_own(previous: &str, next: &str) -> bool {
     if previous.ends_with(':') {
         return true;
     }
+    // Notes: "korea 1950 = UN peacekeeping" / "DPKO -> negotiated Oslo".
+    if [" = ", "->", "\u{2192}", "=>"].iter().any(|m| previous.contains(m)) {
+        return true;
+    }
     let capital = next.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit());
     let last_word = previous.rsplit(char::is_whitespace).next().unwrap_or("").to_lowercase();
     let continues = matches!(

@@ -347,6 +347,8 @@ fn command(m: &mut Mask<'_>, src: &str, i: usize) -> usize {
                     m.brk(ge);
                     if let Some(level) = heading_level(name) {
                         m.block(i..ge, BlockKind::Heading(level));
+                    } else if matches!(name, "footnote" | "footnotetext") {
+                        m.block(e..ge, BlockKind::Footnote);
                     }
                 }
             }

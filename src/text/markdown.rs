@@ -27,6 +27,7 @@ pub fn extract(src: &str) -> Prose {
                     Tag::BlockQuote(_) => quote_starts.push(range.start),
                     Tag::Heading { level, .. } => m.block(range.clone(), BlockKind::Heading(heading_level(level))),
                     Tag::Item => m.block(range.clone(), BlockKind::ListItem),
+                    Tag::FootnoteDefinition(_) => m.block(range.clone(), BlockKind::Footnote),
                     Tag::Table(_) => row = 0,
                     Tag::TableHead => {
                         header = true;

@@ -87,6 +87,8 @@ pub enum BlockKind {
     ListItem,
     /// A table cell; `header` for the header row.
     Cell { row: u32, col: u32, header: bool },
+    /// A footnote: it continues the sentence it is attached to.
+    Footnote,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -177,6 +177,9 @@ fn score_predicate(scope: &Scope<'_, '_>, a: usize, pred: Range<usize>, by_when:
     }
     let own = &s.actor_term(a).concept;
     let end = cut(s, &pred);
+    // "Peacekeepers are, quite simply, \enquote{the people who broker ...}":
+    // a quotation that is the whole predicate is the writer's own words.
+    let adopted = s.is_quoted(&(pred.start..pred.start + 1)) && !s.is_quoted(&s.actors[a].toks);
     // "it was half peacekeeping and half enforcement": a predicate that names
     // the actor's own concept too describes a hybrid, not a confusion.
     if (pred.start..end).any(|k| s.term_at[k].is_some_and(|t| s.term(t).concept == *own && s.term(t).kind == "concept")) {
@@ -187,7 +190,7 @@ fn score_predicate(scope: &Scope<'_, '_>, a: usize, pred: Range<usize>, by_when:
     let mut cues = Vec::new();
     for c in 0..s.cues.len() {
         let at = s.cues[c].toks.start;
-        if at < pred.start || at >= end || s.is_quoted(&s.cues[c].toks) {
+        if at < pred.start || at >= end || s.is_quoted(&s.cues[c].toks) && !adopted {
             continue;
         }
         let cue = s.cue(c);

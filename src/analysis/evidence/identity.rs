@@ -106,9 +106,9 @@ fn names_as(s: &Sentence<'_>, between: Range<usize>, term_first: bool) -> bool {
             None => t.lower == "as",
         }
     };
-    let copula = toks
-        .iter()
-        .position(|t| matches!(t.lower.as_str(), "is" | "was" | "are" | "were" | "as" | "became" | "becomes") && is_copula(t));
+    let copula = toks.iter().position(|t| {
+        t.lower == "=" || matches!(t.lower.as_str(), "is" | "was" | "are" | "were" | "as" | "became" | "becomes") && is_copula(t)
+    });
     let apposition = if term_first {
         toks.last().is_some_and(|t| t.lower == ",") && toks.len() <= 5
             || toks.iter().position(dash_or_colon).is_some_and(|p| toks.len() - p <= 4 && p <= 3)

@@ -116,7 +116,15 @@ pub fn collect(scope: &Scope<'_, '_>, ev: &mut Evidence) {
         if owners.negated || owners.prevented {
             continue;
         }
-        for a in s.actors_of(&owners).into_iter().filter(|&a| scope.is_rule_actor(a)) {
+        let mut found = s.actors_of(&owners);
+        // A table cell or list item without a subject: "| Peacebuilding
+        // Commission | commands the blue helmets |".
+        if found.is_empty() && owners.nps.is_empty() && !owners.generic {
+            if let (Context::Topic(_), Some(t)) = (&s.context, s.topic) {
+                found.push(t);
+            }
+        }
+        for a in found.into_iter().filter(|&a| scope.is_rule_actor(a)) {
             ev.add(a, weight, vec![range.clone()]);
         }
     }

@@ -190,6 +190,19 @@ impl Grammar {
             });
             i = end.max(main + 1);
         }
+        // "was set up and patrolled by": a past form after "and" shares the
+        // passive auxiliary of the group before it.
+        for v in 1..self.vgs.len() {
+            let (prev, this) = (&self.vgs[v - 1], &self.vgs[v]);
+            let single = this.toks.len() == 1 && toks[this.main].lower.ends_with("ed");
+            let joined = this.toks.start >= 1
+                && matches!(toks[this.toks.start - 1].lower.as_str(), "and" | "or")
+                && (prev.toks.end + 1 == this.toks.start || prev.toks.end + 2 == this.toks.start);
+            if single && joined && prev.passive {
+                self.vgs[v].passive = true;
+                self.vgs[v].form = VerbForm::Participle;
+            }
+        }
         // A past form without an auxiliary before "by" is a participle, alone
         // or coordinated: "the accord negotiated by ...", "drafted and
         // signed by UNAMSIL peacekeepers".

@@ -242,7 +242,21 @@ impl<'a> Relations<'a> {
                         return self.subject_at(w, depth + 1);
                     }
                 }
-                return Some(self.coordinated_left(n));
+                let mut nps = self.coordinated_left(n);
+                // "UN Peacemaker, the UN mission in Western Sahara, has
+                // monitored": an apposition names the subject again.
+                let first = nps[0];
+                let s0 = self.g.nps[first].toks.start;
+                if nps.len() == 1 && s0 >= 2 && self.lower(s0 - 1) == "," {
+                    if let Some(m) = self.g.np_ending_at(s0 - 1) {
+                        let ms = self.g.nps[m].toks.start;
+                        let opens_sentence = (0..ms).all(|j| !self.toks[j].word);
+                        if opens_sentence && !self.in_pp(m) {
+                            nps.insert(0, m);
+                        }
+                    }
+                }
+                return Some(nps);
             }
             if let Some(w) = self.g.vg_of[k] {
                 let wg = &self.g.vgs[w];
@@ -295,12 +309,30 @@ impl<'a> Relations<'a> {
             if self.lex.contrast_markers.at(self.toks, k).is_some() && t.lower != "while" {
                 return None;
             }
+            // "DPKO -> negotiated Oslo": an arrow in notes links subject and verb.
+            if t.lower == ">" && k > 0 && matches!(self.lower(k - 1), "-" | "=") || t.lower == "\u{2192}" {
+                if k > 0 && self.lower(k - 1) != "\u{2192}" {
+                    k -= usize::from(t.lower == ">");
+                }
+                continue;
+            }
+            // "The mission - some 4,500 peacemakers ... - took over": a phrase
+            // between dashes after the subject names it again; both are it.
+            if t.lower == "-" {
+                if let Some(open) = (k.saturating_sub(REACH)..k).rev().find(|&j| self.lower(j) == "-") {
+                    let inner = self.g.np_of.get(open + 1).copied().flatten();
+                    if let (Some(inner), Some(outer)) = (inner, self.g.np_ending_at(open)) {
+                        return Some(vec![outer, inner]);
+                    }
+                }
+                return None;
+            }
             match t.tag {
                 Tag::Sconj => return None,
                 Tag::Cconj => coordinated = true,
                 Tag::Punct => match t.lower.as_str() {
                     "," => coordinated = true,
-                    ";" | ":" | "-" | "?" | "!" => return None,
+                    ";" | ":" | "?" | "!" => return None,
                     _ => {}
                 },
                 _ => {}

@@ -269,6 +269,11 @@ const DETERMINERS: &[&str] = &["the", "a", "an", "its", "their", "his", "our", "
 /// ("the buffer zone", "the fighting"), which is a noun or an adjective.
 fn correct(toks: &mut [Tok]) {
     for i in 0..toks.len() {
+        // Chat spellings: "peacemakers r the ones", "u can".
+        if toks[i].lower == "r" && i > 0 && toks[i - 1].tag.is_nominal() {
+            toks[i].lower = "are".to_string();
+            toks[i].tag = Tag::Aux;
+        }
         // "was", "have", "can" are never nouns or names.
         if AUXILIARIES.contains(&toks[i].lower.as_str()) && !toks[i].tag.is_verbal() && toks[i].lower != "can" {
             toks[i].tag = Tag::Aux;
