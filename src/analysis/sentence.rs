@@ -675,6 +675,11 @@ fn select_cues(toks: &[Tok], cues: &[Match], db: &Database) -> Vec<Span> {
             if cue.pos == PartOfSpeech::Noun && matches!(cue.role, Role::Asset) && tag == Tag::Verb {
                 continue;
             }
+            // A verb pattern needs a verb: "force the parties", not "a force
+            // that patrolled the ceasefire line".
+            if cue.pos == PartOfSpeech::Verb && cue.followers.is_some() && !tag.is_verbal() {
+                continue;
+            }
             let span = match &cue.followers {
                 None => Some(Span {
                     toks: ts.clone(),

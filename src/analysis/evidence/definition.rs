@@ -80,6 +80,16 @@ fn predicate(s: &Sentence<'_>, a: usize) -> Option<Range<usize>> {
             }
         }
     }
+    // "UNMISS, the main broker of the 2018 agreement, has urged ...": an
+    // apposition right after the actor glosses it.
+    if s.toks.get(np_end).is_some_and(|t| t.lower == ",")
+        && s.toks.get(np_end + 1).is_some_and(|t| matches!(t.lower.as_str(), "the" | "a" | "an"))
+    {
+        let close = (np_end + 1..(np_end + 16).min(s.toks.len())).find(|&j| s.toks[j].lower == "," || s.g.vg_of[j].is_some());
+        if let Some(close) = close.filter(|&c| s.toks[c].lower == ",") {
+            return Some(np_end + 1..close);
+        }
+    }
     let mut k = np_end;
     // "Peacemaking, in the UN sense, is ...": a parenthetical with no term;
     // "peacekeeping operations in Africa are ...": a short phrase of place;
@@ -236,7 +246,9 @@ fn score_predicate(scope: &Scope<'_, '_>, a: usize, pred: Range<usize>, by_when:
     for t in 0..s.terms.len() {
         let at = s.terms[t].toks.start;
         let term = s.term(t);
-        if at >= pred.start && at < nominal_end && term.concept == scope.work && term.kind == "actor" && !s.is_quoted(&s.terms[t].toks) {
+        // ... and not the subject of a verb ("peacemakers patrolling the zone").
+        let acts = s.g.np_of[at].is_some_and(|n| s.g.vg_of.get(s.g.nps[n].toks.end).copied().flatten().is_some());
+        if at >= pred.start && at < nominal_end && !acts && term.concept == scope.work && term.kind == "actor" && !s.is_quoted(&s.terms[t].toks) {
             score = score.max(1.0) + if score > 0.0 { 0.3 } else { 0.0 };
             cues.push(s.terms[t].range.clone());
         }
@@ -274,7 +286,9 @@ fn cut(s: &Sentence<'_>, pred: &Range<usize>) -> usize {
         // of a list ("blue helmets = peacekeeping, envoys = peacemaking").
         let next_gloss = t.lower == ","
             && (p + 1..(p + 5).min(s.toks.len())).any(|j| matches!(s.toks[j].lower.as_str(), "=" | ":"));
+        let relative = t.lower == "," && s.toks.get(p + 1).is_some_and(|n| matches!(n.lower.as_str(), "which" | "who"));
         let new_clause = t.lower == ";"
+            || relative
             || next_gloss
             || t.lower == "," && s.toks.get(p + 1).is_some_and(|n| matches!(n.lower.as_str(), "and" | "but" | "so" | "yet" | "while" | "whereas"));
         // "... since the chapter on peacemaking ...": a subordinate clause

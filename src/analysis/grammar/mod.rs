@@ -195,9 +195,13 @@ impl Grammar {
         for v in 1..self.vgs.len() {
             let (prev, this) = (&self.vgs[v - 1], &self.vgs[v]);
             let single = this.toks.len() == 1 && toks[this.main].lower.ends_with("ed");
+            // "was hosted by Fafo and mediated by UNTSO": the previous group
+            // is passive and nothing between ends the clause.
             let joined = this.toks.start >= 1
                 && matches!(toks[this.toks.start - 1].lower.as_str(), "and" | "or")
-                && (prev.toks.end + 1 == this.toks.start || prev.toks.end + 2 == this.toks.start);
+                && this.toks.start - prev.toks.end <= 12
+                && !(prev.toks.end..this.toks.start).any(|k| matches!(toks[k].lower.as_str(), "," | ";" | ":") || toks[k].tag == Tag::Sconj)
+                && toks.get(this.toks.end).is_some_and(|t| t.lower == "by" || t.tag == Tag::Adp) ;
             if single && joined && prev.passive {
                 self.vgs[v].passive = true;
                 self.vgs[v].form = VerbForm::Participle;

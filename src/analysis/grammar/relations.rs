@@ -299,8 +299,14 @@ impl<'a> Relations<'a> {
                 }
             }
             if self.is_relative(k) {
-                // "peacekeepers, who negotiated": the antecedent.
+                // "peacekeepers, who negotiated": the antecedent; "UNPROFOR,
+                // whose commanders ..., that drafted": before the aside.
                 let mut j = k;
+                if j > 0 && self.lower(j - 1) == "," {
+                    if let Some(open) = self.aside_start(j - 1, floor) {
+                        j = open + 1;
+                    }
+                }
                 while j > floor && matches!(self.lower(j - 1), "," | "(") {
                     j -= 1;
                 }
@@ -498,6 +504,13 @@ impl<'a> Relations<'a> {
         let mut gov = to;
         while gov > 0 && gov + 3 > to && (self.toks[gov - 1].tag == Tag::Adv || is_particle(self.lower(gov - 1))) {
             gov -= 1;
+        }
+        // "were deployed in 1999 to end": across a phrase of time or place.
+        if let Some(n) = self.g.np_ending_at(gov) {
+            let first = self.coordinated_left(n)[0];
+            if self.in_pp(first) && self.vg_ending_at(self.g.nps[first].toks.start - 1).is_some() {
+                gov = self.g.nps[first].toks.start - 1;
+            }
         }
         if let Some(w) = self.vg_ending_at(to).or_else(|| self.vg_ending_at(gov)) {
             // "an army the UN uses to defeat ...": the object of an instrument
@@ -717,6 +730,17 @@ impl<'a> Relations<'a> {
         if self.toks.get(np.toks.end).is_some_and(|t| t.lower == "by") {
             if let Some(m) = self.g.np_of.get(np.toks.end + 1).copied().flatten() {
                 return Agents::nps(self.coordinated_right(m));
+            }
+        }
+        // "a long negotiation which was led by the peace-keepers": the agent
+        // of a passive light verb in a relative clause.
+        if self.toks.get(np.toks.end).is_some_and(|t| matches!(t.lower.as_str(), "which" | "that")) {
+            if let Some(v) = self.g.vg_of.get(np.toks.end + 1).copied().flatten() {
+                if self.g.vgs[v].passive && self.verb_in(v, &self.lex.light_verbs) {
+                    if let Some(nps) = self.by_agent(v) {
+                        return Agents::nps(nps);
+                    }
+                }
             }
         }
         // The verb whose object the act is, directly or through a
