@@ -815,6 +815,75 @@ facts = [
     }
 
     #[test]
+    fn builtin_missions_agreements_and_documents_state_their_key_dates_as_fields() {
+        let db = Database::builtin();
+        let mut undated_foundings = Vec::new();
+        for t in &db.terms {
+            let own: Vec<&DatedFact> = t
+                .facts
+                .iter()
+                .filter_map(|f| f.get_ref().dated())
+                .filter(|d| d.of.is_none())
+                .collect();
+            let count = |e: Event| own.iter().filter(|d| d.event == Some(e)).count();
+            match t.kind.as_str() {
+                "mission" => {
+                    assert_eq!(count(Event::Established), 1, "`{}`: one founding fact", t.id);
+                    let founding = own.iter().find(|d| d.event == Some(Event::Established)).unwrap();
+                    if founding.resolutions.is_empty() {
+                        undated_foundings.push(t.id.as_str());
+                    }
+                }
+                "agreement" => assert_eq!(count(Event::Signed), 1, "`{}`: one signature fact", t.id),
+                "document" => assert_eq!(count(Event::Issued), 1, "`{}`: one issue fact", t.id),
+                _ => {}
+            }
+        }
+        // UNMOGIP's observers arrived before any resolution founded a mission.
+        assert_eq!(undated_foundings, ["unmogip"]);
+        // The hover line of a converted fact reads as it did as free text.
+        let ifor = hover_markdown(db, db.get("ifor").unwrap());
+        assert!(
+            ifor.contains(
+                "- 1995: authorised by Security Council resolution 1031 (15 December); took over from UNPROFOR on 20 December"
+            ),
+            "{ifor}"
+        );
+    }
+
+    #[test]
+    fn builtin_citations_are_read_and_agree_with_the_structured_facts() {
+        let db = Database::builtin();
+        let mut adopted = HashMap::new();
+        for t in &db.terms {
+            for d in t.facts.iter().filter_map(|f| f.get_ref().dated()) {
+                for r in &d.resolutions {
+                    if let Resolution::SecurityCouncil { number, .. } = r {
+                        adopted.insert(*number, d.date);
+                    }
+                }
+            }
+        }
+        let (mut checked, mut read) = (0, 0);
+        for t in &db.terms {
+            for s in t.sources.iter().chain([&t.explanation]) {
+                for c in consistency::citations(s, None) {
+                    read += 1;
+                    if let Some(date) = adopted.get(&c.number) {
+                        assert!(date.agrees_with(&c.date), "`{}`: {c:?} vs {date}", t.id);
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert!(adopted.len() >= 60, "{} resolutions carried as fields", adopted.len());
+        assert!(
+            read >= 120 && checked >= 100,
+            "{read} citations read, {checked} checked"
+        );
+    }
+
+    #[test]
     fn later_layers_override_by_id() {
         let course = OK_TERM.replace("A field presence.", "Our course's own definition.");
         let db = Database::from_layers(vec![
