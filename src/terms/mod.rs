@@ -798,6 +798,23 @@ facts = [
     }
 
     #[test]
+    fn rejects_a_resolution_with_two_adoption_dates() {
+        let twice = MISSION.replace(
+            "  \"1996: mandate ended on 8 March\",",
+            "  { date = \"1995-12-12\", resolution = \"S/RES/1029 (1995)\", text = \"{resolution} ({date}) extended it a last time\" },\n  { date = \"1995-12-13\", resolution = \"S/RES/1029 (1995)\", text = \"{resolution} ({date}) set its end\" },",
+        );
+        let errors = db(&twice).unwrap_err();
+        let all = messages(&errors);
+        assert!(
+            all.contains(
+                "test.toml:14: term `unamir` dates S/RES/1029 (1995) 13 December 1995, but `unamir` (test.toml:13) dates it 12 December 1995"
+            ),
+            "{all}"
+        );
+        assert_eq!(errors.len(), 1, "{all}");
+    }
+
+    #[test]
     fn rejects_facts_about_the_wrong_thing() {
         let cases = [
             ("of = \"unamir\"", "of = \"unomur\"", "unknown id `unomur`"),
