@@ -42,7 +42,7 @@ pub fn hover_markdown(db: &Database, t: &Term) -> String {
     if !t.facts.is_empty() {
         s.push_str("\n\n**Key facts**\n");
         for f in &t.facts {
-            s.push_str(&format!("\n- {f}"));
+            s.push_str(&format!("\n- {}", f.get_ref().render()));
         }
     }
     push_sources(&mut s, t);

@@ -4,12 +4,15 @@
 //! Loading never panics: every problem is returned as a [`DbError`] naming
 //! the file and the entry.
 
+mod consistency;
 mod explain;
+pub mod facts;
 mod model;
 
 pub use explain::{comparison_table, explain_finding, explain_markdown, hover_markdown};
 
 pub use crate::lexicon::Language;
+pub use facts::{DatedFact, Event, Fact, IsoDate, Resolution, Subject};
 pub use model::{
     Contrast, CueSet, Dimension, EvidenceKind, Mechanism, Role, RuleSpec, Severity, Term, TermsFile, CONCEPTS, KINDS,
 };
@@ -77,9 +80,9 @@ fn field_of(message: &str) -> Option<&'static str> {
     FIELDS.iter().find(|(k, _)| message.contains(k)).map(|(_, f)| *f)
 }
 
-/// The 1-based line of `field` in the entry whose id (or code) is `id`.
-fn locate(text: &str, id: &str, field: Option<&str>) -> Option<usize> {
-    let lines: Vec<&str> = text.lines().collect();
+/// The lines of the entry whose id (or code) is `id`: its `[[` header, the
+/// `id` line, and the end (exclusive), as 0-based indexes into `lines`.
+fn entry_span(lines: &[&str], id: &str) -> Option<(usize, usize, usize)> {
     let is_id = |l: &str| {
         let l = l.trim();
         (l.starts_with("id") || l.starts_with("code")) && l.contains(&format!("\"{id}\""))
@@ -93,6 +96,20 @@ fn locate(text: &str, id: &str, field: Option<&str>) -> Option<usize> {
     let end = (start + 1..lines.len())
         .find(|&i| lines[i].trim_start().starts_with("[["))
         .unwrap_or(lines.len());
+    Some((header, start, end))
+}
+
+/// The 1-based line of the entry `id` that contains `needle`.
+fn line_of(text: &str, id: &str, needle: &str) -> Option<usize> {
+    let lines: Vec<&str> = text.lines().collect();
+    let (header, _, end) = entry_span(&lines, id)?;
+    (header..end).find(|&i| lines[i].contains(needle)).map(|i| i + 1)
+}
+
+/// The 1-based line of `field` in the entry whose id (or code) is `id`.
+fn locate(text: &str, id: &str, field: Option<&str>) -> Option<usize> {
+    let lines: Vec<&str> = text.lines().collect();
+    let (header, start, end) = entry_span(&lines, id)?;
     if let Some(field) = field {
         if let Some(i) = (header..end).find(|&i| {
             let l = lines[i].trim_start();
@@ -194,6 +211,7 @@ impl Database {
     }
 
     fn validate(layers: Vec<Vec<(String, String)>>) -> Result<Database, Vec<DbError>> {
+        let texts: HashMap<String, String> = layers.iter().flatten().cloned().collect();
         let mut errors = Vec::new();
         let mut terms: Vec<(String, Term)> = Vec::new();
         let mut contrasts = Vec::new();
@@ -341,6 +359,14 @@ impl Database {
                 }
             }
         }
+        // Key facts: the same fact stated twice must agree.
+        errors.extend(consistency::check(&consistency::Input {
+            terms: &terms,
+            contrasts: &contrasts,
+            by_id: &by_id,
+            form_owner: &form_owner,
+            texts: &texts,
+        }));
         let mut contrast_ids = HashSet::new();
         for (file, c) in &contrasts {
             if !contrast_ids.insert(c.id.clone()) {
@@ -673,6 +699,214 @@ sources = ["Capstone"]
         );
         let reference = errors.iter().find(|e| e.message.contains("nowhere")).unwrap();
         assert_eq!(reference.line, Some(10), "{reference:?}");
+    }
+
+    const MISSION: &str = r#"
+[[term]]
+id = "unamir"
+label = "UNAMIR"
+kind = "mission"
+concept = "peacekeeping"
+variants = ["UNAMIR"]
+short = "A mission."
+explanation = "Longer."
+sources = ["Security Council resolution 872 (5 October 1993)"]
+facts = [
+  { date = "1993-10-05", event = "established", resolution = "S/RES/872 (1993)", text = "established by {resolution} ({date})" },
+  "1996: mandate ended on 8 March",
+]
+
+[[term]]
+id = "arusha-accords"
+label = "Arusha Accords"
+kind = "agreement"
+concept = "peacemaking"
+variants = ["Arusha Accords"]
+short = "An agreement."
+explanation = "Longer."
+sources = ["Security Council resolution 872 (5 October 1993)"]
+facts = [
+  { date = "1993-08-04", event = "signed", text = "signed in Arusha on {date}" },
+  { date = "1993-10", event = "established", of = "unamir", text = "UNAMIR established in {date} to help implement them" },
+]
+"#;
+
+    fn messages(errors: &[DbError]) -> String {
+        errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n")
+    }
+
+    #[test]
+    fn structured_facts_load_and_render() {
+        let db = db(MISSION).unwrap_or_else(|e| panic!("{}", messages(&e)));
+        let hover = hover_markdown(&db, db.get("unamir").unwrap());
+        assert!(
+            hover.contains("- 1993: established by Security Council resolution 872 (5 October)"),
+            "{hover}"
+        );
+        assert!(hover.contains("- 1996: mandate ended on 8 March"), "{hover}");
+    }
+
+    #[test]
+    fn rejects_a_malformed_resolution_with_its_line() {
+        let bad = MISSION.replace("S/RES/872 (1993)", "S/RES/872");
+        let errors = db(&bad).unwrap_err();
+        assert!(
+            errors[0].message.contains("not a resolution symbol"),
+            "{}",
+            messages(&errors)
+        );
+        assert_eq!(
+            (errors[0].file.as_str(), errors[0].line),
+            ("test.toml", Some(12)),
+            "{errors:?}"
+        );
+    }
+
+    #[test]
+    fn rejects_a_date_that_is_not_iso_with_its_line() {
+        let bad = MISSION.replace("\"1993-08-04\"", "\"4 August 1993\"");
+        let errors = db(&bad).unwrap_err();
+        assert!(errors[0].message.contains("not an ISO date"), "{}", messages(&errors));
+        assert_eq!(errors[0].line, Some(26), "{errors:?}");
+    }
+
+    #[test]
+    fn rejects_two_entries_that_state_a_founding_differently() {
+        let bad = MISSION.replace(
+            "{ date = \"1993-10\", event = \"established\", of = \"unamir\"",
+            "{ date = \"1993-11\", event = \"established\", of = \"unamir\"",
+        );
+        let errors = db(&bad).unwrap_err();
+        let all = messages(&errors);
+        assert!(
+            all.contains("test.toml:27: term `arusha-accords` says `unamir` was established November 1993")
+                && all.contains("`unamir` (test.toml:12) says 5 October 1993 by S/RES/872 (1993)"),
+            "{all}"
+        );
+        // A different founding resolution is as wrong as a different date.
+        let bad = MISSION.replace(
+            "of = \"unamir\", text = \"UNAMIR established in {date}",
+            "of = \"unamir\", resolution = \"S/RES/873 (1993)\", text = \"UNAMIR established by {resolution} in {date}",
+        );
+        let all = messages(&db(&bad).unwrap_err());
+        assert!(all.contains("by S/RES/873 (1993)"), "{all}");
+    }
+
+    #[test]
+    fn rejects_a_citation_that_dates_a_resolution_differently() {
+        let bad = MISSION.replacen("872 (5 October 1993)", "872 (6 October 1993)", 2);
+        let errors = db(&bad).unwrap_err();
+        let all = messages(&errors);
+        assert!(
+            all.contains(
+                "test.toml:10: term `unamir`: its sources date Security Council resolution 872 to 6 October 1993"
+            ),
+            "{all}"
+        );
+        assert_eq!(errors.len(), 2, "{all}");
+    }
+
+    #[test]
+    fn rejects_a_resolution_with_two_adoption_dates() {
+        let twice = MISSION.replace(
+            "  \"1996: mandate ended on 8 March\",",
+            "  { date = \"1995-12-12\", resolution = \"S/RES/1029 (1995)\", text = \"{resolution} ({date}) extended it a last time\" },\n  { date = \"1995-12-13\", resolution = \"S/RES/1029 (1995)\", text = \"{resolution} ({date}) set its end\" },",
+        );
+        let errors = db(&twice).unwrap_err();
+        let all = messages(&errors);
+        assert!(
+            all.contains(
+                "test.toml:14: term `unamir` dates S/RES/1029 (1995) 13 December 1995, but `unamir` (test.toml:13) dates it 12 December 1995"
+            ),
+            "{all}"
+        );
+        assert_eq!(errors.len(), 1, "{all}");
+    }
+
+    #[test]
+    fn rejects_facts_about_the_wrong_thing() {
+        let cases = [
+            ("of = \"unamir\"", "of = \"unomur\"", "unknown id `unomur`"),
+            ("of = \"unamir\"", "of = \"UNAMIR\"", "write `of = \"unamir\"`"),
+            (
+                "event = \"signed\"",
+                "event = \"issued\"",
+                "event `issued` is for document entries",
+            ),
+        ];
+        for (from, to, expected) in cases {
+            let all = messages(&db(&MISSION.replace(from, to)).unwrap_err());
+            assert!(all.contains(expected), "{to}: {all}");
+        }
+    }
+
+    #[test]
+    fn builtin_missions_agreements_and_documents_state_their_key_dates_as_fields() {
+        let db = Database::builtin();
+        let mut undated_foundings = Vec::new();
+        for t in &db.terms {
+            let own: Vec<&DatedFact> = t
+                .facts
+                .iter()
+                .filter_map(|f| f.get_ref().dated())
+                .filter(|d| d.of.is_none())
+                .collect();
+            let count = |e: Event| own.iter().filter(|d| d.event == Some(e)).count();
+            match t.kind.as_str() {
+                "mission" => {
+                    assert_eq!(count(Event::Established), 1, "`{}`: one founding fact", t.id);
+                    let founding = own.iter().find(|d| d.event == Some(Event::Established)).unwrap();
+                    if founding.resolutions.is_empty() {
+                        undated_foundings.push(t.id.as_str());
+                    }
+                }
+                "agreement" => assert_eq!(count(Event::Signed), 1, "`{}`: one signature fact", t.id),
+                "document" => assert_eq!(count(Event::Issued), 1, "`{}`: one issue fact", t.id),
+                _ => {}
+            }
+        }
+        // UNMOGIP's observers arrived before any resolution founded a mission.
+        assert_eq!(undated_foundings, ["unmogip"]);
+        // The hover line of a converted fact reads as it did as free text.
+        let ifor = hover_markdown(db, db.get("ifor").unwrap());
+        assert!(
+            ifor.contains(
+                "- 1995: authorised by Security Council resolution 1031 (15 December); took over from UNPROFOR on 20 December"
+            ),
+            "{ifor}"
+        );
+    }
+
+    #[test]
+    fn builtin_citations_are_read_and_agree_with_the_structured_facts() {
+        let db = Database::builtin();
+        let mut adopted = HashMap::new();
+        for t in &db.terms {
+            for d in t.facts.iter().filter_map(|f| f.get_ref().dated()) {
+                for r in &d.resolutions {
+                    if let Resolution::SecurityCouncil { number, .. } = r {
+                        adopted.insert(*number, d.date);
+                    }
+                }
+            }
+        }
+        let (mut checked, mut read) = (0, 0);
+        for t in &db.terms {
+            for s in t.sources.iter().chain([&t.explanation]) {
+                for c in consistency::citations(s, None) {
+                    read += 1;
+                    if let Some(date) = adopted.get(&c.number) {
+                        assert!(date.agrees_with(&c.date), "`{}`: {c:?} vs {date}", t.id);
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert!(adopted.len() >= 60, "{} resolutions carried as fields", adopted.len());
+        assert!(
+            read >= 120 && checked >= 100,
+            "{read} citations read, {checked} checked"
+        );
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Serde model of the `terms/*.toml` files. See `terms/SCHEMA.md`.
 
+use super::facts::Fact;
 use crate::lexicon::Language;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -55,8 +56,9 @@ pub struct Term {
     #[serde(default)]
     pub confused_with: Option<String>,
     pub sources: Vec<String>,
+    /// Free-text or structured facts, each with its place in the file.
     #[serde(default)]
-    pub facts: Vec<String>,
+    pub facts: Vec<toml::Spanned<Fact>>,
     #[serde(default)]
     pub see_also: Vec<String>,
 }
