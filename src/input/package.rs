@@ -12,6 +12,10 @@ use zip::ZipArchive;
 /// 300-page thesis is a few megabytes; anything past this is refused.
 pub const MAX_PART_BYTES: u64 = 128 * 1024 * 1024;
 
+/// The largest word-processor file read at all (pictures make them big;
+/// the text parts are capped separately).
+pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
+
 /// The most entries a package may list (a .docx has a few dozen).
 pub const MAX_ENTRIES: usize = 100_000;
 
