@@ -1,5 +1,5 @@
 //! Command-line interface: `peace-lsp [lsp|--stdio]`, `peace-lsp check`,
-//! `peace-lsp explain`.
+//! `peace-lsp report` ([`report`]), `peace-lsp explain`.
 //!
 //! `check` walks folders ([`walk`]), analyses the files in parallel (rayon)
 //! with each file's project configuration, and prints the findings sorted
@@ -7,6 +7,7 @@
 //! stdout; notes, errors, the progress bar and the summary go to stderr.
 
 pub mod output;
+pub mod report;
 pub mod walk;
 
 use crate::analysis::analyze;
@@ -48,6 +49,13 @@ pub enum Command {
     /// checked. Exit status: 0 clean, 1 findings at or above --fail-on,
     /// 2 errors (unreadable file, bad configuration, bad usage).
     Check(CheckArgs),
+    /// Write a class report for teachers: findings per misconception and per
+    /// essay, concepts used and defined, and a feedback sheet per essay.
+    ///
+    /// Reads what `check` reads (plus .docx and .odt) with the same
+    /// configuration. Exit status: 0 written, 2 errors (a file that cannot
+    /// be read is named and left out; the others are still reported).
+    Report(report::ReportArgs),
     /// Explain a term: definition, contrast and sources.
     Explain {
         /// The term, e.g. "blue helmets" or UNEF I.
@@ -254,14 +262,14 @@ fn check_job(job: &Job, given: Option<&Loaded>, language: Option<&str>, cwd: &Pa
 }
 
 /// A configuration error with its file shown relative to the current folder.
-fn tidy_error(mut e: ConfigError, cwd: &Path) -> ConfigError {
+pub(crate) fn tidy_error(mut e: ConfigError, cwd: &Path) -> ConfigError {
     if let Ok(rel) = e.file.strip_prefix(cwd) {
         e.file = rel.to_path_buf();
     }
     e
 }
 
-fn progress_bar(len: usize) -> Option<indicatif::ProgressBar> {
+pub(crate) fn progress_bar(len: usize) -> Option<indicatif::ProgressBar> {
     if len <= 20 || !std::io::stderr().is_terminal() {
         return None;
     }
