@@ -47,13 +47,13 @@ const NEUTRAL: &[&str] = &[
     "Many soldiers served several tours in difficult conditions.",
 ];
 
-/// Definitions, by concept.
-const DEFINITIONS: &[&str] = &[
-    "Peacekeeping is the deployment of a UN presence in the field with the consent of the parties.",
-    "Peacemaking means bringing hostile parties to agreement by peaceful means such as negotiation and mediation.",
-    "Peacebuilding refers to long-term work on the causes of a conflict so that fighting does not return.",
-    "Peace enforcement is the use of military force, authorised by the Security Council, without the consent of the parties.",
-    "Conflict prevention is diplomatic and structural action taken before a dispute turns violent.",
+/// Definitions, with the share of students (percent) who write each: this
+/// class never defines conflict prevention, though it uses the term.
+const DEFINITIONS: &[(&str, u64)] = &[
+    ("Peacekeeping is the deployment of a UN presence in the field with the consent of the parties.", 60),
+    ("Peacemaking means bringing hostile parties to agreement by peaceful means such as negotiation and mediation.", 45),
+    ("Peacebuilding refers to long-term work on the causes of a conflict so that fighting does not return.", 30),
+    ("Peace enforcement is the use of military force, authorised by the Security Council, without the consent of the parties.", 35),
 ];
 
 /// Conflations, one list per misconception (what students get wrong).
@@ -143,7 +143,11 @@ fn essay(rng: &mut Rng, target: usize) -> (String, Vec<String>) {
     let title = rng.pick(TOPICS).to_string();
     // The student's habits: which concepts they define, which mistakes
     // they make, and how often.
-    let defines: Vec<&str> = DEFINITIONS.iter().copied().filter(|_| rng.chance(45)).collect();
+    let defines: Vec<&str> = DEFINITIONS
+        .iter()
+        .filter(|(_, percent)| rng.chance(*percent))
+        .map(|(d, _)| *d)
+        .collect();
     let mistakes: Vec<&[&str]> = MISTAKES
         .iter()
         .enumerate()
