@@ -197,3 +197,47 @@ fn damaged_word_files_are_named_and_the_others_still_checked() {
     assert!(out.stderr.contains("checked 3 files"), "{}", out.stderr);
     assert!(out.stderr.contains("4 errors"), "{}", out.stderr);
 }
+
+#[test]
+fn max_document_bytes_applies_to_the_extracted_text_and_language_to_text_files_only() {
+    let dir = TempDir::new("office-limits");
+    dir.write(".peace-lsp.toml", "max-document-bytes = 60\n")
+        // 63 bytes of text in a file of more than a kilobyte: skipped.
+        .write(
+            "long.docx",
+            docx_paragraphs(&["The peacekeepers negotiated the Dayton Accords in 1995, really."]),
+        )
+        // 46 bytes of text: checked, although the file is larger than 60 bytes.
+        .write(
+            "short.docx",
+            docx_paragraphs(&["The peacekeepers negotiated the Dayton Accords."]),
+        );
+    let out = dir.run(&["check", "--language", "markdown", "."]);
+    assert_eq!(out.code(), Some(1), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("peace-lsp: note: skipping long.docx: 63 bytes"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stdout.starts_with("short.docx:1:5: "), "{}", out.stdout);
+}
+
+#[test]
+fn word_files_over_256_mib_are_refused_unread() {
+    let dir = TempDir::new("office-huge");
+    dir.write("ok.md", "Mediators negotiate.\n");
+    // A sparse file: no disk space used.
+    let f = std::fs::File::create(dir.path().join("huge.docx")).unwrap();
+    f.set_len(257 * 1024 * 1024).unwrap();
+    drop(f);
+    let out = dir.run(&["check", "."]);
+    assert_eq!(out.code(), Some(2), "{}", out.stderr);
+    assert!(
+        out.stderr.contains(
+            "peace-lsp: error: huge.docx: 269484032 bytes is more than the 256 MiB a word-processor file may have"
+        ),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("checked 1 file"), "{}", out.stderr);
+}

@@ -352,7 +352,7 @@ fn hostile_essays_stay_inert_and_a_5_mb_paragraph_renders() {
             // tag opened); a real handler is inside a tag, outside quotes.
             let at = c.get(0).unwrap().start();
             let (open, close) = (html[..at].rfind('<'), html[..at].rfind('>'));
-            open > close && html[open.unwrap()..at].matches('"').count() % 2 == 0
+            open > close && html[open.unwrap()..at].matches('"').count().is_multiple_of(2)
         })
         .map(|c| c[1].to_string())
         .collect();
@@ -568,4 +568,22 @@ fn a_report_written_among_the_essays_is_not_read_as_one() {
         assert_eq!(out.code(), Some(0), "{}", out.stderr);
         assert!(out.stderr.contains("reported 4 essays"), "{}", out.stderr);
     }
+}
+
+#[test]
+fn the_page_details_at_most_100_findings_per_essay_and_the_csv_lists_all() {
+    let dir = TempDir::new("report-many");
+    let many = "The peacekeepers negotiated the treaty.\n\n".repeat(120);
+    dir.write("class/many.md", many);
+    let out = dir.run(&["report", "class", "-o", "r.html"]);
+    assert_eq!(out.code(), Some(0), "{}", out.stderr);
+    let html = dir.read("r.html");
+    let section = &html[html.find(r#"<section class="essay" id="essay-1""#).unwrap()..];
+    assert_eq!(section.matches("<li><p class=\"where\">").count(), 100);
+    assert!(section.contains("20 more findings not shown here; the CSV and JSON formats list every finding."));
+    let csv = dir.run(&["report", "class", "--format", "csv"]).stdout;
+    assert_eq!(
+        csv.split("\r\n").filter(|l| l.starts_with("class/many.md,")).count(),
+        120
+    );
 }

@@ -17,6 +17,7 @@ fn place(e: &Extracted, needle: &str) -> String {
 fn office_formats_are_known_by_extension() {
     assert_eq!(Office::from_path(Path::new("a/Essay.DOCX")), Some(Office::Docx));
     assert_eq!(Office::from_path(Path::new("b.odt")), Some(Office::Odt));
+    assert_eq!(Office::from_path(Path::new("macros.docm")), Some(Office::Docx));
     assert_eq!(Office::from_path(Path::new("c.doc")), None);
     assert_eq!(Office::from_path(Path::new("d.md")), None);
 }
@@ -110,6 +111,37 @@ fn docx_main_part_comes_from_the_package_relationships() {
         &[],
     );
     assert_eq!(extract(Office::Docx, &bytes).unwrap().text, "Elsewhere.");
+}
+
+#[test]
+fn docx_headers_footers_and_comments_parts_are_not_read() {
+    let rels = r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="r" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>"#;
+    let doc_rels = r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="h" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/header" Target="header1.xml"/><Relationship Id="c" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments" Target="comments.xml"/></Relationships>"#;
+    let part = |root: &str, text: &str| {
+        format!(
+            r#"<w:{root} xmlns:w="{}">{}</w:{root}>"#,
+            fixtures::W_NS,
+            w_p(text, None)
+        )
+    };
+    let doc = format!(
+        r#"<w:document xmlns:w="{}"><w:body>{}</w:body></w:document>"#,
+        fixtures::W_NS,
+        w_p("The body.", None)
+    );
+    let header = part("hdr", "Jane Student, class 3B");
+    let comments = part("comments", "Teacher: see me.");
+    let bytes = zip(
+        &[
+            ("_rels/.rels", rels.as_bytes()),
+            ("word/document.xml", doc.as_bytes()),
+            ("word/_rels/document.xml.rels", doc_rels.as_bytes()),
+            ("word/header1.xml", header.as_bytes()),
+            ("word/comments.xml", comments.as_bytes()),
+        ],
+        &[],
+    );
+    assert_eq!(extract(Office::Docx, &bytes).unwrap().text, "The body.");
 }
 
 #[test]

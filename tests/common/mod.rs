@@ -113,7 +113,7 @@ pub fn zip_bomb(name: &str, size: u64, declared: u64, others: &[(&str, &[u8])]) 
     use std::io::Write;
     const CHUNK: u64 = 1 << 20;
     assert!(
-        size % CHUNK == 0 && size < u32::MAX as u64,
+        size.is_multiple_of(CHUNK) && size < u32::MAX as u64,
         "size: a multiple of 1 MiB below 4 GiB"
     );
     // One MiB of zeros as a sequence of non-final blocks ending on a byte
