@@ -92,6 +92,22 @@ fn check_json_sarif_and_github_carry_the_paragraph() {
 
     let out = dir.run(&["check", "--format", "sarif", "essay.docx"]);
     let v: Value = serde_json::from_str(&out.stdout).unwrap();
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/schemas/sarif-schema-2.1.0.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft7)
+        .build(&schema)
+        .expect("the SARIF schema compiles offline");
+    let errors: Vec<String> = validator
+        .iter_errors(&v)
+        .map(|e| format!("{e} at {}", e.instance_path))
+        .collect();
+    assert!(errors.is_empty(), "SARIF does not validate:\n{}", errors.join("\n"));
     let results = v["runs"][0]["results"].as_array().unwrap();
     assert_eq!(results[0]["properties"]["paragraph"], 3);
     assert_eq!(results[0]["properties"]["character"], 5);
