@@ -355,7 +355,7 @@ fn essay_section(r: &ClassReport, e: &Essay) -> String {
     let mut shown = 0;
     for c in &r.codes {
         let group: Vec<&EssayFinding> = e.findings.iter().filter(|f| f.code == c.code).collect();
-        if group.is_empty() {
+        if group.is_empty() || shown >= MAX_DETAILED {
             continue;
         }
         let severity = &group[0].severity;
@@ -405,8 +405,8 @@ fn essay_section(r: &ClassReport, e: &Essay) -> String {
     if e.findings.len() > shown {
         let _ = write!(
             s,
-            r#"<p class="more">{} more not shown here; the CSV and JSON formats list every finding.</p>"#,
-            plural(e.findings.len() - shown, "finding", "findings")
+            r#"<p class="more">{} not shown here; the CSV and JSON formats list every finding.</p>"#,
+            plural(e.findings.len() - shown, "more finding", "more findings")
         );
     }
     s.push_str("</section>");
