@@ -210,7 +210,7 @@ fn decode(shown: &Path, bytes: Vec<u8>) -> Result<String, String> {
 }
 
 /// What happened to one file.
-pub enum Outcome {
+enum Outcome {
     Checked(Report),
     Skipped(String),
     Failed(String),
@@ -224,10 +224,18 @@ fn skip_note(job: &Job, len: u64) -> String {
     )
 }
 
+/// Why a file was not loaded.
+pub enum NotLoaded {
+    /// Over `max-document-bytes`: the note to print.
+    Skipped(String),
+    /// Unreadable: the error, naming the file.
+    Failed(String),
+}
+
 /// Load a job's document: `given` (standard input), else the file. A text
 /// file over the project's `max-document-bytes` is skipped unread; a
 /// word-processor file is skipped when its extracted text is over it.
-pub fn load_job(job: &Job, given: Option<&Loaded>, language: Option<&str>) -> Result<Loaded, Outcome> {
+pub fn load_job(job: &Job, given: Option<&Loaded>, language: Option<&str>) -> Result<Loaded, NotLoaded> {
     let config = &job.project.config;
     let loaded = match given {
         Some(l) => l.clone(),
@@ -235,14 +243,14 @@ pub fn load_job(job: &Job, given: Option<&Loaded>, language: Option<&str>) -> Re
             if let Ok(meta) = std::fs::metadata(&job.abs) {
                 let office = Office::from_path(&job.shown).is_some();
                 if !office && meta.is_file() && meta.len() > config.max_document_bytes as u64 {
-                    return Err(Outcome::Skipped(skip_note(job, meta.len())));
+                    return Err(NotLoaded::Skipped(skip_note(job, meta.len())));
                 }
             }
-            read_document(&job.shown, language).map_err(Outcome::Failed)?
+            read_document(&job.shown, language).map_err(NotLoaded::Failed)?
         }
     };
     if loaded.text.len() > config.max_document_bytes {
-        return Err(Outcome::Skipped(skip_note(job, loaded.text.len() as u64)));
+        return Err(NotLoaded::Skipped(skip_note(job, loaded.text.len() as u64)));
     }
     Ok(loaded)
 }
@@ -250,7 +258,8 @@ pub fn load_job(job: &Job, given: Option<&Loaded>, language: Option<&str>) -> Re
 fn check_job(job: &Job, given: Option<&Loaded>, language: Option<&str>, cwd: &Path) -> Outcome {
     let loaded = match load_job(job, given, language) {
         Ok(l) => l,
-        Err(outcome) => return outcome,
+        Err(NotLoaded::Skipped(note)) => return Outcome::Skipped(note),
+        Err(NotLoaded::Failed(e)) => return Outcome::Failed(e),
     };
     let config = &job.project.config;
     Outcome::Checked(Report {

@@ -17,7 +17,7 @@ pub mod model;
 pub mod pages;
 
 use super::walk::{self, Configs};
-use super::{load_job, progress_bar, tidy_error, Outcome};
+use super::{load_job, progress_bar, tidy_error, NotLoaded};
 use crate::input::Office;
 use clap::ValueEnum;
 use model::{ClassReport, Essay};
@@ -193,7 +193,7 @@ pub fn run_report(args: &ReportArgs) -> ExitCode {
 
     let bar = progress_bar(jobs.len());
     let language = args.language.as_deref();
-    let results: Vec<Result<Essay, Outcome>> = jobs
+    let results: Vec<Result<Essay, NotLoaded>> = jobs
         .par_iter()
         .map(|job| {
             let loaded = load_job(job, None, language);
@@ -222,17 +222,16 @@ pub fn run_report(args: &ReportArgs) -> ExitCode {
     for (job, result) in jobs.iter().zip(results) {
         match result {
             Ok(e) => essays.push((e, job.shown.display().to_string())),
-            Err(Outcome::Skipped(note)) => {
+            Err(NotLoaded::Skipped(note)) => {
                 skipped += 1;
                 eprintln!("peace-lsp: note: {note}");
                 not_included.push(note);
             }
-            Err(Outcome::Failed(e)) => {
+            Err(NotLoaded::Failed(e)) => {
                 unreadable += 1;
                 not_included.push(e.clone());
                 errors.push(e);
             }
-            Err(Outcome::Checked(_)) => {}
         }
     }
     for e in &errors {
