@@ -63,7 +63,7 @@ fn bar_chart(id: &str, title: &str, bars: &[(String, usize, String, String, Stri
     let label_w = 400.0;
     let bar_w = 330.0;
     let row_h = 26.0;
-    let width = label_w + bar_w + 190.0;
+    let width = label_w + bar_w + 240.0;
     let height = row_h * bars.len().max(1) as f64 + 8.0;
     let mut s = String::new();
     let _ = write!(

@@ -122,6 +122,12 @@ async function tableRows(page) {
       track: g.querySelector('rect.track').getBBox().width,
       text: g.querySelector('text.count').textContent,
       visible: g.querySelector('rect.value').getBoundingClientRect().height > 0,
+      // Both texts inside the chart's box (a clipped "106 of 300 essays (35%" would not be).
+      fits: (() => {
+        const box = g.ownerSVGElement.viewBox.baseVal;
+        const [label, count] = [g.querySelector('text:not(.count)').getBBox(), g.querySelector('text.count').getBBox()];
+        return label.x >= 0 && count.x + count.width <= box.width;
+      })(),
     })));
     const findings = await read('chart-findings');
     const essays = await read('chart-essays');
@@ -140,6 +146,7 @@ async function tableRows(page) {
       const wantE = n ? (c.essays / n) * e.track : 0;
       expect(Math.abs(e.width - wantE) <= Math.max(2, wantE * 0.01), `essays bar of ${c.code}: ${e.width} vs ${wantE}`);
       expect(f.visible && e.visible, `bars of ${c.code} rendered`);
+      expect(f.fits && e.fits, `labels of ${c.code} inside the chart`);
     });
     return `${data.codes.length} codes`;
   });
