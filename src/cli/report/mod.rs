@@ -134,7 +134,8 @@ fn rule_codes(jobs: &[walk::Job]) -> Vec<(String, String)> {
         }
         let config = &job.project.config;
         for rule in &config.db.rules {
-            let default = crate::analysis::Severity::parse(&rule.severity).unwrap_or(crate::analysis::Severity::Hint);
+            let default =
+                crate::analysis::Severity::parse(rule.severity.as_str()).unwrap_or(crate::analysis::Severity::Hint);
             if let Some(s) = config.severity(&rule.code, default) {
                 if on_somewhere.insert(rule.code.clone()) {
                     out.push((rule.code.clone(), s.as_str().to_string()));
