@@ -1,5 +1,6 @@
 //! Embeds every `terms/*.toml` file into the binary: writes
-//! `$OUT_DIR/embedded_terms.rs` with one `(file name, contents)` pair per file.
+//! `$OUT_DIR/embedded_terms.rs` with one `(file name, contents)` pair per file;
+//! and the rule pages of `docs/rules/` into `$OUT_DIR/embedded_rule_pages.rs`.
 
 use std::{env, fs, path::Path};
 
@@ -23,5 +24,35 @@ fn main() {
     }
     out.push_str("];\n");
     let dest = Path::new(&env::var("OUT_DIR").unwrap()).join("embedded_terms.rs");
+    fs::write(dest, out).unwrap();
+    embed_rule_pages();
+}
+
+/// Embeds every `docs/rules/<code>.md` page (for the explanations in
+/// `peace-lsp report`): writes `$OUT_DIR/embedded_rule_pages.rs` with one
+/// `(code, contents)` pair per page.
+fn embed_rule_pages() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rules");
+    println!("cargo:rerun-if-changed={}", dir.display());
+    // Without the folder (a packaged crate), the report explains with the
+    // rule messages alone.
+    let mut pages: Vec<_> = fs::read_dir(&dir)
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "md") && p.file_stem().is_some_and(|s| s != "README"))
+        .collect();
+    pages.sort();
+    let mut out = String::from("pub static RULE_PAGES: &[(&str, &str)] = &[\n");
+    for path in &pages {
+        println!("cargo:rerun-if-changed={}", path.display());
+        let code = path.file_stem().unwrap().to_string_lossy();
+        out.push_str(&format!(
+            "    ({code:?}, include_str!({path:?})),\n",
+            path = path.display().to_string()
+        ));
+    }
+    out.push_str("];\n");
+    let dest = Path::new(&env::var("OUT_DIR").unwrap()).join("embedded_rule_pages.rs");
     fs::write(dest, out).unwrap();
 }

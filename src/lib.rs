@@ -10,6 +10,7 @@ pub mod config;
 pub mod document;
 #[doc(hidden)]
 pub mod eval;
+pub mod input;
 pub mod scan;
 pub mod server;
 pub mod terms;

@@ -1,4 +1,5 @@
 use clap::Parser;
+use peace_lsp::cli::report::run_report;
 use peace_lsp::cli::{run_check, run_explain, Cli, Command};
 use std::process::ExitCode;
 
@@ -13,6 +14,7 @@ fn main() -> ExitCode {
     match cli.command {
         None | Some(Command::Lsp) => peace_lsp::server::run_stdio(),
         Some(Command::Check(args)) => run_check(&args),
+        Some(Command::Report(args)) => run_report(&args),
         Some(Command::Explain { term }) => run_explain(&term),
     }
 }

@@ -1,5 +1,5 @@
 //! Command-line interface: `peace-lsp [lsp|--stdio]`, `peace-lsp check`,
-//! `peace-lsp explain`.
+//! `peace-lsp report` ([`report`]), `peace-lsp explain`.
 //!
 //! `check` walks folders ([`walk`]), analyses the files in parallel (rayon)
 //! with each file's project configuration, and prints the findings sorted
@@ -7,10 +7,12 @@
 //! stdout; notes, errors, the progress bar and the summary go to stderr.
 
 pub mod output;
+pub mod report;
 pub mod walk;
 
 use crate::analysis::analyze;
 use crate::config::{ConfigError, Level};
+use crate::input::{Office, Paragraphs};
 use crate::terms::{explain_markdown, Database};
 use crate::text::Format;
 use clap::{Parser, Subcommand, ValueEnum};
@@ -47,6 +49,13 @@ pub enum Command {
     /// checked. Exit status: 0 clean, 1 findings at or above --fail-on,
     /// 2 errors (unreadable file, bad configuration, bad usage).
     Check(CheckArgs),
+    /// Write a class report for teachers: findings per misconception and per
+    /// essay, concepts used and defined, and a feedback sheet per essay.
+    ///
+    /// Reads what `check` reads (plus .docx and .odt) with the same
+    /// configuration. Exit status: 0 written, 2 errors (a file that cannot
+    /// be read is named and left out; the others are still reported).
+    Report(report::ReportArgs),
     /// Explain a term: definition, contrast and sources.
     Explain {
         /// The term, e.g. "blue helmets" or UNEF I.
@@ -122,6 +131,70 @@ pub fn check_text(text: &str, format: Format, config: &crate::config::Config) ->
     Located::all(text, findings)
 }
 
+/// A document ready to be analysed.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub text: String,
+    pub format: Format,
+    /// For a word-processor file: where each paragraph of `text` is.
+    pub paragraphs: Option<Paragraphs>,
+}
+
+impl Loaded {
+    /// Analyse with a configuration and locate the findings (with their
+    /// paragraph and character in a word-processor file).
+    pub fn check(&self, config: &crate::config::Config) -> Vec<Located> {
+        let mut located = check_text(&self.text, self.format, config);
+        if let Some(p) = &self.paragraphs {
+            Located::set_positions(&mut located, &self.text, p);
+        }
+        located
+    }
+}
+
+/// Turn a file's bytes into a document: a `.docx` or `.odt` (by the
+/// extension of `shown`) is extracted as plain text, whatever `language`
+/// says; anything else must be UTF-8 text, in the format `language` names
+/// or the extension tells.
+pub fn load(shown: &Path, bytes: Vec<u8>, language: Option<&str>) -> Result<Loaded, String> {
+    match Office::from_path(shown) {
+        Some(kind) => {
+            let e = crate::input::extract(kind, &bytes)
+                .map_err(|e| format!("{}: cannot read this {} file: {e}", shown.display(), kind.name()))?;
+            Ok(Loaded {
+                text: e.text,
+                format: Format::Plain,
+                paragraphs: Some(e.paragraphs),
+            })
+        }
+        None => Ok(Loaded {
+            text: decode(shown, bytes)?,
+            format: Format::detect(language, Some(shown)),
+            paragraphs: None,
+        }),
+    }
+}
+
+/// Read and load a file (see [`load`]). A word-processor file larger than
+/// [`MAX_FILE_BYTES`](crate::input::package::MAX_FILE_BYTES) is refused.
+pub fn read_document(path: &Path, language: Option<&str>) -> Result<Loaded, String> {
+    let shown = path.display();
+    let meta = std::fs::metadata(path).map_err(|e| format!("{shown}: cannot read: {e}"))?;
+    if meta.is_dir() {
+        return Err(format!("{shown}: is a directory"));
+    }
+    let max = crate::input::package::MAX_FILE_BYTES;
+    if Office::from_path(path).is_some() && meta.len() > max {
+        return Err(format!(
+            "{shown}: {} bytes is more than the {} MiB a word-processor file may have",
+            meta.len(),
+            max / (1024 * 1024)
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| format!("{shown}: cannot read: {e}"))?;
+    load(path, bytes, language)
+}
+
 /// Check bytes as text, with a message that says what is wrong with them.
 fn decode(shown: &Path, bytes: Vec<u8>) -> Result<String, String> {
     let shown = shown.display();
@@ -134,17 +207,6 @@ fn decode(shown: &Path, bytes: Vec<u8>) -> Result<String, String> {
             e.utf8_error().valid_up_to()
         )
     })
-}
-
-/// Read a file as text, with a message that says what is wrong with it.
-pub fn read_text(path: &Path) -> Result<String, String> {
-    let shown = path.display();
-    let meta = std::fs::metadata(path).map_err(|e| format!("{shown}: cannot read: {e}"))?;
-    if meta.is_dir() {
-        return Err(format!("{shown}: is a directory"));
-    }
-    let bytes = std::fs::read(path).map_err(|e| format!("{shown}: cannot read: {e}"))?;
-    decode(path, bytes)
 }
 
 /// What happened to one file.
@@ -162,43 +224,61 @@ fn skip_note(job: &Job, len: u64) -> String {
     )
 }
 
-fn check_job(job: &Job, text: Option<String>, language: Option<&str>, cwd: &Path) -> Outcome {
+/// Why a file was not loaded.
+pub enum NotLoaded {
+    /// Over `max-document-bytes`: the note to print.
+    Skipped(String),
+    /// Unreadable: the error, naming the file.
+    Failed(String),
+}
+
+/// Load a job's document: `given` (standard input), else the file. A text
+/// file over the project's `max-document-bytes` is skipped unread; a
+/// word-processor file is skipped when its extracted text is over it.
+pub fn load_job(job: &Job, given: Option<&Loaded>, language: Option<&str>) -> Result<Loaded, NotLoaded> {
     let config = &job.project.config;
-    let text = match text {
-        Some(t) => t,
+    let loaded = match given {
+        Some(l) => l.clone(),
         None => {
             if let Ok(meta) = std::fs::metadata(&job.abs) {
-                if meta.is_file() && meta.len() > config.max_document_bytes as u64 {
-                    return Outcome::Skipped(skip_note(job, meta.len()));
+                let office = Office::from_path(&job.shown).is_some();
+                if !office && meta.is_file() && meta.len() > config.max_document_bytes as u64 {
+                    return Err(NotLoaded::Skipped(skip_note(job, meta.len())));
                 }
             }
-            match read_text(&job.shown) {
-                Ok(t) => t,
-                Err(e) => return Outcome::Failed(e),
-            }
+            read_document(&job.shown, language).map_err(NotLoaded::Failed)?
         }
     };
-    if text.len() > config.max_document_bytes {
-        return Outcome::Skipped(skip_note(job, text.len() as u64));
+    if loaded.text.len() > config.max_document_bytes {
+        return Err(NotLoaded::Skipped(skip_note(job, loaded.text.len() as u64)));
     }
-    let format = Format::detect(language, Some(&job.shown));
+    Ok(loaded)
+}
+
+fn check_job(job: &Job, given: Option<&Loaded>, language: Option<&str>, cwd: &Path) -> Outcome {
+    let loaded = match load_job(job, given, language) {
+        Ok(l) => l,
+        Err(NotLoaded::Skipped(note)) => return Outcome::Skipped(note),
+        Err(NotLoaded::Failed(e)) => return Outcome::Failed(e),
+    };
+    let config = &job.project.config;
     Outcome::Checked(Report {
         path: job.shown.clone(),
         relative: output::relative_to(&job.abs, cwd),
-        findings: check_text(&text, format, config),
+        findings: loaded.check(config),
         rules_base_url: config.rules_base_url.clone(),
     })
 }
 
 /// A configuration error with its file shown relative to the current folder.
-fn tidy_error(mut e: ConfigError, cwd: &Path) -> ConfigError {
+pub(crate) fn tidy_error(mut e: ConfigError, cwd: &Path) -> ConfigError {
     if let Ok(rel) = e.file.strip_prefix(cwd) {
         e.file = rel.to_path_buf();
     }
     e
 }
 
-fn progress_bar(len: usize) -> Option<indicatif::ProgressBar> {
+pub(crate) fn progress_bar(len: usize) -> Option<indicatif::ProgressBar> {
     if len <= 20 || !std::io::stderr().is_terminal() {
         return None;
     }
@@ -223,7 +303,7 @@ pub fn run_check(args: &CheckArgs) -> ExitCode {
             eprintln!("peace-lsp: error: cannot read standard input: {e}");
             return ExitCode::from(2);
         }
-        let text = match decode(&shown, bytes) {
+        let text = match load(&shown, bytes, args.language.as_deref()) {
             Ok(t) => t,
             Err(e) => {
                 eprintln!("peace-lsp: error: {e}");
@@ -261,7 +341,7 @@ pub fn run_check(args: &CheckArgs) -> ExitCode {
     let outcomes: Vec<Outcome> = jobs
         .par_iter()
         .map(|job| {
-            let outcome = check_job(job, stdin_text.clone(), language, &cwd);
+            let outcome = check_job(job, stdin_text.as_ref(), language, &cwd);
             if let Some(b) = &bar {
                 b.inc(1);
             }

