@@ -195,6 +195,7 @@ fn is_list_line(line: &str) -> bool {
 fn looks_like_heading(line: &str) -> bool {
     let words = line.split_whitespace().count();
     (1..=8).contains(&words)
+        && !line.contains(": ")
         && !line.ends_with(['.', ',', ';', ':', '!', '?', '"', '\u{201D}'])
         && line.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
 }

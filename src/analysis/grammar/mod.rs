@@ -265,7 +265,7 @@ impl Grammar {
                 let fits = match t.tag {
                     _ if is_quantifier(t) => j == start,
                     // Adjectives come before the noun: after one, a new phrase.
-                    Tag::Adj if head.is_some() && possessor != Some(j - 1) => false,
+                    Tag::Adj if head.is_some_and(|h: usize| toks[h].tag != Tag::Num) && possessor != Some(j - 1) => false,
                     Tag::Det => j == start || possessor == Some(j - 1) || (j == start + 1 && is_quantifier(&toks[start])),
                     Tag::Num | Tag::Adj | Tag::Noun | Tag::Propn => true,
                     // A pronoun is a phrase of its own unless possessive ("their orders").
