@@ -180,7 +180,12 @@ impl Discourse {
         let block = prose.block_at(range.start).map(|b| b.kind);
         let only = (named.len() == 1).then(|| named[0].clone());
         match block {
-            Some(BlockKind::Heading(_)) => self.heading = only.clone(),
+            // "## What peacekeepers do not do": not a topic to credit.
+            Some(BlockKind::Heading(_)) => {
+                let text = prose.text[range.clone()].to_lowercase();
+                let negated = text.split(|c: char| !c.is_alphanumeric() && c != '\'').any(|w| matches!(w, "not" | "never" | "no" | "don't" | "dont") || w.ends_with("n't"));
+                self.heading = if negated { None } else { only.clone() };
+            }
             Some(BlockKind::Cell { row, col, header }) => {
                 if header {
                     if let Some(e) = only.clone() {

@@ -147,8 +147,13 @@ impl<'a> Sentence<'a> {
         let cue_spans = select_cues(&toks, cues, db);
         let quoted = quoted_tokens(&toks, prose, &s);
         let clauses = clauses(&toks, lex);
-        let question = toks.last().is_some_and(|t| t.lower == "?")
-            && toks.iter().find(|t| t.word).is_some_and(|t| t.tag == Tag::Aux || t.tag == Tag::Verb);
+        // A yes/no question asks; a wh-question asserts what it presupposes
+        // ("Why did the peacekeepers take so long to negotiate?") unless it
+        // asks about a belief ("Why do students think ...?").
+        let ends_in_question = toks.last().is_some_and(|t| t.lower == "?");
+        let question = ends_in_question
+            && (toks.iter().find(|t| t.word).is_some_and(|t| t.tag == Tag::Aux || t.tag == Tag::Verb)
+                || lex.reporting_verbs.any_in(&toks, 0..toks.len()));
         let first = toks.iter().find(|t| t.word).map(|t| t.lower.as_str());
         let counterfactual = toks.iter().any(|t| matches!(t.lower.as_str(), "would" | "might" | "were"));
         let hypothetical = matches!(first, Some("suppose" | "supposing" | "imagine" | "hypothetically"))
@@ -523,8 +528,11 @@ impl<'a> Sentence<'a> {
         let here = (0..n).rev().find_map(|m| {
             let a = self.np_actor[m]?;
             let actor = &self.actors[a];
-            (actor.here && super::discourse::agrees(self.db, actor.term, &self.words(actor.range.clone()), plural, pronoun))
-                .then(|| self.entity(a))
+            // Learners write "the peacekeeper ... they": in the same sentence,
+            // a plural pronoun may stand for a singular person.
+            let agrees = super::discourse::agrees(self.db, actor.term, &self.words(actor.range.clone()), plural, pronoun)
+                || plural && pronoun && self.db.terms[actor.term].kind == "actor";
+            (actor.here && !actor.modifier && agrees).then(|| self.entity(a))
         });
         if here.is_some() {
             return here;
@@ -628,7 +636,16 @@ impl<'a> Sentence<'a> {
     /// The actors among some agents (noun phrases, a possessor and
     /// facilitators), each once.
     pub fn actors_of(&self, a: &Agents) -> Vec<usize> {
-        let mut out: Vec<usize> = a.nps.iter().chain(&a.facilitators).filter_map(|&n| self.actor_of_np(n)).collect();
+        let r = self.relations();
+        // "the peacekeepers were the ones who got both sides to sign": the
+        // complement of a copula is its subject.
+        let actor = |n: usize| {
+            self.actor_of_np(n).or_else(|| {
+                let v = r.object_of(n).filter(|&v| self.g.vgs[v].copula)?;
+                r.subject(v)?.into_iter().find_map(|m| self.actor_of_np(m))
+            })
+        };
+        let mut out: Vec<usize> = a.nps.iter().chain(&a.facilitators).filter_map(|&n| actor(n)).collect();
         if let Some(p) = a.possessor {
             out.extend(self.actor_at_token(p));
         }

@@ -111,6 +111,8 @@ language_lists! {
     distinction_markers: Fixed,
     /// Introduce a definition of their subject ("means", "refers to").
     copulas: Verb,
+    /// Link a subject to what it is called, like "be" ("remains").
+    linking_verbs: Verb,
     /// Define their object when "as" follows ("define peacemaking as").
     defining_verbs: Verb,
     /// Introduce the members of a class ("includes", "such as").

@@ -84,7 +84,10 @@ fn verb_negated(s: &crate::analysis::sentence::Sentence<'_>, a: usize, cue: &std
 fn negated_between(s: &crate::analysis::sentence::Sentence<'_>, actor: std::ops::Range<usize>, cue: usize) -> bool {
     let (from, to) = if actor.end <= cue { (actor.end, cue) } else { (cue, actor.start) };
     let breaks = |n: usize| (n..to.max(n)).any(|k| matches!(s.toks[k].lower.as_str(), "," | ":" | ";"));
-    (from..to).any(|k| s.lex.is_negation(&s.toks, k) && !breaks(k))
+    // A negation that runs into the cue is the cue's own ("do not need the
+    // consent").
+    let own = |k: usize| s.lex.negations.at(&s.toks, k).is_some_and(|n| k + n > cue);
+    (from..to).any(|k| s.lex.is_negation(&s.toks, k) && !breaks(k) && !own(k))
         || (actor.start.saturating_sub(2)..actor.start).any(|k| s.lex.is_negation(&s.toks, k))
 }
 

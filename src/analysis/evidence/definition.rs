@@ -54,6 +54,11 @@ pub fn collect(scope: &Scope<'_, '_>, ev: &mut Evidence) {
 fn predicate(s: &Sentence<'_>, a: usize) -> Option<Range<usize>> {
     let actor = &s.actors[a];
     let np = s.g.np_of.get(actor.toks.start).copied().flatten()?;
+    // The object of another verb ("who headed the UN's peacekeeping
+    // department") is not what the sentence defines.
+    if s.relations().object_of(np).is_some_and(|v| !s.g.vgs[v].copula) {
+        return None;
+    }
     // "Peace keeping, also call peace making, is ...": the term inside the
     // gloss is not what the sentence defines.
     let np_first = s.g.nps[np].toks.start;
@@ -64,8 +69,17 @@ fn predicate(s: &Sentence<'_>, a: usize) -> Option<Range<usize>> {
         return None;
     }
     let np_end = s.g.nps[np].toks.end.max(actor.toks.end);
-    // "I define peacemaking as ...", "some see peacekeeping as ...".
+    // "By peacekeeping I mean ...".
     let np_start = s.g.nps[np].toks.start;
+    if np_start > 0 && s.toks[np_start - 1].lower == "by" {
+        let v = (np_end..(np_end + 4).min(s.toks.len())).find_map(|j| s.g.vg_of[j]);
+        if let Some(v) = v.filter(|&v| s.toks[s.g.vgs[v].main].lower.starts_with("mean") && !s.g.vgs[v].negated) {
+            let start = s.g.vgs[v].toks.end;
+            let clause = s.clause_of(start.min(s.toks.len().saturating_sub(1)));
+            return Some(start..clause.end.max(start));
+        }
+    }
+    // "I define peacemaking as ...", "some see peacekeeping as ...".
     if s.toks.get(np_end).is_some_and(|t| t.lower == "as") && np_start > 0 {
         if let Some(v) = s.g.vg_of[np_start - 1] {
             let vg = &s.g.vgs[v];
@@ -130,6 +144,15 @@ fn predicate(s: &Sentence<'_>, a: usize) -> Option<Range<usize>> {
         let vg = &s.g.vgs[v];
         if vg.negated {
             return None;
+        }
+        // "peacekeeping is just going in and wiping out ...": for a concept,
+        // "is" and a gerund defines it.
+        let be_ing = s.toks[vg.main].lower.ends_with("ing")
+            && vg.toks.clone().any(|j| s.lex.passive_auxiliaries.contains_word(&s.toks[j].lower))
+            && s.actor_term(a).kind == "concept";
+        if be_ing {
+            let clause = s.clause_of(vg.main);
+            return Some(vg.main..clause.end.max(vg.main));
         }
         let phrase = s.lex.copulas.at(&s.toks, vg.main);
         let defining = vg.copula || phrase.is_some();
@@ -294,7 +317,8 @@ fn cut(s: &Sentence<'_>, pred: &Range<usize>) -> usize {
         // "... since the chapter on peacemaking ...": a subordinate clause
         // with its own subject ends the predicate (not the "when" that opens
         // a definition).
-        let subordinate = p > pred.start + 1 && s.toks[p].tag == Tag::Sconj && s.toks[p].lower != "that";
+        let subordinate = p > pred.start + 1
+            && (s.toks[p].tag == Tag::Sconj && s.toks[p].lower != "that" || matches!(s.toks[p].lower.as_str(), "so" | "because"));
         if new_clause || subordinate || s.lex.is_negation(&s.toks, p) {
             return p;
         }

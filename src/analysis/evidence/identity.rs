@@ -45,7 +45,10 @@ fn identity(scope: &Scope<'_, '_>, a: usize) -> Option<(f32, Vec<Range<usize>>)>
             // Yugoslavia") only as what is called the term.
             .filter(|&c| {
                 s.cue(c).role == Role::Anchor
-                    || s.cue(c).role == Role::Act && s.cue(c).weight >= 1.0 && s.cues[c].toks.end <= span.start
+                    || s.cue(c).role == Role::Act
+                        && s.cue(c).weight >= 1.0
+                        && s.cues[c].toks.end <= span.start
+                        && s.g.vg_of[s.cues[c].toks.start].is_none()
             })
             .map(|c| (s.cues[c].toks.clone(), s.cue(c).weight, s.cues[c].range.clone())),
     );
@@ -102,13 +105,11 @@ fn names_as(s: &Sentence<'_>, between: Range<usize>, term_first: bool) -> bool {
     let is_copula = |t: &Tok| {
         let k = s.toks.partition_point(|u| u.range.start < t.range.start);
         match s.g.vg_of.get(k).copied().flatten() {
-            Some(v) => s.g.vgs[v].copula || matches!(t.lower.as_str(), "became" | "becomes"),
-            None => t.lower == "as",
+            Some(v) => s.g.vgs[v].copula && !s.g.vgs[v].negated || s.lex.linking_verbs.at(&s.toks, s.g.vgs[v].main).is_some(),
+            None => t.lower == "as" || t.lower == "=",
         }
     };
-    let copula = toks.iter().position(|t| {
-        t.lower == "=" || matches!(t.lower.as_str(), "is" | "was" | "are" | "were" | "as" | "became" | "becomes") && is_copula(t)
-    });
+    let copula = toks.iter().position(|t| is_copula(t));
     let apposition = if term_first {
         toks.last().is_some_and(|t| t.lower == ",") && toks.len() <= 5
             || toks.iter().position(dash_or_colon).is_some_and(|p| toks.len() - p <= 4 && p <= 3)

@@ -16,7 +16,12 @@ pub fn collect(scope: &Scope<'_, '_>, ev: &mut Evidence) {
     let r = s.relations();
     for c in scope.work_cues(&[Role::Act]) {
         let agents = s.agents_of_cue(c);
-        if agents.negated || agents.prevented || scope.tactical_after(c) {
+        if agents.negated || agents.prevented || scope.tactical_after(c) || own_object(scope, c) {
+            continue;
+        }
+        // "ended the war" tells what happened; "sent to end the war",
+        // "peacekeepers end wars" tell what peacekeeping is for.
+        if s.cue(c).concept == "ongoing-war" && past_tense(&s.toks[s.cues[c].toks.start].lower) {
             continue;
         }
         let mut actors = s.actors_of(&agents);
@@ -44,8 +49,11 @@ pub fn collect(scope: &Scope<'_, '_>, ev: &mut Evidence) {
                 actors.extend(sent.into_iter().flatten().filter_map(|n| s.actor_of_np(n)));
             }
         }
-        let weight = s.cue(c).weight;
+        // Bringing others to do the work is doing it: "got both sides to
+        // sign" is brokering, whatever the weight of "sign".
+        let facilitators: Vec<usize> = agents.facilitators.iter().filter_map(|&n| s.actor_of_np(n)).collect();
         for a in actors.into_iter().filter(|&a| scope.is_rule_actor(a)) {
+            let weight = if facilitators.contains(&a) { s.cue(c).weight.max(1.0) } else { s.cue(c).weight };
             ev.add(a, weight, vec![s.cues[c].range.clone()]);
             if let Some(p) = scope.product_in_clause(s.cues[c].toks.start) {
                 ev.product(a, p);
@@ -128,6 +136,41 @@ pub fn collect(scope: &Scope<'_, '_>, ev: &mut Evidence) {
             ev.add(a, weight, vec![range.clone()]);
         }
     }
+}
+
+fn past_tense(w: &str) -> bool {
+    w.ends_with("ed") || matches!(w, "won" | "brought" | "stopped" | "put")
+}
+
+/// The object of act `c` is work of the actor's own concept: "DPPA deployed
+/// two members of its team of mediation experts" is still mediation.
+fn own_object(scope: &Scope<'_, '_>, c: usize) -> bool {
+    let s = scope.s;
+    // The object: the noun phrase right after the act (after a particle),
+    // with its "of" phrases ("two members of its team of mediation experts").
+    let mut from = s.cues[c].toks.end;
+    if s.toks.get(from).is_some_and(|t| matches!(t.lower.as_str(), "up" | "out" | "in" | "along" | "over")) {
+        from += 1;
+    }
+    let Some(mut n) = s.g.np_of.get(from).copied().flatten() else {
+        return false;
+    };
+    if s.g.nps[n].toks.start != from {
+        return false;
+    }
+    let mut to = s.g.nps[n].toks.end;
+    while s.toks.get(to).is_some_and(|t| t.lower == "of") {
+        let Some(m) = s.g.np_of.get(to + 1).copied().flatten() else {
+            break;
+        };
+        n = m;
+        to = s.g.nps[n].toks.end;
+    }
+    let own: Vec<&str> = scope.rule.actor_concepts.iter().map(String::as_str).collect();
+    s.cues.iter().enumerate().any(|(i, sp)| {
+        let cue = s.cue(i);
+        sp.toks.start >= from && sp.toks.start < to && own.contains(&cue.concept.as_str()) && matches!(cue.role, Role::Act) && s.g.vg_of[sp.toks.start].is_none()
+    }) || (from..to).any(|k| s.term_at[k].is_some_and(|t| own.contains(&s.term(t).concept.as_str()) && s.term(t).kind == "actor"))
 }
 
 #[cfg(test)]

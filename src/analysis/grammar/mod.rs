@@ -102,7 +102,9 @@ impl Grammar {
         let mut i = 0;
         while i < toks.len() {
             let t = &toks[i];
-            if !t.tag.is_verbal() && !(t.lower == "to" && toks.get(i + 1).is_some_and(|n| n.tag == Tag::Verb)) {
+            // "to negotiate"; learners' "for stop it" means the same.
+            let to = |w: &Tok| w.lower == "to" || w.lower == "for" && toks.get(i + 1).is_some_and(|n| !n.lower.ends_with("ing") && !n.lower.ends_with('s'));
+            if !t.tag.is_verbal() && !(to(t) && toks.get(i + 1).is_some_and(|n| n.tag == Tag::Verb)) {
                 i += 1;
                 continue;
             }
@@ -118,7 +120,7 @@ impl Grammar {
                     break;
                 }
                 let inner = u.tag == Tag::Aux
-                    || (j == start && u.lower == "to")
+                    || (j == start && (u.lower == "to" || u.lower == "for"))
                     || (j > start && u.lower != "to" && (u.tag == Tag::Adv || u.tag == Tag::Part || lex.is_negation(toks, j)));
                 if !inner {
                     break;
@@ -163,7 +165,7 @@ impl Grammar {
                 !matches!(last_aux, Some("do" | "does" | "did" | "will" | "would" | "can" | "could" | "shall" | "should" | "may" | "might" | "must"))
             };
             let finite_aux = auxes.iter().any(|&k| !matches!(toks[k].lower.as_str(), "being" | "having" | "been" | "be" | "to"));
-            let form = if toks[start].lower == "to" {
+            let form = if matches!(toks[start].lower.as_str(), "to" | "for") {
                 VerbForm::Infinitive
             } else if finite_aux || toks[main].tag == Tag::Aux && !matches!(m.as_str(), "being" | "having") {
                 VerbForm::Finite
@@ -284,7 +286,7 @@ impl Grammar {
                 // year or a time noun ends the phrase before a name.
                 let year = t.tag == Tag::Num && t.lower.len() == 4 && t.lower.starts_with(['1', '2']);
                 let time = t.tag == Tag::Noun && lex.time_nouns.contains_word(&t.lower);
-                if (year || time) && toks.get(j + 1).is_some_and(|n| n.tag == Tag::Propn || year && n.tag == Tag::Noun) {
+                if (year || time) && toks.get(j + 1).is_some_and(|n| n.tag == Tag::Propn || year && matches!(n.tag, Tag::Noun | Tag::Adj)) {
                     j += 1;
                     break;
                 }

@@ -73,7 +73,7 @@ impl Agents {
 
 /// Verb particles: "sent in", "worked out", "set up".
 fn is_particle(w: &str) -> bool {
-    matches!(w, "in" | "out" | "off" | "back" | "over" | "down" | "up" | "away" | "on")
+    matches!(w, "in" | "out" | "off" | "back" | "over" | "down" | "up" | "away" | "on" | "along")
 }
 
 pub struct Relations<'a> {
@@ -273,7 +273,10 @@ impl<'a> Relations<'a> {
                         k = s2 - 1;
                         continue;
                     }
-                    if wg.toks.end == start {
+                    // Adjacent, or with a phrase of place between: "the
+                    // mediators the blue helmets escorted to Goma drafted".
+                    let between_pp = (wg.toks.end..start).all(|j| self.toks[j].tag == Tag::Adp || self.g.np_of[j].is_some() || self.toks[j].tag == Tag::Adv);
+                    if wg.toks.end == start || between_pp && start - wg.toks.end <= 5 {
                         if let Some(n1) = self.g.np_ending_at(s2) {
                             if !self.in_pp(n1) {
                                 return Some(self.coordinated_left(n1));
@@ -357,6 +360,9 @@ impl<'a> Relations<'a> {
         }
         let relative = matches!(self.lower(first), "who" | "whose" | "which" | "whom");
         let adverbs = (first..k).all(|i| self.toks[i].tag == Tag::Adv);
+        // ", rather than the State Department," ", not the mediators,"
+        let contrast = self.lex.contrast_markers.at(self.toks, first).is_some() || self.lower(first) == "not";
+        let relative = relative || contrast;
         // The aside follows a noun phrase: the subject before it.
         (relative || adverbs).then_some(j).filter(|&j| self.g.np_ending_at(j).is_some())
     }
@@ -454,7 +460,9 @@ impl<'a> Relations<'a> {
                     self.controlled(w, nps[0], depth)
                 }
                 Some(nps) => Agents::nps(nps),
-                None => Agents::default(),
+                // No subject at all: a list item, an imperative, a note
+                // ("build new institutions, write the constitution").
+                None => Agents::generic(),
             },
         };
         a.negated |= self.negated(v);
@@ -551,18 +559,21 @@ impl<'a> Relations<'a> {
             }
             // "the use of UN peacekeepers to monitor": whoever uses them, in
             // general.
-            let ns = self.g.nps[n].toks.start;
-            if ns >= 2 && self.lower(ns - 1) == "of" {
-                if let Some(m) = self.g.np_ending_at(ns - 1) {
-                    if self.lex.instrument_nouns.contains_word(self.lower(self.g.nps[m].head)) {
-                        return Agents {
-                            generic: true,
-                            facilitators: vec![],
-                            nps: vec![],
-                            ..Agents::default()
-                        };
-                    }
+            // Over a chain of phrases: "the use of overwhelming force by the
+            // UN to compel".
+            let mut m = n;
+            for _ in 0..4 {
+                let ms = self.g.nps[m].toks.start;
+                if ms < 2 || self.toks[ms - 1].tag != Tag::Adp {
+                    break;
                 }
+                let Some(before) = self.g.np_ending_at(ms - 1) else {
+                    break;
+                };
+                if self.lower(ms - 1) == "of" && self.lex.instrument_nouns.contains_word(self.lower(self.g.nps[before].head)) {
+                    return Agents::generic();
+                }
+                m = before;
             }
             // "the first mission to negotiate", "efforts to resolve": the noun.
             return Agents::nps(vec![n]);

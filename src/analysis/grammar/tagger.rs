@@ -289,6 +289,15 @@ fn correct(toks: &mut [Tok]) {
         if i > 0 && toks[i].tag == Tag::Verb && DETERMINERS.contains(&toks[i - 1].lower.as_str()) {
             toks[i].tag = if toks[i].lower.ends_with("ed") { Tag::Adj } else { Tag::Noun };
         }
+        // "were manned by": a participle after "be" and before "by" is a verb.
+        if i > 0
+            && toks[i].tag == Tag::Adj
+            && toks[i].lower.ends_with("ed")
+            && matches!(toks[i - 1].lower.as_str(), "was" | "were" | "is" | "are" | "been" | "be" | "being")
+            && toks.get(i + 1).is_some_and(|n| n.lower == "by")
+        {
+            toks[i].tag = Tag::Verb;
+        }
         // "they switch to coercion": a noun right after a subject pronoun
         // is its verb.
         if i > 0
