@@ -103,6 +103,12 @@ pub struct Discourse {
     column_topics: Vec<(u32, Entity)>,
     /// The structure of the sentence being analysed.
     current: Context,
+    /// A heading or lead-in that announces mistakes ("Common errors:",
+    /// "## Five sentences ... and what is wrong with them"): what follows
+    /// under it quotes errors, it does not make them.
+    discussing: bool,
+    /// The current sentence is under such a heading or lead-in.
+    pub under_discussion: bool,
 }
 
 impl Discourse {
@@ -123,8 +129,10 @@ impl Discourse {
             }
         }
         self.current = Context::None;
+        self.under_discussion = self.discussing && matches!(block, Some(BlockKind::ListItem | BlockKind::Cell { .. }) | None);
         match block {
             Some(BlockKind::Heading(_)) => {
+                self.discussing = false;
                 self.centers.clear();
                 self.recent.clear();
                 self.heading = None;
@@ -140,9 +148,10 @@ impl Discourse {
                 if header {
                     self.column_topics.retain(|(c, _)| *c != col);
                 } else if col > 0 {
+                    // A row is about the actor in its first cell; a column
+                    // header names what is compared, not who acts.
                     let row_topic = self.row_topic.as_ref().filter(|(r, _)| *r == row).map(|(_, e)| e.clone());
-                    let column = self.column_topics.iter().find(|(c, _)| *c == col).map(|(_, e)| e.clone());
-                    if let Some(e) = row_topic.or(column) {
+                    if let Some(e) = row_topic {
                         self.current = Context::Topic(e);
                     }
                 } else {
@@ -178,6 +187,16 @@ impl Discourse {
     /// topic of what follows.
     pub fn record(&mut self, prose: &Prose, range: &Range<usize>, center: Option<(Option<Entity>, bool)>, named: Vec<Entity>) {
         let block = prose.block_at(range.start).map(|b| b.kind);
+        let lower = prose.text[range.clone()].to_lowercase();
+        let announces = ["mistake", "error", "wrong", "misconception", "myth", "incorrect", "penalise", "penalize", "confusion", "\u{274C}"]
+            .iter()
+            .any(|w| lower.contains(w));
+        match block {
+            Some(BlockKind::Heading(_)) => self.discussing = announces,
+            None if lower.trim_end().ends_with(':') => self.discussing = announces,
+            None if !announces => self.discussing = false,
+            _ => {}
+        }
         let only = (named.len() == 1).then(|| named[0].clone());
         match block {
             // "## What peacekeepers do not do": not a topic to credit.
@@ -234,7 +253,8 @@ impl Discourse {
     pub fn resolve_pronoun(&self, plural: bool) -> Option<Entity> {
         let last = self.centers.last().filter(|c| c.sentence + 1 == self.sentence)?;
         let e = last.entity.as_ref()?;
-        let agrees = if plural { e.plural || e.collective } else { !e.plural };
+        // The subject phrase's number: "peacekeeping operations ... They".
+        let agrees = if plural { last.plural || e.plural || e.collective } else { !last.plural };
         agrees.then(|| e.clone())
     }
 

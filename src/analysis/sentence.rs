@@ -134,6 +134,20 @@ impl<'a> Sentence<'a> {
                 }
             }
         }
+        // "In my view peacekeeping operations ...": a set phrase, not the
+        // start of a noun phrase.
+        let mut k = 0;
+        while k < toks.len() {
+            match lex.sentence_adverbials.at(&toks, k) {
+                Some(n) => {
+                    for slot in &mut known[k..k + n] {
+                        *slot = Some(Tag::Adv);
+                    }
+                    k += n;
+                }
+                None => k += 1,
+            }
+        }
         let guessed = tagger::tag(&mut toks, &prose.text, &known);
         // A name after another name starts a phrase of its own ("in Rwanda
         // UNAMIR was sent"); "UN peacekeepers" stays one.
@@ -151,8 +165,19 @@ impl<'a> Sentence<'a> {
         // ("Why did the peacekeepers take so long to negotiate?") unless it
         // asks about a belief ("Why do students think ...?").
         let ends_in_question = toks.last().is_some_and(|t| t.lower == "?");
+        // The first word after list markers ("a)", "1.", "Q3:").
+        let first_word = toks
+            .iter()
+            .enumerate()
+            .find(|(k, t)| {
+                t.word
+                    && !(t.lower.len() <= 2 && toks.get(k + 1).is_some_and(|n| matches!(n.lower.as_str(), ")" | "." | ":")))
+                    && !t.lower.chars().all(|c| c.is_ascii_digit())
+            })
+            .map(|(_, t)| t);
         let question = ends_in_question
-            && (toks.iter().find(|t| t.word).is_some_and(|t| t.tag == Tag::Aux || t.tag == Tag::Verb)
+            && (first_word.is_some_and(|t| t.tag == Tag::Aux || t.tag == Tag::Verb)
+                || first_word.is_some_and(|t| matches!(t.lower.as_str(), "who" | "what" | "which" | "whom" | "whose"))
                 || lex.reporting_verbs.any_in(&toks, 0..toks.len()));
         let first = toks.iter().find(|t| t.word).map(|t| t.lower.as_str());
         let counterfactual = toks.iter().any(|t| matches!(t.lower.as_str(), "would" | "might" | "were"));
@@ -174,7 +199,7 @@ impl<'a> Sentence<'a> {
             term_at,
             actors: Vec::new(),
             clauses,
-            not_asserted: discussed || question || hypothetical,
+            not_asserted: discussed || question || hypothetical || discourse.under_discussion,
             everyday,
             context,
             topic: None,

@@ -58,6 +58,9 @@ language_lists! {
     negative_prefixes: Fixed,
     /// Open a relative clause.
     relative_pronouns: Fixed,
+    /// Set phrases that comment on a whole sentence ("in my view", "of
+    /// course"): adverbs, never the start of a noun phrase.
+    sentence_adverbials: Fixed,
     /// Pronouns that refer back to a plural actor.
     plural_pronouns: Fixed,
     /// Pronouns that refer back to a singular actor.
@@ -69,6 +72,9 @@ language_lists! {
     actor_nouns: Noun,
     /// Nouns of time ("Later that year it ..."): an introductory phrase.
     time_nouns: Noun,
+    /// Nouns of place ("sent to the region in 1993 to ..."): a phrase of
+    /// place between a verb and its purpose.
+    place_nouns: Noun,
     /// What an actor or concept does or is for ("the peacekeepers' main tool").
     role_nouns: Noun,
     /// "uses peacekeepers to defeat": the object does the act that follows.

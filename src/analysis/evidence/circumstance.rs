@@ -1,11 +1,22 @@
-//! Circumstance evidence: the actor appears with a circumstance of the
-//! other concept: "peacekeepers were sent in before any ceasefire",
-//! "deployed while the war was raging", "entered without the consent of the
-//! government". The nearest actor in the cue's clause (or a clause next to
-//! one the cue opens) is credited.
+//! Circumstance evidence: the actor acts in a circumstance of the other
+//! concept: "peacekeepers were sent in before any ceasefire", "deployed while
+//! the war was raging", "entered the country without the consent of the
+//! government", "peacekeeping is intervention without consent".
+//!
+//! The circumstance belongs to a verb (the one before it in its clause, or
+//! the one after an opening phrase: "While the war raged, the UN sent ...");
+//! the actor is who does that verb (or who is sent), or the subject of a
+//! definition whose predicate holds the circumstance, or right before it
+//! ("peacekeeping without consent"). A negated verb credits nobody; when the
+//! verb's agents are none of our actors, the nearest actor in the clause is.
 
 use super::{Evidence, Scope};
+use crate::analysis::grammar::relations::Agents;
+use crate::analysis::grammar::VerbForm;
+use crate::analysis::sentence::Sentence;
+use crate::lexicon::Tag;
 use crate::terms::Role;
+use std::ops::Range;
 
 pub fn collect(scope: &Scope<'_, '_>, ev: &mut Evidence) {
     let s = scope.s;
@@ -13,56 +24,177 @@ pub fn collect(scope: &Scope<'_, '_>, ev: &mut Evidence) {
         return;
     }
     for c in scope.work_cues(&[Role::Circumstance]).collect::<Vec<_>>() {
-        let at = s.cues[c].toks.start;
-        let here = s.clause_of(at);
-        // The cue opens its clause: it may describe the clause next to it
-        // ("... sent in, while the war was raging").
-        let opens = here.start == at || (here.start..at).all(|k| !s.toks[k].word);
-        let near = |a: usize| {
-            let actor = &s.actors[a];
-            if !actor.here {
-                return false;
-            }
-            let there = s.clause_of(actor.toks.start);
-            there == here || opens && (there.end == here.start || here.end == there.start)
+        let actors = match attach(s, c) {
+            Attachment::Actors(v) => v,
+            Attachment::Denied | Attachment::Others => continue,
+            Attachment::Unknown => nearest_actor(scope, c).into_iter().collect(),
         };
-        let nearest = (0..s.actors.len())
-            .filter(|&a| scope.is_rule_actor(a) && near(a))
-            .min_by_key(|&a| s.actors[a].toks.start.abs_diff(at))
-            // "The force was sent in while the war raged": an actor that a
-            // pronoun or description in the cue's clause refers back to.
-            .or_else(|| {
-                (0..s.actors.len()).find(|&a| {
-                    !s.actors[a].here
-                        && scope.is_rule_actor(a)
-                        && (0..s.g.nps.len()).any(|n| {
-                            s.actor_of_np(n) == Some(a) && here.contains(&s.g.nps[n].toks.start) || {
-                                let cl = s.clause_of(s.g.nps[n].toks.start);
-                                s.actor_of_np(n) == Some(a) && opens && (cl.end == here.start || here.end == cl.start)
-                            }
-                        })
-                })
-            });
-        let Some(a) = nearest else {
-            continue;
-        };
-        // "rather than deploy a peacekeeping force, since there was no
-        // ceasefire": the clause is about what was not done.
-        let negated = if s.actors[a].here {
-            let there = s.clause_of(s.actors[a].toks.start);
-            s.lex.is_negation(&s.toks, there.start) || negated_between(s, s.actors[a].toks.clone(), at)
-        } else {
-            false
-        } || verb_negated(s, a, &s.cues[c].toks);
-        if !negated {
+        for a in actors.into_iter().filter(|&a| scope.is_rule_actor(a)) {
             ev.add(a, s.cue(c).weight, vec![s.cues[c].range.clone()]);
         }
     }
 }
 
-/// The verb the actor is the subject of is negated: "without the host's
-/// consent the force had no legal basis to stay".
-fn verb_negated(s: &crate::analysis::sentence::Sentence<'_>, a: usize, cue: &std::ops::Range<usize>) -> bool {
+/// What the grammar says about whom circumstance cue `c` is said of.
+enum Attachment {
+    /// These actors (possibly none of ours: "the UN sent troops").
+    Actors(Vec<usize>),
+    /// The verb's agents are none of our actors: "he cited Chapter VII to
+    /// justify intervention without consent".
+    Others,
+    /// The verb it belongs to is negated or prevented: "rather than deploy
+    /// a force, since there was no ceasefire".
+    Denied,
+    /// No verb to attach it to.
+    Unknown,
+}
+
+fn attach(s: &Sentence<'_>, c: usize) -> Attachment {
+    let r = s.relations();
+    let span = s.cues[c].toks.clone();
+    let clause = s.clause_of(span.start);
+    let finite = |v: usize| s.g.vgs[v].form == VerbForm::Finite;
+    // Right after the actor: "peacekeeping without consent", "peacekeepers
+    // sent in before any ceasefire" (a participle between).
+    let mut before = span.start;
+    while before > clause.start
+        && (s.g.vg_of[before - 1].is_some_and(|v| !finite(v))
+            || s.toks[before - 1].tag == Tag::Adv
+            || s.toks[before - 1].lower == ",")
+    {
+        before -= 1;
+    }
+    if let Some(a) = s.g.np_ending_at(before).and_then(|n| s.actor_of_np(n)) {
+        return Attachment::Actors(vec![a]);
+    }
+    // The cue holds its own verb ("do not need the consent"): its subject;
+    // the negation is the cue's meaning.
+    if let Some(v) = s.g.vg_of[span.start].filter(|&v| finite(v)) {
+        return Attachment::Actors(s.actors_of(&Agents::nps(r.subject(v).unwrap_or_default())));
+    }
+    // The verb it modifies. An opening phrase ("Without consent, the force
+    // ...", "because during the war the UN sent ...") goes with the verb
+    // after it in its clause; a clause of its own ("..., while the war was
+    // raging") with the clause before it, or, opening the sentence, the one
+    // after it.
+    // "..., because without consent a mission can not work": a
+    // subordinating word before the cue opens a clause of its own.
+    let sub = (clause.start..span.start)
+        .rev()
+        .take_while(|&k| s.g.vg_of[k].is_none())
+        .find(|&k| s.toks[k].tag == Tag::Sconj);
+    let clause = sub.map_or(clause.clone(), |k| k..clause.end);
+    let opens = (clause.start..span.start).all(|k| !s.toks[k].word || s.lex.contrast_markers.at(&s.toks, k).is_some() || Some(k) == sub);
+    // A cue that is a clause itself ("while the war raged", "there was no
+    // ceasefire") does not modify the verbs that follow it in its clause.
+    let is_clause = span.clone().any(|k| s.g.vg_of[k].is_some_and(finite));
+    let after_in_clause = (span.end..clause.end)
+        .filter_map(|k| s.g.vg_of[k])
+        .find(|&v| finite(v))
+        .filter(|_| !is_clause);
+    // "wars that are still raging, before any agreement": not the verb of
+    // a relative clause.
+    let relative = |v: usize| {
+        let st = s.g.vgs[v].toks.start;
+        st > 0 && s.lex.relative_pronouns.at(&s.toks, st - 1).is_some()
+    };
+    let verb = if !opens {
+        (clause.start..span.start)
+            .rev()
+            .filter_map(|k| s.g.vg_of[k])
+            .find(|&v| !span.contains(&s.g.vgs[v].toks.start) && !relative(v))
+    } else if after_in_clause.is_some() {
+        after_in_clause
+    } else if (0..clause.start).any(|k| s.toks[k].word) {
+        (0..clause.start).rev().filter_map(|k| s.g.vg_of[k]).next()
+    } else {
+        // Past the comma that closes an opening clause: "While the war raged
+        // and no truce existed, the Council sent ...".
+        let from = if is_clause {
+            (span.end..s.toks.len()).find(|&k| s.toks[k].lower == ",").map_or(span.end, |k| k + 1)
+        } else {
+            clause.end
+        };
+        (from..s.toks.len()).filter_map(|k| s.g.vg_of[k]).find(|&v| finite(v))
+    };
+    let Some(v) = verb else {
+        return Attachment::Unknown;
+    };
+    let vg = &s.g.vgs[v];
+    let mut agents = r.agents_of_verb(v);
+    // "rather than deploy a force": a clause opened by a negation.
+    let opened_negated = s.lex.is_negation(&s.toks, s.clause_of(vg.toks.start).start);
+    if agents.negated || agents.prevented || opened_negated {
+        return Attachment::Denied;
+    }
+    // "were sent in before any ceasefire": who is sent.
+    if vg.passive || s.lex.deployment_verbs.at(&s.toks, vg.main).is_some() {
+        let sent = if vg.passive {
+            r.subject(v).unwrap_or_default()
+        } else {
+            s.g.np_of.get(vg.toks.end).copied().flatten().into_iter().collect()
+        };
+        agents.nps.extend(sent);
+    }
+    // "peacekeeping is intervention without consent": the defined subject.
+    // Not "it was already there when the war started": a state, not a
+    // definition.
+    let complement = s.g.np_of.get(vg.toks.end).copied().flatten().is_some();
+    if (vg.copula || s.lex.copulas.at(&s.toks, vg.main).is_some()) && complement {
+        agents.nps.extend(r.subject(v).unwrap_or_default());
+    }
+    let actors = s.actors_of(&agents);
+    if !actors.is_empty() {
+        Attachment::Actors(actors)
+    } else if agents.nps.is_empty() && agents.possessor.is_none() {
+        Attachment::Unknown
+    } else {
+        Attachment::Others
+    }
+}
+
+/// Without a verb's agent among our actors: the nearest actor in the cue's
+/// clause (or a clause next to one the cue opens), unless a negation
+/// separates them.
+fn nearest_actor(scope: &Scope<'_, '_>, c: usize) -> Option<usize> {
+    let s = scope.s;
+    let at = s.cues[c].toks.start;
+    let here = s.clause_of(at);
+    let opens = here.start == at || (here.start..at).all(|k| !s.toks[k].word);
+    let near = |a: usize| {
+        let actor = &s.actors[a];
+        if !actor.here {
+            return false;
+        }
+        let there = s.clause_of(actor.toks.start);
+        there == here || opens && (there.end == here.start || here.end == there.start)
+    };
+    let a = (0..s.actors.len())
+        .filter(|&a| scope.is_rule_actor(a) && near(a))
+        .min_by_key(|&a| s.actors[a].toks.start.abs_diff(at))
+        // "The force was sent in while the war raged": an actor that a
+        // pronoun or description in the cue's clause refers back to.
+        .or_else(|| {
+            (0..s.actors.len()).find(|&a| {
+                !s.actors[a].here
+                    && scope.is_rule_actor(a)
+                    && (0..s.g.nps.len()).any(|n| {
+                        let cl = s.clause_of(s.g.nps[n].toks.start);
+                        s.actor_of_np(n) == Some(a)
+                            && (cl == here || opens && (cl.end == here.start || here.end == cl.start))
+                    })
+            })
+        })?;
+    let negated = s.actors[a].here && {
+        let there = s.clause_of(s.actors[a].toks.start);
+        s.lex.is_negation(&s.toks, there.start) || negated_between(s, s.actors[a].toks.clone(), at)
+    } || verb_negated(s, a, &s.cues[c].toks);
+    (!negated).then_some(a)
+}
+
+/// The verb the actor is the subject of is negated: "without asking anyone,
+/// and UNAMIR did not do that".
+fn verb_negated(s: &Sentence<'_>, a: usize, cue: &Range<usize>) -> bool {
     let r = s.relations();
     (0..s.g.nps.len()).filter(|&n| s.actor_of_np(n) == Some(a)).any(|n| {
         let end = s.g.nps[n].toks.end;
@@ -81,7 +213,7 @@ fn verb_negated(s: &crate::analysis::sentence::Sentence<'_>, a: usize, cue: &std
 
 /// A negation within one phrase between the actor and the cue, or right
 /// before the actor ("no peacekeepers were sent before ...").
-fn negated_between(s: &crate::analysis::sentence::Sentence<'_>, actor: std::ops::Range<usize>, cue: usize) -> bool {
+fn negated_between(s: &Sentence<'_>, actor: Range<usize>, cue: usize) -> bool {
     let (from, to) = if actor.end <= cue { (actor.end, cue) } else { (cue, actor.start) };
     let breaks = |n: usize| (n..to.max(n)).any(|k| matches!(s.toks[k].lower.as_str(), "," | ":" | ";"));
     // A negation that runs into the cue is the cue's own ("do not need the
@@ -105,10 +237,19 @@ mod tests {
             "peacekeeping-as-enforcement",
             "peacekeepers",
         );
+        flags(
+            "Peacekeepers do not need anyone's permission.",
+            "peacekeeping-as-enforcement",
+            "Peacekeepers",
+        );
         quiet("No peacekeepers were sent before the ceasefire.", CODE);
         quiet(
             "UNPREDEP was a preventive deployment of peacekeepers before any fighting.",
             CODE,
+        );
+        quiet(
+            "Consent matters for peace keeping because without the consent of the parties a mission can not work.",
+            "peacekeeping-as-enforcement",
         );
     }
 }

@@ -311,6 +311,7 @@ fn cut(s: &Sentence<'_>, pred: &Range<usize>) -> usize {
             && (p + 1..(p + 5).min(s.toks.len())).any(|j| matches!(s.toks[j].lower.as_str(), "=" | ":"));
         let relative = t.lower == "," && s.toks.get(p + 1).is_some_and(|n| matches!(n.lower.as_str(), "which" | "who"));
         let new_clause = t.lower == ";"
+            || t.lower == "."
             || relative
             || next_gloss
             || t.lower == "," && s.toks.get(p + 1).is_some_and(|n| matches!(n.lower.as_str(), "and" | "but" | "so" | "yet" | "while" | "whereas"));

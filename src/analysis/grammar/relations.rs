@@ -58,7 +58,7 @@ impl Agents {
         }
     }
 
-    fn nps(nps: Vec<usize>) -> Agents {
+    pub fn nps(nps: Vec<usize>) -> Agents {
         Agents {
             nps,
             ..Agents::default()
@@ -513,11 +513,25 @@ impl<'a> Relations<'a> {
         while gov > 0 && gov + 3 > to && (self.toks[gov - 1].tag == Tag::Adv || is_particle(self.lower(gov - 1))) {
             gov -= 1;
         }
-        // "were deployed in 1999 to end": across a phrase of time or place.
-        if let Some(n) = self.g.np_ending_at(gov) {
+        // "were deployed in 1999 to end", "were sent to Rwanda in 1993 to
+        // stop": across phrases of time or place.
+        let mut at = gov;
+        for _ in 0..3 {
+            let Some(n) = self.g.np_ending_at(at) else { break };
             let first = self.coordinated_left(n)[0];
-            if self.in_pp(first) && self.vg_ending_at(self.g.nps[first].toks.start - 1).is_some() {
-                gov = self.g.nps[first].toks.start - 1;
+            // Only a phrase of time or place ("in 1993", "to Rwanda", "in
+            // the east"): "as diplomatic efforts to end" is the efforts'.
+            let head = &self.toks[self.g.nps[n].head];
+            let when_or_where = matches!(head.tag, Tag::Propn | Tag::Num)
+                || self.lex.time_nouns.contains_word(&head.lower)
+                || self.lex.place_nouns.contains_word(&head.lower);
+            if !self.in_pp(first) || !when_or_where {
+                break;
+            }
+            at = self.g.nps[first].toks.start - 1;
+            if self.vg_ending_at(at).is_some() {
+                gov = at;
+                break;
             }
         }
         if let Some(w) = self.vg_ending_at(to).or_else(|| self.vg_ending_at(gov)) {
@@ -734,6 +748,13 @@ impl<'a> Relations<'a> {
             return Agents::generic();
         };
         let np = &self.g.nps[n];
+        // "Algerian-led mediation", "US-brokered talks": someone named does it.
+        if (np.toks.start..c).any(|k| {
+            let w = self.lower(k);
+            ["-led", "-brokered", "-sponsored", "-mediated", "-backed", "-run"].iter().any(|x| w.ends_with(x))
+        }) {
+            return Agents::none();
+        }
         let possessed = np.possessor.filter(|&p| p < c).map(|p| Agents {
             possessor: Some(p),
             ..Agents::default()

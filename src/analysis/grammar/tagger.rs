@@ -260,6 +260,11 @@ const AUXILIARIES: &[&str] = &[
     "be", "is", "are", "am", "was", "were", "been", "being", "have", "has", "had", "having", "do", "does", "did",
     "will", "would", "can", "could", "shall", "should", "may", "might", "must",
 ];
+/// Modals, after which a base verb follows.
+const MODALS: &[&str] = &[
+    "will", "would", "can", "could", "shall", "should", "may", "might", "must", "cannot", "can't", "won't",
+    "wouldn't", "couldn't", "shouldn't", "mustn't",
+];
 /// Determiners after which no verb can follow.
 const DETERMINERS: &[&str] = &["the", "a", "an", "its", "their", "his", "our", "my", "your", "every", "each"];
 
@@ -289,6 +294,37 @@ fn correct(toks: &mut [Tok]) {
         if i > 0 && toks[i].tag == Tag::Verb && DETERMINERS.contains(&toks[i - 1].lower.as_str()) {
             toks[i].tag = if toks[i].lower.ends_with("ed") { Tag::Adj } else { Tag::Noun };
         }
+        // "the host state's consent": after a possessive noun comes a noun
+        // (or an adjective), not a verb.
+        if i > 0
+            && toks[i].tag == Tag::Verb
+            && matches!(toks[i - 1].tag, Tag::Noun | Tag::Propn)
+            && (toks[i - 1].lower.ends_with("'s") || toks[i - 1].lower.ends_with("s'"))
+        {
+            toks[i].tag = if toks[i].lower.ends_with("ed") { Tag::Adj } else { Tag::Noun };
+        }
+        // "a mission can not work": after a modal (and a negation) comes a
+        // verb. "May" before a number is a month.
+        if toks[i].tag == Tag::Noun && !toks[i].lower.ends_with('s') && toks[i].lower.chars().all(char::is_alphabetic) {
+            let mut p = i;
+            if p > 0 && matches!(toks[p - 1].lower.as_str(), "not" | "never") {
+                p -= 1;
+            }
+            let modal = p > 0 && MODALS.contains(&toks[p - 1].lower.as_str());
+            let month = p > 0 && toks[p - 1].lower == "may" && p == i;
+            if modal && !month {
+                toks[i].tag = Tag::Verb;
+            }
+        }
+        // "Consent is essential": a sentence that opens with a bare word and
+        // "is" opens with a noun.
+        if toks[i].tag == Tag::Verb
+            && (i == 0 || !toks[i - 1].word || toks[i - 1].tag == Tag::Sconj)
+            && !toks[i].lower.ends_with("ing")
+            && toks.get(i + 1).is_some_and(|n| matches!(n.lower.as_str(), "is" | "was" | "remains" | "matters"))
+        {
+            toks[i].tag = Tag::Noun;
+        }
         // "were manned by": a participle after "be" and before "by" is a verb.
         if i > 0
             && toks[i].tag == Tag::Adj
@@ -314,6 +350,7 @@ fn correct(toks: &mut [Tok]) {
             && !toks[i].lower.ends_with('s')
             && toks[i - 1].tag == Tag::Noun
             && toks[i - 1].lower.ends_with('s')
+            && !toks[i - 1].lower.ends_with("'s")
             && toks.get(i + 1).is_some_and(|n| n.tag == Tag::Det || is_possessive_pronoun(&n.lower))
         {
             toks[i].tag = Tag::Verb;
@@ -382,5 +419,20 @@ mod tests {
         tag(&mut toks, text, &[Some(Tag::Propn), None, None]);
         assert_eq!(toks[0].tag, Tag::Propn);
         assert_eq!(toks[1].tag, Tag::Verb);
+    }
+
+    #[test]
+    fn a_possessive_noun_is_followed_by_a_noun() {
+        let got = tags("Without the host state's consent the force had to leave.");
+        assert!(got.contains(&"consent/NOUN".to_string()), "{got:?}");
+    }
+
+    #[test]
+    fn after_a_modal_comes_a_verb() {
+        let got = tags("Consent is vital because a mission can not work without it.");
+        assert!(got.contains(&"consent/NOUN".to_string()), "{got:?}");
+        assert!(got.contains(&"work/VERB".to_string()), "{got:?}");
+        let got = tags("In May 1967 Egypt asked for the force to leave.");
+        assert!(got.contains(&"1967/NUM".to_string()), "{got:?}");
     }
 }

@@ -13,7 +13,10 @@ pub fn check(s: &Sentence<'_>, rule: &RuleSpec, out: &mut Vec<Finding>) {
     let concept_terms: Vec<usize> = (0..s.terms.len())
         .filter(|&t| {
             let term = s.term(t);
-            rule.actor_concepts.contains(&term.concept) && rule.actor_kinds.contains(&term.kind) && !s.is_quoted(&s.terms[t].toks)
+            rule.actor_concepts.contains(&term.concept)
+                && rule.actor_kinds.contains(&term.kind)
+                && !s.is_quoted(&s.terms[t].toks)
+                && !(s.everyday && s.lex.everyday_sense_terms.contains_word(&term.id))
         })
         .collect();
     for w in concept_terms.windows(2) {
@@ -120,9 +123,13 @@ impl Lists {
             concept_terms.into_iter().filter(|t| t.range.start > colon).collect()
         } else if self.open > 0 {
             self.open -= 1;
-            // The next label ("Context:") ends the list.
-            if text[range.clone()].trim_end().ends_with(':') {
+            // The next label ("Context:", "Not to be confused with: ...")
+            // ends the list.
+            let line = text[range.clone()].trim();
+            let label = line.split_once(':').is_some_and(|(head, _)| head.split_whitespace().count() <= 5);
+            if label {
                 self.open = 0;
+                return;
             }
             concept_terms
         } else {
