@@ -4,13 +4,13 @@
 #![deny(clippy::print_stdout)]
 
 pub mod analysis;
-pub mod lexicon;
 pub mod cli;
 pub mod config;
 pub mod document;
 #[doc(hidden)]
 pub mod eval;
 pub mod input;
+pub mod lexicon;
 pub mod scan;
 pub mod server;
 pub mod terms;

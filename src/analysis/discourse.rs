@@ -129,7 +129,8 @@ impl Discourse {
             }
         }
         self.current = Context::None;
-        self.under_discussion = self.discussing && matches!(block, Some(BlockKind::ListItem | BlockKind::Cell { .. }) | None);
+        self.under_discussion =
+            self.discussing && matches!(block, Some(BlockKind::ListItem | BlockKind::Cell { .. }) | None);
         match block {
             Some(BlockKind::Heading(_)) => {
                 self.discussing = false;
@@ -150,7 +151,11 @@ impl Discourse {
                 } else if col > 0 {
                     // A row is about the actor in its first cell; a column
                     // header names what is compared, not who acts.
-                    let row_topic = self.row_topic.as_ref().filter(|(r, _)| *r == row).map(|(_, e)| e.clone());
+                    let row_topic = self
+                        .row_topic
+                        .as_ref()
+                        .filter(|(r, _)| *r == row)
+                        .map(|(_, e)| e.clone());
                     if let Some(e) = row_topic {
                         self.current = Context::Topic(e);
                     }
@@ -185,12 +190,29 @@ impl Discourse {
     /// Record what sentence `s` (source bytes `range`) showed: its center,
     /// the actors it names, and, for headings, lead-ins and cells, the
     /// topic of what follows.
-    pub fn record(&mut self, prose: &Prose, range: &Range<usize>, center: Option<(Option<Entity>, bool)>, named: Vec<Entity>) {
+    pub fn record(
+        &mut self,
+        prose: &Prose,
+        range: &Range<usize>,
+        center: Option<(Option<Entity>, bool)>,
+        named: Vec<Entity>,
+    ) {
         let block = prose.block_at(range.start).map(|b| b.kind);
         let lower = prose.text[range.clone()].to_lowercase();
-        let announces = ["mistake", "error", "wrong", "misconception", "myth", "incorrect", "penalise", "penalize", "confusion", "\u{274C}"]
-            .iter()
-            .any(|w| lower.contains(w));
+        let announces = [
+            "mistake",
+            "error",
+            "wrong",
+            "misconception",
+            "myth",
+            "incorrect",
+            "penalise",
+            "penalize",
+            "confusion",
+            "\u{274C}",
+        ]
+        .iter()
+        .any(|w| lower.contains(w));
         match block {
             Some(BlockKind::Heading(_)) => self.discussing = announces,
             None if lower.trim_end().ends_with(':') => self.discussing = announces,
@@ -202,7 +224,9 @@ impl Discourse {
             // "## What peacekeepers do not do": not a topic to credit.
             Some(BlockKind::Heading(_)) => {
                 let text = prose.text[range.clone()].to_lowercase();
-                let negated = text.split(|c: char| !c.is_alphanumeric() && c != '\'').any(|w| matches!(w, "not" | "never" | "no" | "don't" | "dont") || w.ends_with("n't"));
+                let negated = text
+                    .split(|c: char| !c.is_alphanumeric() && c != '\'')
+                    .any(|w| matches!(w, "not" | "never" | "no" | "don't" | "dont") || w.ends_with("n't"));
                 self.heading = if negated { None } else { only.clone() };
             }
             Some(BlockKind::Cell { row, col, header }) => {
@@ -217,7 +241,11 @@ impl Discourse {
             Some(BlockKind::ListItem | BlockKind::Footnote) => {}
             None => {
                 let text = prose.text[range.clone()].trim_end();
-                self.lead_in = if text.ends_with(':') { named.last().cloned() } else { None };
+                self.lead_in = if text.ends_with(':') {
+                    named.last().cloned()
+                } else {
+                    None
+                };
             }
         }
         let center = match center {
@@ -254,7 +282,11 @@ impl Discourse {
         let last = self.centers.last().filter(|c| c.sentence + 1 == self.sentence)?;
         let e = last.entity.as_ref()?;
         // The subject phrase's number: "peacekeeping operations ... They".
-        let agrees = if plural { last.plural || e.plural || e.collective } else { !last.plural };
+        let agrees = if plural {
+            last.plural || e.plural || e.collective
+        } else {
+            !last.plural
+        };
         agrees.then(|| e.clone())
     }
 
@@ -263,7 +295,10 @@ impl Discourse {
     pub fn resolve_description(&self, head: &str, db: &Database) -> Option<Entity> {
         // "the department", "the commission" are bodies; "the force", "the
         // mission", "these troops" are missions or the people in them.
-        let body = matches!(head, "department" | "departments" | "commission" | "body" | "organisation" | "organization");
+        let body = matches!(
+            head,
+            "department" | "departments" | "commission" | "body" | "organisation" | "organization"
+        );
         self.recent
             .iter()
             .rev()

@@ -60,7 +60,11 @@ pub fn gloss(s: &Sentence<'_>, a: &Span, b: &Span) -> Vec<Fix> {
                     text: String::new(),
                 }],
             });
-            let contrast = if opener == Some(',') { ", as distinct from " } else { " (as distinct from " };
+            let contrast = if opener == Some(',') {
+                ", as distinct from "
+            } else {
+                " (as distinct from "
+            };
             fixes.push(Fix {
                 title: format!("Rewrite as a contrast: \"{x}{contrast}{y}\""),
                 edits: vec![Edit {

@@ -28,7 +28,9 @@ pub fn check(prose: &str) -> Option<Finding> {
         return None;
     }
     let start = prose.find(|c: char| c.is_alphabetic())?;
-    let end = prose[start..].find(|c: char| !c.is_alphanumeric()).map_or(prose.len(), |e| start + e);
+    let end = prose[start..]
+        .find(|c: char| !c.is_alphanumeric())
+        .map_or(prose.len(), |e| start + e);
     Some(Finding {
         code: OTHER_LANGUAGE.to_string(),
         severity: Severity::Information,

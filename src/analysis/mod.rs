@@ -161,7 +161,10 @@ fn analyze_traced(source: &str, format: Format, db: &Database, trace: &mut dyn F
         let t_end = ti + terms[ti..].partition_point(|t| t.range.start < s.end);
         let c_end = ci + cues[ci..].partition_point(|c| c.range.start < s.end);
         discourse.enter(&prose, &s, block);
-        let heading = matches!(prose.block_at(s.start).map(|b| b.kind), Some(text::BlockKind::Heading(_)));
+        let heading = matches!(
+            prose.block_at(s.start).map(|b| b.kind),
+            Some(text::BlockKind::Heading(_))
+        );
         lists.sentence(&prose.text, s.clone(), &terms[ti..t_end], heading, db, &mut findings);
         let needed = t_end > ti
             || discourse.has_topic()

@@ -127,7 +127,9 @@ impl<'a> Sentence<'a> {
         for m in cues {
             let candidates = db.cue_candidates(m.pattern);
             let compound = candidates.iter().all(|&i| db.cues[i].pos == PartOfSpeech::Noun)
-                && candidates.iter().any(|&i| db.cues[i].phrase.contains(' ') || !db.verb_surface(&db.cues[i].phrase));
+                && candidates
+                    .iter()
+                    .any(|&i| db.cues[i].phrase.contains(' ') || !db.verb_surface(&db.cues[i].phrase));
             if let Some(ts) = tok_span(&toks, &m.range).filter(|_| compound) {
                 for k in ts {
                     known[k].get_or_insert(Tag::Noun);
@@ -171,7 +173,10 @@ impl<'a> Sentence<'a> {
             .enumerate()
             .find(|(k, t)| {
                 t.word
-                    && !(t.lower.len() <= 2 && toks.get(k + 1).is_some_and(|n| matches!(n.lower.as_str(), ")" | "." | ":")))
+                    && !(t.lower.len() <= 2
+                        && toks
+                            .get(k + 1)
+                            .is_some_and(|n| matches!(n.lower.as_str(), ")" | "." | ":")))
                     && !t.lower.chars().all(|c| c.is_ascii_digit())
             })
             .map(|(_, t)| t);
@@ -180,7 +185,9 @@ impl<'a> Sentence<'a> {
                 || first_word.is_some_and(|t| matches!(t.lower.as_str(), "who" | "what" | "which" | "whom" | "whose"))
                 || lex.reporting_verbs.any_in(&toks, 0..toks.len()));
         let first = toks.iter().find(|t| t.word).map(|t| t.lower.as_str());
-        let counterfactual = toks.iter().any(|t| matches!(t.lower.as_str(), "would" | "might" | "were"));
+        let counterfactual = toks
+            .iter()
+            .any(|t| matches!(t.lower.as_str(), "would" | "might" | "were"));
         let hypothetical = matches!(first, Some("suppose" | "supposing" | "imagine" | "hypothetically"))
             || matches!(first, Some("if" | "unless")) && counterfactual;
         let discussed = lex.discussion_markers.any_in(&toks, 0..toks.len());
@@ -251,15 +258,29 @@ impl<'a> Sentence<'a> {
                 k += 1;
             }
         }
-        let _ = writeln!(out, "# {}", self.words(self.toks.first().map_or(0, |t| t.range.start)..self.toks.last().map_or(0, |t| t.range.end)));
+        let _ = writeln!(
+            out,
+            "# {}",
+            self.words(self.toks.first().map_or(0, |t| t.range.start)..self.toks.last().map_or(0, |t| t.range.end))
+        );
         let _ = writeln!(out, "  {}", line.join(" "));
         let _ = writeln!(
             out,
             "  tags: {}",
-            self.toks.iter().map(|t| format!("{}/{}", t.lower, t.tag.as_str())).collect::<Vec<_>>().join(" ")
+            self.toks
+                .iter()
+                .map(|t| format!("{}/{}", t.lower, t.tag.as_str()))
+                .collect::<Vec<_>>()
+                .join(" ")
         );
         for (i, a) in self.actors.iter().enumerate() {
-            let _ = writeln!(out, "  actor @{i}: {} ({}){}", self.db.terms[a.term].id, self.words(a.range.clone()), if a.here { "" } else { " [referred]" });
+            let _ = writeln!(
+                out,
+                "  actor @{i}: {} ({}){}",
+                self.db.terms[a.term].id,
+                self.words(a.range.clone()),
+                if a.here { "" } else { " [referred]" }
+            );
         }
         for c in 0..self.cues.len() {
             let cue = self.cue(c);
@@ -289,7 +310,10 @@ impl<'a> Sentence<'a> {
                 work,
                 exceptions: self.db.rule_exceptions(i),
             };
-            for kind in super::mechanism::attribution::KINDS.into_iter().filter(|&k| rule.uses(k)) {
+            for kind in super::mechanism::attribution::KINDS
+                .into_iter()
+                .filter(|&k| rule.uses(k))
+            {
                 let mut ev = super::evidence::Evidence::default();
                 super::evidence::collect(kind, &scope, &mut ev);
                 for e in ev.entries {
@@ -355,11 +379,7 @@ impl<'a> Sentence<'a> {
                 v.dedup();
                 v
             };
-            let actor_spans: Vec<usize> = spans
-                .iter()
-                .copied()
-                .filter(|&i| is_actor_like(self.term(i)))
-                .collect();
+            let actor_spans: Vec<usize> = spans.iter().copied().filter(|&i| is_actor_like(self.term(i))).collect();
             if let Some(&main) = actor_spans.last() {
                 // The head must be the term or a noun that names its people
                 // ("peacekeeping troops"), not another thing it modifies
@@ -404,7 +424,9 @@ impl<'a> Sentence<'a> {
             }
             // "the head of UNIFIL", "the job of the peace-keepers"
             let head_word = &self.toks[np.head].lower;
-            if spans.is_empty() && (self.lex.actor_nouns.contains_word(head_word) || self.lex.role_nouns.contains_word(head_word)) {
+            if spans.is_empty()
+                && (self.lex.actor_nouns.contains_word(head_word) || self.lex.role_nouns.contains_word(head_word))
+            {
                 let of = np.toks.end;
                 if self.toks.get(of).is_some_and(|t| t.lower == "of") {
                     if let Some(m) = self.g.np_of.get(of + 1).copied().flatten() {
@@ -423,7 +445,7 @@ impl<'a> Sentence<'a> {
                                 toks: self.terms[main].toks.clone(),
                                 here: true,
                                 modifier: false,
-                        other_sense: false,
+                                other_sense: false,
                             });
                             self.np_actor[n] = Some(idx);
                             continue;
@@ -440,8 +462,16 @@ impl<'a> Sentence<'a> {
                         let here = (0..n).rev().find_map(|m| {
                             let a = self.np_actor[m]?;
                             let act = &self.actors[a];
-                            (act.here && !act.modifier && super::discourse::agrees(self.db, act.term, &self.words(act.range.clone()), plural, true))
-                                .then_some(a)
+                            (act.here
+                                && !act.modifier
+                                && super::discourse::agrees(
+                                    self.db,
+                                    act.term,
+                                    &self.words(act.range.clone()),
+                                    plural,
+                                    true,
+                                ))
+                            .then_some(a)
                         });
                         let found = here.or_else(|| {
                             discourse.resolve_pronoun(plural).map(|e| {
@@ -491,21 +521,27 @@ impl<'a> Sentence<'a> {
             let (Some(a), Some(b)) = (self.np_actor[n], self.np_actor[n + 1]) else {
                 continue;
             };
-            if a == b || !self.actors[a].here || !self.actors[b].here || self.actors[a].modifier || self.actors[b].modifier {
+            if a == b
+                || !self.actors[a].here
+                || !self.actors[b].here
+                || self.actors[a].modifier
+                || self.actors[b].modifier
+            {
                 continue;
             }
             // One actor under two names has one concept: "Unlike
             // peacekeepers, mediators ..." is two.
             let (ta, tb) = (&self.db.terms[self.actors[a].term], &self.db.terms[self.actors[b].term]);
-            if ta.concept != tb.concept || self.clause_of(self.g.nps[n].toks.start) != self.clause_of(self.g.nps[n + 1].toks.start) {
+            if ta.concept != tb.concept
+                || self.clause_of(self.g.nps[n].toks.start) != self.clause_of(self.g.nps[n + 1].toks.start)
+            {
                 continue;
             }
             let (na, nb) = (&self.g.nps[n], &self.g.nps[n + 1]);
             let comma = na.toks.end + 1 == nb.toks.start && self.toks[na.toks.end].lower == ",";
-            let closes = self
-                .toks
-                .get(nb.toks.end)
-                .is_none_or(|t| matches!(t.lower.as_str(), "," | "." | ")" | ";") || self.g.vg_of[nb.toks.end].is_some());
+            let closes = self.toks.get(nb.toks.end).is_none_or(|t| {
+                matches!(t.lower.as_str(), "," | "." | ")" | ";") || self.g.vg_of[nb.toks.end].is_some()
+            });
             if !(comma && closes) {
                 continue;
             }
@@ -538,25 +574,39 @@ impl<'a> Sentence<'a> {
         let restricted = self.toks.get(np.toks.end).is_some_and(|t| {
             self.lex.relative_pronouns.contains_word(&t.lower)
                 || matches!(t.lower.as_str(), "of" | "in" | "from" | "on")
-                || self.g.vg_of[np.toks.end].is_some_and(|v| self.g.vgs[v].form != super::grammar::VerbForm::Finite || self.g.vgs[v].toks.len() == 1 && t.lower.ends_with("ed") && self.g.vg_of.get(self.g.vgs[v].toks.end).is_none() && false)
+                || self.g.vg_of[np.toks.end].is_some_and(|v| {
+                    self.g.vgs[v].form != super::grammar::VerbForm::Finite
+                        || self.g.vgs[v].toks.len() == 1
+                            && t.lower.ends_with("ed")
+                            && self.g.vg_of.get(self.g.vgs[v].toks.end).is_none()
+                            && false
+                })
         });
         let description = !pronoun
             && np.toks.len() == 2
             && !restricted
             && self.lex.actor_nouns.contains_word(&head.lower)
-            && self.lex.anaphor_determiners.contains_word(&self.toks[np.toks.start].lower);
+            && self
+                .lex
+                .anaphor_determiners
+                .contains_word(&self.toks[np.toks.start].lower);
         if !(pronoun && (plural_pronoun || singular_pronoun)) && !description {
             return None;
         }
-        let plural = if pronoun { plural_pronoun } else { head.lower.ends_with('s') };
+        let plural = if pronoun {
+            plural_pronoun
+        } else {
+            head.lower.ends_with('s')
+        };
         // An actor earlier in this sentence, in a different phrase.
         let here = (0..n).rev().find_map(|m| {
             let a = self.np_actor[m]?;
             let actor = &self.actors[a];
             // Learners write "the peacekeeper ... they": in the same sentence,
             // a plural pronoun may stand for a singular person.
-            let agrees = super::discourse::agrees(self.db, actor.term, &self.words(actor.range.clone()), plural, pronoun)
-                || plural && pronoun && self.db.terms[actor.term].kind == "actor";
+            let agrees =
+                super::discourse::agrees(self.db, actor.term, &self.words(actor.range.clone()), plural, pronoun)
+                    || plural && pronoun && self.db.terms[actor.term].kind == "actor";
             (actor.here && !actor.modifier && agrees).then(|| self.entity(a))
         });
         if here.is_some() {
@@ -616,7 +666,8 @@ impl<'a> Sentence<'a> {
     /// where it was named.
     pub fn other_sense(&self, a: usize) -> bool {
         let act = &self.actors[a];
-        act.other_sense || act.here && self.everyday && self.lex.everyday_sense_terms.contains_word(&self.db.terms[act.term].id)
+        act.other_sense
+            || act.here && self.everyday && self.lex.everyday_sense_terms.contains_word(&self.db.terms[act.term].id)
     }
 
     /// The entity an actor of this sentence is for the discourse.
@@ -634,10 +685,16 @@ impl<'a> Sentence<'a> {
 
     /// The actor a token belongs to (a term token or a pronoun).
     pub fn actor_at_token(&self, k: usize) -> Option<usize> {
-        self.g.np_of.get(k).copied().flatten().and_then(|n| self.actor_of_np(n)).or_else(|| {
-            let t = self.term_at.get(k).copied().flatten()?;
-            self.actors.iter().position(|a| a.spans.contains(&t))
-        })
+        self.g
+            .np_of
+            .get(k)
+            .copied()
+            .flatten()
+            .and_then(|n| self.actor_of_np(n))
+            .or_else(|| {
+                let t = self.term_at.get(k).copied().flatten()?;
+                self.actors.iter().position(|a| a.spans.contains(&t))
+            })
     }
 
     /// The agents of cue `c` (a verb, an act noun, or a word after a verb).
@@ -683,14 +740,19 @@ impl<'a> Sentence<'a> {
     /// `(actor, plural)` or `None` when the subject is not an actor.
     pub fn center(&self) -> Option<(Option<usize>, bool)> {
         let r = self.relations();
-        let v = self.g.vgs.iter().position(|v| v.form == super::grammar::VerbForm::Finite)?;
+        let v = self
+            .g
+            .vgs
+            .iter()
+            .position(|v| v.form == super::grammar::VerbForm::Finite)?;
         let nps = r.subject(v)?;
         let n = *nps.first()?;
         let np = &self.g.nps[n];
         let head = &self.toks[np.head];
         // "UNMOGIP's first observers": the actor is the possessor, singular.
         let possessive = np.possessor.is_some_and(|p| self.term_at[p].is_some());
-        let plural = !possessive && (nps.len() > 1 || head.lower.ends_with('s') || self.lex.plural_pronouns.contains_word(&head.lower));
+        let plural = !possessive
+            && (nps.len() > 1 || head.lower.ends_with('s') || self.lex.plural_pronouns.contains_word(&head.lower));
         Some((self.actor_of_np(n), plural))
     }
 }
@@ -771,7 +833,10 @@ pub fn clauses(toks: &[Tok], lex: &Lexicon) -> Vec<Range<usize>> {
                 out.push(start..i);
             }
             let opening = i == 0 || !toks[i - 1].word || i == start;
-            let subordinating = !matches!(t.lower.as_str(), "but" | "however" | "yet" | "instead" | "in" | "by" | "on");
+            let subordinating = !matches!(
+                t.lower.as_str(),
+                "but" | "however" | "yet" | "instead" | "in" | "by" | "on"
+            );
             ends_at_comma = opening && subordinating;
             start = i;
             i += n;
@@ -793,7 +858,11 @@ pub fn clauses(toks: &[Tok], lex: &Lexicon) -> Vec<Range<usize>> {
 fn quoted_tokens(toks: &[Tok], prose: &Prose, s: &Range<usize>) -> Vec<bool> {
     let mut q = vec![false; toks.len()];
     for (i, t) in toks.iter().enumerate() {
-        if prose.quoted.iter().any(|r| r.start <= t.range.start && t.range.end <= r.end) {
+        if prose
+            .quoted
+            .iter()
+            .any(|r| r.start <= t.range.start && t.range.end <= r.end)
+        {
             q[i] = true;
         }
     }
@@ -822,7 +891,9 @@ fn quoted_tokens(toks: &[Tok], prose: &Prose, s: &Range<usize>) -> Vec<bool> {
                 open = None;
             }
             ("'", None)
-                if i + 1 < toks.len() && toks[i + 1].word && (i == 0 || toks[i].range.start > toks[i - 1].range.end) =>
+                if i + 1 < toks.len()
+                    && toks[i + 1].word
+                    && (i == 0 || toks[i].range.start > toks[i - 1].range.end) =>
             {
                 open = Some((i, "'"))
             }

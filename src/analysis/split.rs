@@ -68,11 +68,29 @@ fn ends_a_line_of_its_own(previous: &str, next: &str) -> bool {
     if [" = ", "->", "\u{2192}", "=>"].iter().any(|m| previous.contains(m)) {
         return true;
     }
-    let capital = next.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit());
+    let capital = next
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit());
     let last_word = previous.rsplit(char::is_whitespace).next().unwrap_or("").to_lowercase();
     let continues = matches!(
         last_word.as_str(),
-        "the" | "a" | "an" | "of" | "and" | "or" | "to" | "in" | "by" | "for" | "with" | "on" | "at" | "from" | "that" | "as"
+        "the"
+            | "a"
+            | "an"
+            | "of"
+            | "and"
+            | "or"
+            | "to"
+            | "in"
+            | "by"
+            | "for"
+            | "with"
+            | "on"
+            | "at"
+            | "from"
+            | "that"
+            | "as"
     );
     let punctuated = previous.ends_with(['.', '!', '?', ',', ';', '-', '(', '"', '\'']);
     capital && !continues && !punctuated && previous.chars().count() < 60
@@ -218,8 +236,16 @@ mod tests {
     #[test]
     fn short_lines_and_labels_stand_alone() {
         assert_eq!(
-            sents("Synonyms:\nEstablishing rules\nSubjects\nInternational Relations Peacekeeping", &[]),
-            ["Synonyms:", "Establishing rules", "Subjects", "International Relations Peacekeeping"]
+            sents(
+                "Synonyms:\nEstablishing rules\nSubjects\nInternational Relations Peacekeeping",
+                &[]
+            ),
+            [
+                "Synonyms:",
+                "Establishing rules",
+                "Subjects",
+                "International Relations Peacekeeping"
+            ]
         );
         // A wrapped sentence stays one.
         assert_eq!(

@@ -69,12 +69,24 @@ pub fn phrase_forms(phrase: &str, pos: PartOfSpeech) -> Vec<String> {
         PartOfSpeech::Fixed => vec![words.join(" ").to_lowercase()],
         PartOfSpeech::Verb => verb_forms(first)
             .into_iter()
-            .map(|f| std::iter::once(f.as_str()).chain(words[1..].iter().copied()).collect::<Vec<_>>().join(" "))
+            .map(|f| {
+                std::iter::once(f.as_str())
+                    .chain(words[1..].iter().copied())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
             .map(|s| s.to_lowercase())
             .collect(),
         PartOfSpeech::Noun => noun_forms(last)
             .into_iter()
-            .map(|f| words[..words.len() - 1].iter().copied().chain(std::iter::once(f.as_str())).collect::<Vec<_>>().join(" "))
+            .map(|f| {
+                words[..words.len() - 1]
+                    .iter()
+                    .copied()
+                    .chain(std::iter::once(f.as_str()))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
             .map(|s| s.to_lowercase())
             .collect(),
     }

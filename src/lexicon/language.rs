@@ -54,6 +54,9 @@ language_lists! {
     negations: Fixed,
     /// Verbs whose subject did not do what follows ("failed to", "refused to").
     negative_verbs: Verb,
+    /// Adjectives whose subject does not do what follows ("unable to
+    /// negotiate", "powerless to stop").
+    negative_adjectives: Fixed,
     /// Prefixes that negate a compound: "non-coercive", "anti-war".
     negative_prefixes: Fixed,
     /// Open a relative clause.

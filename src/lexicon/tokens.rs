@@ -122,7 +122,9 @@ pub fn tokenize(text: &str, range: Range<usize>) -> Vec<Tok> {
                 let next_is_letter = || s[j + d.len_utf8()..].chars().next().is_some_and(char::is_alphanumeric);
                 let next_is_digit = || s[j + d.len_utf8()..].chars().next().is_some_and(|c| c.is_ascii_digit());
                 // "1,200" and "3.5" are one number.
-                let in_number = matches!(d, ',' | '.') && s[i..j].chars().all(|c| c.is_ascii_digit() || c == ',' || c == '.') && next_is_digit();
+                let in_number = matches!(d, ',' | '.')
+                    && s[i..j].chars().all(|c| c.is_ascii_digit() || c == ',' || c == '.')
+                    && next_is_digit();
                 // "peacekeepers' mandate": a plural possessive keeps its apostrophe.
                 let plural_possessive = is_apostrophe(d)
                     && s[i..j].ends_with(['s', 'S'])
@@ -169,7 +171,8 @@ mod tests {
 
     #[test]
     fn tokenizes_words_apostrophes_hyphens_and_punctuation() {
-        let text = "UNEF II\u{2019}s blue-helmets didn't \u{201C}negotiate\u{201D} \u{2014} non-coercive - x 1,200, 3.5.";
+        let text =
+            "UNEF II\u{2019}s blue-helmets didn't \u{201C}negotiate\u{201D} \u{2014} non-coercive - x 1,200, 3.5.";
         let toks: Vec<String> = tokenize(text, 0..text.len()).into_iter().map(|t| t.lower).collect();
         assert_eq!(
             toks,

@@ -443,7 +443,11 @@ impl Database {
                 }
             }
             if r.mechanism == Mechanism::Attribution && r.work_concept.is_none() {
-                err(&mut errors, file, format!("rule `{}`: attribution needs a work_concept", r.code));
+                err(
+                    &mut errors,
+                    file,
+                    format!("rule `{}`: attribution needs a work_concept", r.code),
+                );
             }
             let topic = |c: &str| cue_sets.iter().any(|(_, set)| set.concept == c);
             for c in r.actor_concepts.iter().chain(r.work_concept.iter()) {

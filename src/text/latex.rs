@@ -385,7 +385,14 @@ fn table(m: &mut Mask<'_>, src: &str, start: usize, end: usize, env: &str) -> us
     let (mut row, mut col, mut cell) = (0u32, 0u32, i);
     let close = |m: &mut Mask<'_>, cell: usize, at: usize, row: u32, col: u32| {
         m.brk(at);
-        m.block(cell..at, BlockKind::Cell { row, col, header: row == 0 });
+        m.block(
+            cell..at,
+            BlockKind::Cell {
+                row,
+                col,
+                header: row == 0,
+            },
+        );
     };
     while i < end {
         match b[i] {
@@ -492,13 +499,28 @@ mod tests {
         let kinds: Vec<(String, BlockKind)> = p
             .blocks
             .iter()
-            .map(|b| (p.text[b.range.clone()].split_whitespace().collect::<Vec<_>>().join(" "), b.kind))
+            .map(|b| {
+                (
+                    p.text[b.range.clone()].split_whitespace().collect::<Vec<_>>().join(" "),
+                    b.kind,
+                )
+            })
             .collect();
-        assert!(kinds.contains(&("Intro".to_string(), BlockKind::Heading(2))), "{kinds:?}");
+        assert!(
+            kinds.contains(&("Intro".to_string(), BlockKind::Heading(2))),
+            "{kinds:?}"
+        );
         assert!(kinds.contains(&("one".to_string(), BlockKind::ListItem)), "{kinds:?}");
         assert!(kinds.contains(&("two".to_string(), BlockKind::ListItem)), "{kinds:?}");
         assert!(
-            kinds.contains(&("d".to_string(), BlockKind::Cell { row: 1, col: 1, header: false })),
+            kinds.contains(&(
+                "d".to_string(),
+                BlockKind::Cell {
+                    row: 1,
+                    col: 1,
+                    header: false
+                }
+            )),
             "{kinds:?}"
         );
         assert_eq!(p.quoted.len(), 1);

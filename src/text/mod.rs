@@ -86,7 +86,11 @@ pub enum BlockKind {
     Heading(u8),
     ListItem,
     /// A table cell; `header` for the header row.
-    Cell { row: u32, col: u32, header: bool },
+    Cell {
+        row: u32,
+        col: u32,
+        header: bool,
+    },
     /// A footnote: it continues the sentence it is attached to.
     Footnote,
 }
@@ -161,7 +165,9 @@ fn plain(source: &str) -> Prose {
                 m.block(s..offset, BlockKind::ListItem);
             }
         } else if previous_blank && item.is_none() && looks_like_heading(trimmed) {
-            let next_blank_or_end = lines.get(n + 1).is_none_or(|l| l.trim().is_empty() || !looks_like_heading(l.trim()));
+            let next_blank_or_end = lines
+                .get(n + 1)
+                .is_none_or(|l| l.trim().is_empty() || !looks_like_heading(l.trim()));
             if next_blank_or_end {
                 m.block(offset..end, BlockKind::Heading(2));
                 m.brk(offset);
@@ -197,7 +203,10 @@ fn looks_like_heading(line: &str) -> bool {
     (1..=8).contains(&words)
         && !line.contains(": ")
         && !line.ends_with(['.', ',', ';', ':', '!', '?', '"', '\u{201D}'])
-        && line.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+        && line
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
 }
 
 /// A byte mask over the source, built by hiding and revealing ranges.
@@ -297,7 +306,8 @@ impl<'a> Mask<'a> {
         self.breaks.sort_unstable();
         self.breaks.dedup();
         self.quoted.sort_by_key(|r| r.start);
-        self.blocks.sort_by_key(|b| (b.range.start, std::cmp::Reverse(b.range.end)));
+        self.blocks
+            .sort_by_key(|b| (b.range.start, std::cmp::Reverse(b.range.end)));
         let text = String::from_utf8(self.bytes).unwrap_or_else(|e| {
             // Unreachable by construction; fall back to the source.
             tracing::error!("mask produced invalid UTF-8: {e}");

@@ -67,9 +67,17 @@ fn attach(s: &Sentence<'_>, c: usize) -> Attachment {
     if let Some(a) = s.g.np_ending_at(before).and_then(|n| s.actor_of_np(n)) {
         return Attachment::Actors(vec![a]);
     }
+    // "wars that are still raging, before any agreement": not the verb of
+    // a relative clause.
+    let relative = |v: usize| {
+        let st = s.g.vgs[v].toks.start;
+        st > 0 && s.lex.relative_pronouns.at(&s.toks, st - 1).is_some()
+    };
     // The cue holds its own verb ("do not need the consent"): its subject;
-    // the negation is the cue's meaning.
-    if let Some(v) = s.g.vg_of[span.start].filter(|&v| finite(v)) {
+    // the negation is the cue's meaning. In a relative clause ("between two
+    // sides that hadn't finished fighting") it describes someone the verb
+    // before it is about.
+    if let Some(v) = s.g.vg_of[span.start].filter(|&v| finite(v) && !relative(v)) {
         return Attachment::Actors(s.actors_of(&Agents::nps(r.subject(v).unwrap_or_default())));
     }
     // The verb it modifies. An opening phrase ("Without consent, the force
@@ -84,7 +92,8 @@ fn attach(s: &Sentence<'_>, c: usize) -> Attachment {
         .take_while(|&k| s.g.vg_of[k].is_none())
         .find(|&k| s.toks[k].tag == Tag::Sconj);
     let clause = sub.map_or(clause.clone(), |k| k..clause.end);
-    let opens = (clause.start..span.start).all(|k| !s.toks[k].word || s.lex.contrast_markers.at(&s.toks, k).is_some() || Some(k) == sub);
+    let opens = (clause.start..span.start)
+        .all(|k| !s.toks[k].word || s.lex.contrast_markers.at(&s.toks, k).is_some() || Some(k) == sub);
     // A cue that is a clause itself ("while the war raged", "there was no
     // ceasefire") does not modify the verbs that follow it in its clause.
     let is_clause = span.clone().any(|k| s.g.vg_of[k].is_some_and(finite));
@@ -92,12 +101,6 @@ fn attach(s: &Sentence<'_>, c: usize) -> Attachment {
         .filter_map(|k| s.g.vg_of[k])
         .find(|&v| finite(v))
         .filter(|_| !is_clause);
-    // "wars that are still raging, before any agreement": not the verb of
-    // a relative clause.
-    let relative = |v: usize| {
-        let st = s.g.vgs[v].toks.start;
-        st > 0 && s.lex.relative_pronouns.at(&s.toks, st - 1).is_some()
-    };
     let verb = if !opens {
         (clause.start..span.start)
             .rev()
@@ -111,7 +114,9 @@ fn attach(s: &Sentence<'_>, c: usize) -> Attachment {
         // Past the comma that closes an opening clause: "While the war raged
         // and no truce existed, the Council sent ...".
         let from = if is_clause {
-            (span.end..s.toks.len()).find(|&k| s.toks[k].lower == ",").map_or(span.end, |k| k + 1)
+            (span.end..s.toks.len())
+                .find(|&k| s.toks[k].lower == ",")
+                .map_or(span.end, |k| k + 1)
         } else {
             clause.end
         };
@@ -137,6 +142,16 @@ fn attach(s: &Sentence<'_>, c: usize) -> Attachment {
         agents.nps.extend(sent);
     }
     // "peacekeeping is intervention without consent": the defined subject.
+    // "peacekeeping involves intervening between sides still at war": the
+    // subject of the defining verb the act completes.
+    if !finite(v) && vg.toks.start > 0 {
+        if let Some(w) = s.g.vg_of[vg.toks.start - 1] {
+            let d = &s.g.vgs[w];
+            if d.copula || s.lex.defining_verbs.at(&s.toks, d.main).is_some() {
+                agents.nps.extend(r.subject(w).unwrap_or_default());
+            }
+        }
+    }
     // Not "it was already there when the war started": a state, not a
     // definition.
     let complement = s.g.np_of.get(vg.toks.end).copied().flatten().is_some();
@@ -214,7 +229,11 @@ fn verb_negated(s: &Sentence<'_>, a: usize, cue: &Range<usize>) -> bool {
 /// A negation within one phrase between the actor and the cue, or right
 /// before the actor ("no peacekeepers were sent before ...").
 fn negated_between(s: &Sentence<'_>, actor: Range<usize>, cue: usize) -> bool {
-    let (from, to) = if actor.end <= cue { (actor.end, cue) } else { (cue, actor.start) };
+    let (from, to) = if actor.end <= cue {
+        (actor.end, cue)
+    } else {
+        (cue, actor.start)
+    };
     let breaks = |n: usize| (n..to.max(n)).any(|k| matches!(s.toks[k].lower.as_str(), "," | ":" | ";"));
     // A negation that runs into the cue is the cue's own ("do not need the
     // consent").
@@ -231,7 +250,11 @@ mod tests {
 
     #[test]
     fn sent_in_before_a_ceasefire() {
-        flags("Peacekeepers were sent in before any ceasefire had been agreed.", CODE, "Peacekeepers");
+        flags(
+            "Peacekeepers were sent in before any ceasefire had been agreed.",
+            CODE,
+            "Peacekeepers",
+        );
         flags(
             "UN peacekeepers entered the country without the consent of the government.",
             "peacekeeping-as-enforcement",

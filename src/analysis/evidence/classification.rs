@@ -15,9 +15,37 @@ use std::ops::Range;
 
 /// Nouns that name the kinds of a class: "forms of X", "a type of X".
 const KIND_NOUNS: &[&str] = &[
-    "form", "forms", "type", "types", "kind", "kinds", "sort", "sorts", "method", "methods", "tool", "tools", "part",
-    "branch", "variety", "varieties", "category", "subset", "aspect", "aspects", "pillar", "pillars", "strategies",
-    "strategy", "instrument", "instruments", "technique", "techniques", "element", "elements", "component",
+    "form",
+    "forms",
+    "type",
+    "types",
+    "kind",
+    "kinds",
+    "sort",
+    "sorts",
+    "method",
+    "methods",
+    "tool",
+    "tools",
+    "part",
+    "branch",
+    "variety",
+    "varieties",
+    "category",
+    "subset",
+    "aspect",
+    "aspects",
+    "pillar",
+    "pillars",
+    "strategies",
+    "strategy",
+    "instrument",
+    "instruments",
+    "technique",
+    "techniques",
+    "element",
+    "elements",
+    "component",
     "components",
 ];
 
@@ -102,7 +130,11 @@ fn score_members(scope: &Scope<'_, '_>, members: Range<usize>) -> Option<(f32, V
     // The work concept's own terms: "including peace enforcement".
     for t in 0..s.terms.len() {
         let k = s.terms[t].toks.start;
-        if members.contains(&k) && s.term(t).concept == scope.work && s.term(t).kind == "concept" && !s.is_quoted(&s.terms[t].toks) {
+        if members.contains(&k)
+            && s.term(t).concept == scope.work
+            && s.term(t).kind == "concept"
+            && !s.is_quoted(&s.terms[t].toks)
+        {
             return Some((1.0, vec![s.terms[t].range.clone()]));
         }
     }

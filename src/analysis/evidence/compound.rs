@@ -17,7 +17,10 @@ pub fn collect(scope: &Scope<'_, '_>, ev: &mut Evidence) {
         let clause = s.clause_of(start);
         let cue_at = |k: usize, roles: &[Role]| {
             (0..s.cues.len()).find(|&c| {
-                s.cues[c].toks.start == k && s.cue(c).concept == scope.work && roles.contains(&s.cue(c).role) && !s.is_quoted(&s.cues[c].toks)
+                s.cues[c].toks.start == k
+                    && s.cue(c).concept == scope.work
+                    && roles.contains(&s.cue(c).role)
+                    && !s.is_quoted(&s.cues[c].toks)
             })
         };
         // "peacemaking troops": the term modifies an asset noun (a concept
@@ -81,9 +84,24 @@ mod tests {
 
     #[test]
     fn compounds() {
-        flags("Peacemaking troops were deployed to the buffer zone.", "peacemaking-as-peacekeeping", "Peacemaking");
-        flags("The UN turned to coercive peacemaking.", "peacemaking-as-enforcement", "peacemaking");
-        flags("Kosovo was peacemaking from the air.", "peacemaking-as-enforcement", "peacemaking");
-        quiet("Military support to peacemaking involved troops.", "peacemaking-as-peacekeeping");
+        flags(
+            "Peacemaking troops were deployed to the buffer zone.",
+            "peacemaking-as-peacekeeping",
+            "Peacemaking",
+        );
+        flags(
+            "The UN turned to coercive peacemaking.",
+            "peacemaking-as-enforcement",
+            "peacemaking",
+        );
+        flags(
+            "Kosovo was peacemaking from the air.",
+            "peacemaking-as-enforcement",
+            "peacemaking",
+        );
+        quiet(
+            "Military support to peacemaking involved troops.",
+            "peacemaking-as-peacekeeping",
+        );
     }
 }

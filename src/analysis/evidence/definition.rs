@@ -41,7 +41,10 @@ pub fn collect(scope: &Scope<'_, '_>, ev: &mut Evidence) {
         // "peacemaking is when the Security Council uses force", "means that
         // soldiers ...": in a definition by a clause, whoever acts in it
         // defines the term.
-        let by_when = s.toks.get(pred.start).is_some_and(|t| matches!(t.lower.as_str(), "when" | "where" | "that" | "if"));
+        let by_when = s
+            .toks
+            .get(pred.start)
+            .is_some_and(|t| matches!(t.lower.as_str(), "when" | "where" | "that" | "if"));
         if let Some((score, cues)) = score_predicate(scope, a, pred, by_when) {
             ev.add(a, score, cues);
         }
@@ -86,7 +89,12 @@ fn predicate(s: &Sentence<'_>, a: usize) -> Option<Range<usize>> {
             // The writer's own definition ("I define", "we see"), not one
             // reported from others ("press reports described ... as").
             let own = s.relations().subject(v).is_some_and(|nps| {
-                nps.iter().any(|&n| matches!(s.toks[s.g.nps[n].head].lower.as_str(), "i" | "we" | "essay" | "paper" | "chapter" | "thesis" | "report"))
+                nps.iter().any(|&n| {
+                    matches!(
+                        s.toks[s.g.nps[n].head].lower.as_str(),
+                        "i" | "we" | "essay" | "paper" | "chapter" | "thesis" | "report"
+                    )
+                })
             });
             if own && vg.toks.end == np_start && !vg.negated && s.lex.defining_verbs.at(&s.toks, vg.main).is_some() {
                 let clause = s.clause_of(np_end);
@@ -97,9 +105,12 @@ fn predicate(s: &Sentence<'_>, a: usize) -> Option<Range<usize>> {
     // "UNMISS, the main broker of the 2018 agreement, has urged ...": an
     // apposition right after the actor glosses it.
     if s.toks.get(np_end).is_some_and(|t| t.lower == ",")
-        && s.toks.get(np_end + 1).is_some_and(|t| matches!(t.lower.as_str(), "the" | "a" | "an"))
+        && s.toks
+            .get(np_end + 1)
+            .is_some_and(|t| matches!(t.lower.as_str(), "the" | "a" | "an"))
     {
-        let close = (np_end + 1..(np_end + 16).min(s.toks.len())).find(|&j| s.toks[j].lower == "," || s.g.vg_of[j].is_some());
+        let close =
+            (np_end + 1..(np_end + 16).min(s.toks.len())).find(|&j| s.toks[j].lower == "," || s.g.vg_of[j].is_some());
         if let Some(close) = close.filter(|&c| s.toks[c].lower == ",") {
             return Some(np_end + 1..close);
         }
@@ -125,7 +136,8 @@ fn predicate(s: &Sentence<'_>, a: usize) -> Option<Range<usize>> {
         }
         let skippable = t.lower == ","
             || t.tag == Tag::Adp
-            || s.g.np_of[k].is_some_and(|n| s.g.nps[n].toks.start > 0 && s.toks[s.g.nps[n].toks.start - 1].tag == Tag::Adp)
+            || s.g.np_of[k]
+                .is_some_and(|n| s.g.nps[n].toks.start > 0 && s.toks[s.g.nps[n].toks.start - 1].tag == Tag::Adp)
             || (t.lower == "it" && k == np_end)
             || t.tag == Tag::Adv;
         if !skippable || s.term_at[k].is_some() {
@@ -148,7 +160,10 @@ fn predicate(s: &Sentence<'_>, a: usize) -> Option<Range<usize>> {
         // "peacekeeping is just going in and wiping out ...": for a concept,
         // "is" and a gerund defines it.
         let be_ing = s.toks[vg.main].lower.ends_with("ing")
-            && vg.toks.clone().any(|j| s.lex.passive_auxiliaries.contains_word(&s.toks[j].lower))
+            && vg
+                .toks
+                .clone()
+                .any(|j| s.lex.passive_auxiliaries.contains_word(&s.toks[j].lower))
             && s.actor_term(a).kind == "concept";
         if be_ing {
             let clause = s.clause_of(vg.main);
@@ -193,18 +208,26 @@ fn pronoun_predicate(s: &Sentence<'_>, a: usize) -> Option<Range<usize>> {
 
 /// The score of a predicate: acts and assets of the work with no other
 /// agent, products adding to them.
-fn score_predicate(scope: &Scope<'_, '_>, a: usize, pred: Range<usize>, by_when: bool) -> Option<(f32, Vec<Range<usize>>)> {
+fn score_predicate(
+    scope: &Scope<'_, '_>,
+    a: usize,
+    pred: Range<usize>,
+    by_when: bool,
+) -> Option<(f32, Vec<Range<usize>>)> {
     let s = scope.s;
     // "is distinct from ...", "is not ...": a distinction.
     let distinction = (pred.start..(pred.start + 2).min(pred.end)).any(|p| {
-        s.lex.distinction_markers.at(&s.toks, p).is_some() && !matches!(s.toks[p].lower.as_str(), "between" | "from" | "whether" | "should")
+        s.lex.distinction_markers.at(&s.toks, p).is_some()
+            && !matches!(s.toks[p].lower.as_str(), "between" | "from" | "whether" | "should")
     });
     if distinction || pred.is_empty() {
         return None;
     }
     // "the first deploys troops, the second ...": about items named before.
     if s.toks.get(pred.start).is_some_and(|t| t.lower == "the")
-        && s.toks.get(pred.start + 1).is_some_and(|t| matches!(t.lower.as_str(), "first" | "former" | "latter" | "second" | "other"))
+        && s.toks
+            .get(pred.start + 1)
+            .is_some_and(|t| matches!(t.lower.as_str(), "first" | "former" | "latter" | "second" | "other"))
     {
         return None;
     }
@@ -215,7 +238,8 @@ fn score_predicate(scope: &Scope<'_, '_>, a: usize, pred: Range<usize>, by_when:
     let adopted = s.is_quoted(&(pred.start..pred.start + 1)) && !s.is_quoted(&s.actors[a].toks);
     // "it was half peacekeeping and half enforcement": a predicate that names
     // the actor's own concept too describes a hybrid, not a confusion.
-    if (pred.start..end).any(|k| s.term_at[k].is_some_and(|t| s.term(t).concept == *own && s.term(t).kind == "concept")) {
+    if (pred.start..end).any(|k| s.term_at[k].is_some_and(|t| s.term(t).concept == *own && s.term(t).kind == "concept"))
+    {
         return None;
     }
     let mut score = 0.0f32;
@@ -270,8 +294,22 @@ fn score_predicate(scope: &Scope<'_, '_>, a: usize, pred: Range<usize>, by_when:
         let at = s.terms[t].toks.start;
         let term = s.term(t);
         // ... and not the subject of a verb ("peacemakers patrolling the zone").
-        let acts = s.g.np_of[at].is_some_and(|n| s.g.vg_of.get(s.g.nps[n].toks.end).copied().flatten().is_some());
-        if at >= pred.start && at < nominal_end && !acts && term.concept == scope.work && term.kind == "actor" && !s.is_quoted(&s.terms[t].toks) {
+        // A purpose after it is the definition's ("the use of peacekeepers to
+        // sustain agreements").
+        let acts = s.g.np_of[at].is_some_and(|n| {
+            s.g.vg_of
+                .get(s.g.nps[n].toks.end)
+                .copied()
+                .flatten()
+                .is_some_and(|v| s.g.vgs[v].form != crate::analysis::grammar::VerbForm::Infinitive)
+        });
+        if at >= pred.start
+            && at < nominal_end
+            && !acts
+            && term.concept == scope.work
+            && term.kind == "actor"
+            && !s.is_quoted(&s.terms[t].toks)
+        {
             score = score.max(1.0) + if score > 0.0 { 0.3 } else { 0.0 };
             cues.push(s.terms[t].range.clone());
         }
@@ -294,10 +332,9 @@ fn object_of_other_concept(s: &Sentence<'_>, c: usize) -> bool {
     };
     let np = s.g.nps[n].toks.clone();
     let concept = &s.cue(c).concept;
-    s.cues
-        .iter()
-        .enumerate()
-        .any(|(i, sp)| np.contains(&sp.toks.start) && s.cue(i).concept != *concept && matches!(s.cue(i).role, Role::Act | Role::Asset))
+    s.cues.iter().enumerate().any(|(i, sp)| {
+        np.contains(&sp.toks.start) && s.cue(i).concept != *concept && matches!(s.cue(i).role, Role::Act | Role::Asset)
+    })
 }
 
 /// Where the predicate ends: at a new clause (", and", ", but", ";") or a
@@ -307,19 +344,26 @@ fn cut(s: &Sentence<'_>, pred: &Range<usize>) -> usize {
         let t = &s.toks[p];
         // A comma before another "Y = ..." or "Y: ..." starts the next gloss
         // of a list ("blue helmets = peacekeeping, envoys = peacemaking").
-        let next_gloss = t.lower == ","
-            && (p + 1..(p + 5).min(s.toks.len())).any(|j| matches!(s.toks[j].lower.as_str(), "=" | ":"));
-        let relative = t.lower == "," && s.toks.get(p + 1).is_some_and(|n| matches!(n.lower.as_str(), "which" | "who"));
+        let next_gloss =
+            t.lower == "," && (p + 1..(p + 5).min(s.toks.len())).any(|j| matches!(s.toks[j].lower.as_str(), "=" | ":"));
+        let relative = t.lower == ","
+            && s.toks
+                .get(p + 1)
+                .is_some_and(|n| matches!(n.lower.as_str(), "which" | "who"));
         let new_clause = t.lower == ";"
             || t.lower == "."
             || relative
             || next_gloss
-            || t.lower == "," && s.toks.get(p + 1).is_some_and(|n| matches!(n.lower.as_str(), "and" | "but" | "so" | "yet" | "while" | "whereas"));
+            || t.lower == ","
+                && s.toks
+                    .get(p + 1)
+                    .is_some_and(|n| matches!(n.lower.as_str(), "and" | "but" | "so" | "yet" | "while" | "whereas"));
         // "... since the chapter on peacemaking ...": a subordinate clause
         // with its own subject ends the predicate (not the "when" that opens
         // a definition).
         let subordinate = p > pred.start + 1
-            && (s.toks[p].tag == Tag::Sconj && s.toks[p].lower != "that" || matches!(s.toks[p].lower.as_str(), "so" | "because"));
+            && (s.toks[p].tag == Tag::Sconj && s.toks[p].lower != "that"
+                || matches!(s.toks[p].lower.as_str(), "so" | "because"));
         if new_clause || subordinate || s.lex.is_negation(&s.toks, p) {
             return p;
         }
@@ -388,9 +432,21 @@ mod tests {
 
     #[test]
     fn definitions_by_the_other_concept() {
-        flags("Peacekeeping means negotiating peace agreements.", "peacekeeping-as-peacemaking", "Peacekeeping");
-        flags("Peacemaking is when troops patrol a buffer zone.", "peacemaking-as-peacekeeping", "Peacemaking");
-        flags("peace keeping mean that the soldiers negotiate a treaty", "peacekeeping-as-peacemaking", "peace keeping");
+        flags(
+            "Peacekeeping means negotiating peace agreements.",
+            "peacekeeping-as-peacemaking",
+            "Peacekeeping",
+        );
+        flags(
+            "Peacemaking is when troops patrol a buffer zone.",
+            "peacemaking-as-peacekeeping",
+            "Peacemaking",
+        );
+        flags(
+            "peace keeping mean that the soldiers negotiate a treaty",
+            "peacekeeping-as-peacemaking",
+            "peace keeping",
+        );
     }
 
     #[test]
@@ -399,7 +455,10 @@ mod tests {
             "Peacekeeping means stopping the sides from attacking each other.",
             "peacekeeping-as-enforcement",
         );
-        quiet("Peacekeeping is not about negotiating treaties.", "peacekeeping-as-peacemaking");
+        quiet(
+            "Peacekeeping is not about negotiating treaties.",
+            "peacekeeping-as-peacemaking",
+        );
         quiet(
             "Peacekeeping is distinct from peacemaking, which negotiates agreements.",
             "peacekeeping-as-peacemaking",

@@ -75,7 +75,9 @@ fn identity(scope: &Scope<'_, '_>, a: usize) -> Option<(f32, Vec<Range<usize>>)>
 fn names_as(s: &Sentence<'_>, between: Range<usize>, term_first: bool) -> bool {
     let mut toks: Vec<&Tok> = s.toks[between].iter().collect();
     // Drop ", which/who ... ," (a relative clause about the entity).
-    if toks.first().is_some_and(|t| t.lower == ",") && toks.get(1).is_some_and(|t| matches!(t.lower.as_str(), "which" | "who")) {
+    if toks.first().is_some_and(|t| t.lower == ",")
+        && toks.get(1).is_some_and(|t| matches!(t.lower.as_str(), "which" | "who"))
+    {
         if let Some(close) = toks.iter().skip(2).position(|t| t.lower == ",") {
             toks.drain(..close + 3);
         }
@@ -91,7 +93,10 @@ fn names_as(s: &Sentence<'_>, between: Range<usize>, term_first: bool) -> bool {
     if toks.iter().any(|t| {
         s.lex.distinction_markers.contains_word(&t.lower)
             || t.lower.ends_with("n't")
-            || matches!(t.lower.as_str(), "which" | "who" | "that" | "and" | "but" | "while" | ";")
+            || matches!(
+                t.lower.as_str(),
+                "which" | "who" | "that" | "and" | "but" | "while" | ";"
+            )
     }) {
         return false;
     }
@@ -105,14 +110,19 @@ fn names_as(s: &Sentence<'_>, between: Range<usize>, term_first: bool) -> bool {
     let is_copula = |t: &Tok| {
         let k = s.toks.partition_point(|u| u.range.start < t.range.start);
         match s.g.vg_of.get(k).copied().flatten() {
-            Some(v) => s.g.vgs[v].copula && !s.g.vgs[v].negated || s.lex.linking_verbs.at(&s.toks, s.g.vgs[v].main).is_some(),
+            Some(v) => {
+                s.g.vgs[v].copula && !s.g.vgs[v].negated || s.lex.linking_verbs.at(&s.toks, s.g.vgs[v].main).is_some()
+            }
             None => t.lower == "as" || t.lower == "=",
         }
     };
     let copula = toks.iter().position(|t| is_copula(t));
     let apposition = if term_first {
         toks.last().is_some_and(|t| t.lower == ",") && toks.len() <= 5
-            || toks.iter().position(dash_or_colon).is_some_and(|p| toks.len() - p <= 4 && p <= 3)
+            || toks
+                .iter()
+                .position(dash_or_colon)
+                .is_some_and(|p| toks.len() - p <= 4 && p <= 3)
     } else {
         toks.first().is_some_and(|t| t.lower == "," || dash_or_colon(t))
     };
@@ -137,7 +147,9 @@ fn placed_in(s: &Sentence<'_>, between: Range<usize>) -> bool {
     let toks = &s.toks[between];
     toks.len() <= 4
         && toks.iter().any(|t| matches!(t.lower.as_str(), "in" | "during"))
-        && toks.iter().all(|t| t.word && !s.lex.distinction_markers.contains_word(&t.lower))
+        && toks
+            .iter()
+            .all(|t| t.word && !s.lex.distinction_markers.contains_word(&t.lower))
 }
 
 #[cfg(test)]
@@ -148,7 +160,11 @@ mod tests {
 
     #[test]
     fn cases_called_peacekeeping() {
-        flags("The Korean War was the first UN peacekeeping mission.", CODE, "peacekeeping");
+        flags(
+            "The Korean War was the first UN peacekeeping mission.",
+            CODE,
+            "peacekeeping",
+        );
         flags(
             "Operation Desert Storm, the largest peacekeeping operation of its time, freed Kuwait.",
             CODE,

@@ -30,7 +30,8 @@ pub fn collect(scope: &Scope<'_, '_>, ev: &mut Evidence) {
         if actors.is_empty() && agents.nps.is_empty() && !agents.generic {
             if let (Context::Topic(_), Some(t)) = (&s.context, s.topic) {
                 let k = s.cues[c].toks.start;
-                let opens = (0..k).all(|j| !s.toks[j].word || s.toks[j].tag.is_verbal() || s.toks[j].tag == crate::lexicon::Tag::Adv);
+                let opens = (0..k)
+                    .all(|j| !s.toks[j].word || s.toks[j].tag.is_verbal() || s.toks[j].tag == crate::lexicon::Tag::Adv);
                 if opens {
                     actors.push(t);
                 }
@@ -53,7 +54,11 @@ pub fn collect(scope: &Scope<'_, '_>, ev: &mut Evidence) {
         // sign" is brokering, whatever the weight of "sign".
         let facilitators: Vec<usize> = agents.facilitators.iter().filter_map(|&n| s.actor_of_np(n)).collect();
         for a in actors.into_iter().filter(|&a| scope.is_rule_actor(a)) {
-            let weight = if facilitators.contains(&a) { s.cue(c).weight.max(1.0) } else { s.cue(c).weight };
+            let weight = if facilitators.contains(&a) {
+                s.cue(c).weight.max(1.0)
+            } else {
+                s.cue(c).weight
+            };
             ev.add(a, weight, vec![s.cues[c].range.clone()]);
             if let Some(p) = scope.product_in_clause(s.cues[c].toks.start) {
                 ev.product(a, p);
@@ -62,7 +67,9 @@ pub fn collect(scope: &Scope<'_, '_>, ev: &mut Evidence) {
     }
     // Assets owned: "the envoy had 1,200 soldiers", "the buffer zone was held
     // by the peacemakers", "the Peacebuilding Commission sent peacekeepers".
-    let assets = scope.work_cues(&[Role::Asset]).map(|c| (s.cues[c].toks.start, s.cue(c).weight, s.cues[c].range.clone()));
+    let assets = scope
+        .work_cues(&[Role::Asset])
+        .map(|c| (s.cues[c].toks.start, s.cue(c).weight, s.cues[c].range.clone()));
     let work_actors = (0..s.terms.len())
         .filter(|&t| s.term(t).concept == scope.work && s.term(t).kind == "actor" && !s.is_quoted(&s.terms[t].toks))
         // The head of its phrase, not a possessor ("the envoys' helicopters").
@@ -149,7 +156,10 @@ fn own_object(scope: &Scope<'_, '_>, c: usize) -> bool {
     // The object: the noun phrase right after the act (after a particle),
     // with its "of" phrases ("two members of its team of mediation experts").
     let mut from = s.cues[c].toks.end;
-    if s.toks.get(from).is_some_and(|t| matches!(t.lower.as_str(), "up" | "out" | "in" | "along" | "over")) {
+    if s.toks
+        .get(from)
+        .is_some_and(|t| matches!(t.lower.as_str(), "up" | "out" | "in" | "along" | "over"))
+    {
         from += 1;
     }
     let Some(mut n) = s.g.np_of.get(from).copied().flatten() else {
@@ -169,8 +179,13 @@ fn own_object(scope: &Scope<'_, '_>, c: usize) -> bool {
     let own: Vec<&str> = scope.rule.actor_concepts.iter().map(String::as_str).collect();
     s.cues.iter().enumerate().any(|(i, sp)| {
         let cue = s.cue(i);
-        sp.toks.start >= from && sp.toks.start < to && own.contains(&cue.concept.as_str()) && matches!(cue.role, Role::Act) && s.g.vg_of[sp.toks.start].is_none()
-    }) || (from..to).any(|k| s.term_at[k].is_some_and(|t| own.contains(&s.term(t).concept.as_str()) && s.term(t).kind == "actor"))
+        sp.toks.start >= from
+            && sp.toks.start < to
+            && own.contains(&cue.concept.as_str())
+            && matches!(cue.role, Role::Act)
+            && s.g.vg_of[sp.toks.start].is_none()
+    }) || (from..to)
+        .any(|k| s.term_at[k].is_some_and(|t| own.contains(&s.term(t).concept.as_str()) && s.term(t).kind == "actor"))
 }
 
 #[cfg(test)]
@@ -196,7 +211,10 @@ mod tests {
     fn not_when_someone_else_does_it() {
         quiet("The mediators whom the peacekeepers escorted signed the accord.", PK_PM);
         quiet("Peacekeepers did not negotiate the accord; envoys did.", PK_PM);
-        quiet("The force had to bargain with local commanders to get food through.", PK_PM);
+        quiet(
+            "The force had to bargain with local commanders to get food through.",
+            PK_PM,
+        );
         quiet("UNIFIL negotiated access for aid convoys.", PK_PM);
     }
 

@@ -71,11 +71,19 @@ fn opens_clause(t: &Tok, lex: &Lexicon) -> bool {
 /// "both sides", "all parties": a quantifier opens a noun phrase whatever
 /// its tag.
 fn is_quantifier(t: &Tok) -> bool {
-    matches!(t.lower.as_str(), "both" | "all" | "each" | "either" | "every" | "many" | "several" | "some")
+    matches!(
+        t.lower.as_str(),
+        "both" | "all" | "each" | "either" | "every" | "many" | "several" | "some"
+    )
 }
 
 fn is_possessive(t: &Tok) -> bool {
-    t.lower.ends_with("'s") || (t.lower.ends_with('\'') && t.lower.len() > 1) || matches!(t.lower.as_str(), "its" | "their" | "his" | "her" | "our" | "my" | "your")
+    t.lower.ends_with("'s")
+        || (t.lower.ends_with('\'') && t.lower.len() > 1)
+        || matches!(
+            t.lower.as_str(),
+            "its" | "their" | "his" | "her" | "our" | "my" | "your"
+        )
 }
 
 impl Grammar {
@@ -103,7 +111,13 @@ impl Grammar {
         while i < toks.len() {
             let t = &toks[i];
             // "to negotiate"; learners' "for stop it" means the same.
-            let to = |w: &Tok| w.lower == "to" || w.lower == "for" && toks.get(i + 1).is_some_and(|n| !n.lower.ends_with("ing") && !n.lower.ends_with('s'));
+            let to = |w: &Tok| {
+                w.lower == "to"
+                    || w.lower == "for"
+                        && toks
+                            .get(i + 1)
+                            .is_some_and(|n| !n.lower.ends_with("ing") && !n.lower.ends_with('s'))
+            };
             if !t.tag.is_verbal() && !(to(t) && toks.get(i + 1).is_some_and(|n| n.tag == Tag::Verb)) {
                 i += 1;
                 continue;
@@ -121,7 +135,9 @@ impl Grammar {
                 }
                 let inner = u.tag == Tag::Aux
                     || (j == start && (u.lower == "to" || u.lower == "for"))
-                    || (j > start && u.lower != "to" && (u.tag == Tag::Adv || u.tag == Tag::Part || lex.is_negation(toks, j)));
+                    || (j > start
+                        && u.lower != "to"
+                        && (u.tag == Tag::Adv || u.tag == Tag::Part || lex.is_negation(toks, j)));
                 if !inner {
                     break;
                 }
@@ -162,9 +178,26 @@ impl Grammar {
             let passive = toks[main].tag == Tag::Verb && !ing && has_be && {
                 // "was negotiating" is progressive; "has been negotiated" passive.
                 let last_aux = auxes.last().map(|&k| toks[k].lower.as_str());
-                !matches!(last_aux, Some("do" | "does" | "did" | "will" | "would" | "can" | "could" | "shall" | "should" | "may" | "might" | "must"))
+                !matches!(
+                    last_aux,
+                    Some(
+                        "do" | "does"
+                            | "did"
+                            | "will"
+                            | "would"
+                            | "can"
+                            | "could"
+                            | "shall"
+                            | "should"
+                            | "may"
+                            | "might"
+                            | "must"
+                    )
+                )
             };
-            let finite_aux = auxes.iter().any(|&k| !matches!(toks[k].lower.as_str(), "being" | "having" | "been" | "be" | "to"));
+            let finite_aux = auxes
+                .iter()
+                .any(|&k| !matches!(toks[k].lower.as_str(), "being" | "having" | "been" | "be" | "to"));
             let form = if matches!(toks[start].lower.as_str(), "to" | "for") {
                 VerbForm::Infinitive
             } else if finite_aux || toks[main].tag == Tag::Aux && !matches!(m.as_str(), "being" | "having") {
@@ -202,8 +235,11 @@ impl Grammar {
             let joined = this.toks.start >= 1
                 && matches!(toks[this.toks.start - 1].lower.as_str(), "and" | "or")
                 && this.toks.start - prev.toks.end <= 12
-                && !(prev.toks.end..this.toks.start).any(|k| matches!(toks[k].lower.as_str(), "," | ";" | ":") || toks[k].tag == Tag::Sconj)
-                && toks.get(this.toks.end).is_some_and(|t| t.lower == "by" || t.tag == Tag::Adp) ;
+                && !(prev.toks.end..this.toks.start)
+                    .any(|k| matches!(toks[k].lower.as_str(), "," | ";" | ":") || toks[k].tag == Tag::Sconj)
+                && toks
+                    .get(this.toks.end)
+                    .is_some_and(|t| t.lower == "by" || t.tag == Tag::Adp);
             if single && joined && prev.passive {
                 self.vgs[v].passive = true;
                 self.vgs[v].form = VerbForm::Participle;
@@ -236,7 +272,8 @@ impl Grammar {
             }
             let by_next = toks.get(self.vgs[w].toks.end).is_some_and(|t| t.lower == "by");
             let start = self.vgs[v].toks.start;
-            let after_noun_or_colon = start > 0 && (toks[start - 1].tag.is_nominal() || matches!(toks[start - 1].lower.as_str(), ":" | "-" | ","));
+            let after_noun_or_colon = start > 0
+                && (toks[start - 1].tag.is_nominal() || matches!(toks[start - 1].lower.as_str(), ":" | "-" | ","));
             if by_next && (after_noun_or_colon || start == 0) {
                 for x in chain {
                     self.vgs[x].form = VerbForm::Participle;
@@ -251,7 +288,10 @@ impl Grammar {
         while i < toks.len() {
             let starts = |t: &Tok| {
                 self.vg_of[i].is_none()
-                    && (matches!(t.tag, Tag::Det | Tag::Num | Tag::Adj | Tag::Noun | Tag::Propn | Tag::Pron) || is_quantifier(t))
+                    && (matches!(
+                        t.tag,
+                        Tag::Det | Tag::Num | Tag::Adj | Tag::Noun | Tag::Propn | Tag::Pron
+                    ) || is_quantifier(t))
                     && !opens_clause(t, lex)
             };
             if !starts(&toks[i]) {
@@ -267,8 +307,12 @@ impl Grammar {
                 let fits = match t.tag {
                     _ if is_quantifier(t) => j == start,
                     // Adjectives come before the noun: after one, a new phrase.
-                    Tag::Adj if head.is_some_and(|h: usize| toks[h].tag != Tag::Num) && possessor != Some(j - 1) => false,
-                    Tag::Det => j == start || possessor == Some(j - 1) || (j == start + 1 && is_quantifier(&toks[start])),
+                    Tag::Adj if head.is_some_and(|h: usize| toks[h].tag != Tag::Num) && possessor != Some(j - 1) => {
+                        false
+                    }
+                    Tag::Det => {
+                        j == start || possessor == Some(j - 1) || (j == start + 1 && is_quantifier(&toks[start]))
+                    }
                     Tag::Num | Tag::Adj | Tag::Noun | Tag::Propn => true,
                     // A pronoun is a phrase of its own unless possessive ("their orders").
                     Tag::Pron => j == start && !opens_clause(t, lex),
@@ -286,11 +330,17 @@ impl Grammar {
                 // year or a time noun ends the phrase before a name.
                 let year = t.tag == Tag::Num && t.lower.len() == 4 && t.lower.starts_with(['1', '2']);
                 let time = t.tag == Tag::Noun && lex.time_nouns.contains_word(&t.lower);
-                if (year || time) && toks.get(j + 1).is_some_and(|n| n.tag == Tag::Propn || year && matches!(n.tag, Tag::Noun | Tag::Adj)) {
+                if (year || time)
+                    && toks
+                        .get(j + 1)
+                        .is_some_and(|n| n.tag == Tag::Propn || year && matches!(n.tag, Tag::Noun | Tag::Adj))
+                {
                     j += 1;
                     break;
                 }
-                if is_possessive(t) && (t.tag != Tag::Pron || toks.get(j + 1).is_some_and(|n| n.word && n.tag != Tag::Verb)) {
+                if is_possessive(t)
+                    && (t.tag != Tag::Pron || toks.get(j + 1).is_some_and(|n| n.word && n.tag != Tag::Verb))
+                {
                     possessor = Some(j);
                     j += 1;
                     continue;
@@ -353,11 +403,22 @@ mod tests {
         while k < toks.len() {
             if let Some(n) = g.np_of[k] {
                 let r = g.nps[n].toks.clone();
-                out.push(format!("[{}]", toks[r.clone()].iter().map(|t| t.lower.as_str()).collect::<Vec<_>>().join(" ")));
+                out.push(format!(
+                    "[{}]",
+                    toks[r.clone()]
+                        .iter()
+                        .map(|t| t.lower.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                ));
                 k = r.end;
             } else if let Some(v) = g.vg_of[k] {
                 let vg = &g.vgs[v];
-                let words = toks[vg.toks.clone()].iter().map(|t| t.lower.as_str()).collect::<Vec<_>>().join(" ");
+                let words = toks[vg.toks.clone()]
+                    .iter()
+                    .map(|t| t.lower.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ");
                 let mut marks = String::new();
                 if vg.passive {
                     marks.push_str(":pass");

@@ -73,7 +73,10 @@ impl Agents {
 
 /// Verb particles: "sent in", "worked out", "set up".
 fn is_particle(w: &str) -> bool {
-    matches!(w, "in" | "out" | "off" | "back" | "over" | "down" | "up" | "away" | "on" | "along")
+    matches!(
+        w,
+        "in" | "out" | "off" | "back" | "over" | "down" | "up" | "away" | "on" | "along"
+    )
 }
 
 pub struct Relations<'a> {
@@ -213,7 +216,10 @@ impl<'a> Relations<'a> {
             if let Some(n) = self.g.np_of[k] {
                 let np = &self.g.nps[n];
                 // "moved into the field themselves": a reflexive is not a subject.
-                if matches!(self.lower(np.head), "themselves" | "itself" | "himself" | "herself" | "ourselves") {
+                if matches!(
+                    self.lower(np.head),
+                    "themselves" | "itself" | "himself" | "herself" | "ourselves"
+                ) {
                     k = np.toks.start;
                     continue;
                 }
@@ -275,7 +281,9 @@ impl<'a> Relations<'a> {
                     }
                     // Adjacent, or with a phrase of place between: "the
                     // mediators the blue helmets escorted to Goma drafted".
-                    let between_pp = (wg.toks.end..start).all(|j| self.toks[j].tag == Tag::Adp || self.g.np_of[j].is_some() || self.toks[j].tag == Tag::Adv);
+                    let between_pp = (wg.toks.end..start).all(|j| {
+                        self.toks[j].tag == Tag::Adp || self.g.np_of[j].is_some() || self.toks[j].tag == Tag::Adv
+                    });
                     if wg.toks.end == start || between_pp && start - wg.toks.end <= 5 {
                         if let Some(n1) = self.g.np_ending_at(s2) {
                             if !self.in_pp(n1) {
@@ -285,7 +293,8 @@ impl<'a> Relations<'a> {
                     }
                 }
                 // A participle attached to the subject: "the troops sent to Cyprus negotiated".
-                if matches!(wg.form, VerbForm::Participle | VerbForm::Ing | VerbForm::Infinitive) && wg.toks.end < start {
+                if matches!(wg.form, VerbForm::Participle | VerbForm::Ing | VerbForm::Infinitive) && wg.toks.end < start
+                {
                     k = ws;
                     continue;
                 }
@@ -364,7 +373,9 @@ impl<'a> Relations<'a> {
         let contrast = self.lex.contrast_markers.at(self.toks, first).is_some() || self.lower(first) == "not";
         let relative = relative || contrast;
         // The aside follows a noun phrase: the subject before it.
-        (relative || adverbs).then_some(j).filter(|&j| self.g.np_ending_at(j).is_some())
+        (relative || adverbs)
+            .then_some(j)
+            .filter(|&j| self.g.np_ending_at(j).is_some())
     }
 
     /// The verb group whose subject noun phrase `n` is, after the phrases
@@ -377,7 +388,10 @@ impl<'a> Relations<'a> {
                 return Some(v);
             }
             let t = &self.toks[k];
-            let attached = t.tag == Tag::Adp || matches!(t.lower.as_str(), "and" | "or" | ",") || self.g.np_of[k].is_some() || t.tag == Tag::Adv;
+            let attached = t.tag == Tag::Adp
+                || matches!(t.lower.as_str(), "and" | "or" | ",")
+                || self.g.np_of[k].is_some()
+                || t.tag == Tag::Adv;
             if !attached {
                 return None;
             }
@@ -403,13 +417,28 @@ impl<'a> Relations<'a> {
             }
             // "drafted and signed by": another participle of the same agent.
             if let Some(w) = self.g.vg_of[k] {
-                if self.g.vgs[w].form == VerbForm::Participle && k > 0 && matches!(self.lower(k - 1), "and" | "or" | ",") {
+                if self.g.vgs[w].form == VerbForm::Participle
+                    && k > 0
+                    && matches!(self.lower(k - 1), "and" | "or" | ",")
+                {
                     k = self.g.vgs[w].toks.end;
                     continue;
                 }
             }
             // Only adverbs and short phrases of time or place may intervene.
-            let intervenes = matches!(t.tag, Tag::Adv | Tag::Adp | Tag::Sconj | Tag::Num | Tag::Propn | Tag::Det | Tag::Noun | Tag::Adj | Tag::Part | Tag::Cconj) || t.lower == ",";
+            let intervenes = matches!(
+                t.tag,
+                Tag::Adv
+                    | Tag::Adp
+                    | Tag::Sconj
+                    | Tag::Num
+                    | Tag::Propn
+                    | Tag::Det
+                    | Tag::Noun
+                    | Tag::Adj
+                    | Tag::Part
+                    | Tag::Cconj
+            ) || t.lower == ",";
             if !intervenes || self.g.vg_of[k].is_some() {
                 return None;
             }
@@ -584,7 +613,12 @@ impl<'a> Relations<'a> {
                 let Some(before) = self.g.np_ending_at(ms - 1) else {
                     break;
                 };
-                if self.lower(ms - 1) == "of" && self.lex.instrument_nouns.contains_word(self.lower(self.g.nps[before].head)) {
+                if self.lower(ms - 1) == "of"
+                    && self
+                        .lex
+                        .instrument_nouns
+                        .contains_word(self.lower(self.g.nps[before].head))
+                {
                     return Agents::generic();
                 }
                 m = before;
@@ -594,7 +628,10 @@ impl<'a> Relations<'a> {
         }
         if self.toks[before].tag == Tag::Adj {
             if let Some(w) = self.vg_ending_at(before) {
-                return self.verb_agents(w, depth + 1);
+                let mut a = self.verb_agents(w, depth + 1);
+                // "have been unable to make peace".
+                a.negated |= self.lex.negative_adjectives.contains_word(self.lower(before));
+                return a;
             }
         }
         Agents::generic()
@@ -645,7 +682,8 @@ impl<'a> Relations<'a> {
             }
             // "protection from attacking", "refrained from": nobody does it.
             let governor = (prev.saturating_sub(6)..prev).any(|k| {
-                self.lex.prevention_verbs.at(self.toks, k).is_some() || self.lex.negative_verbs.at(self.toks, k).is_some()
+                self.lex.prevention_verbs.at(self.toks, k).is_some()
+                    || self.lex.negative_verbs.at(self.toks, k).is_some()
             });
             a.prevented |= governor;
             return a;
@@ -710,7 +748,10 @@ impl<'a> Relations<'a> {
     /// Whether the phrase at `k` opens its clause (only punctuation before it
     /// since the sentence start or the last clause break).
     fn opens_clause(&self, k: usize) -> bool {
-        (0..k).rev().take_while(|&j| !matches!(self.lower(j), ";" | ":")).all(|j| !self.toks[j].word)
+        (0..k)
+            .rev()
+            .take_while(|&j| !matches!(self.lower(j), ";" | ":"))
+            .all(|j| !self.toks[j].word)
     }
 
     /// The subject of the first finite verb after the opening phrase that
@@ -724,7 +765,10 @@ impl<'a> Relations<'a> {
             .filter_map(|k| self.g.vg_of[k])
             .find(|&w| self.g.vgs[w].form == VerbForm::Finite);
         match main {
-            Some(w) => self.subject_at(w, depth + 1).map(Agents::nps).unwrap_or_else(Agents::generic),
+            Some(w) => self
+                .subject_at(w, depth + 1)
+                .map(Agents::nps)
+                .unwrap_or_else(Agents::generic),
             None => Agents::generic(),
         }
     }
@@ -751,7 +795,9 @@ impl<'a> Relations<'a> {
         // "Algerian-led mediation", "US-brokered talks": someone named does it.
         if (np.toks.start..c).any(|k| {
             let w = self.lower(k);
-            ["-led", "-brokered", "-sponsored", "-mediated", "-backed", "-run"].iter().any(|x| w.ends_with(x))
+            ["-led", "-brokered", "-sponsored", "-mediated", "-backed", "-run"]
+                .iter()
+                .any(|x| w.ends_with(x))
         }) {
             return Agents::none();
         }
@@ -766,7 +812,11 @@ impl<'a> Relations<'a> {
         }
         // "a long negotiation which was led by the peace-keepers": the agent
         // of a passive light verb in a relative clause.
-        if self.toks.get(np.toks.end).is_some_and(|t| matches!(t.lower.as_str(), "which" | "that")) {
+        if self
+            .toks
+            .get(np.toks.end)
+            .is_some_and(|t| matches!(t.lower.as_str(), "which" | "that"))
+        {
             if let Some(v) = self.g.vg_of.get(np.toks.end + 1).copied().flatten() {
                 if self.g.vgs[v].passive && self.verb_in(v, &self.lex.light_verbs) {
                     if let Some(nps) = self.by_agent(v) {
@@ -858,10 +908,19 @@ mod tests {
 
     #[test]
     fn active_subjects_skip_modifiers_of_the_subject() {
-        assert_eq!(agents("UN peacekeepers negotiated the Dayton Accords.", "negotiated"), "un peacekeepers");
-        assert_eq!(agents("The blue helmets in Bosnia negotiated a deal.", "negotiated"), "the blue helmets");
         assert_eq!(
-            agents("Peacekeepers who had arrived in the spring drafted the settlement.", "drafted"),
+            agents("UN peacekeepers negotiated the Dayton Accords.", "negotiated"),
+            "un peacekeepers"
+        );
+        assert_eq!(
+            agents("The blue helmets in Bosnia negotiated a deal.", "negotiated"),
+            "the blue helmets"
+        );
+        assert_eq!(
+            agents(
+                "Peacekeepers who had arrived in the spring drafted the settlement.",
+                "drafted"
+            ),
             "peacekeepers"
         );
         assert_eq!(
@@ -873,11 +932,17 @@ mod tests {
     #[test]
     fn relative_clauses_give_the_verb_its_own_subject() {
         assert_eq!(
-            agents("The mediators whom the peacekeepers escorted signed the accord.", "signed"),
+            agents(
+                "The mediators whom the peacekeepers escorted signed the accord.",
+                "signed"
+            ),
             "the mediators"
         );
         assert_eq!(
-            agents("The mediators whom the peacekeepers escorted signed the accord.", "escorted"),
+            agents(
+                "The mediators whom the peacekeepers escorted signed the accord.",
+                "escorted"
+            ),
             "the peacekeepers"
         );
     }
@@ -885,7 +950,10 @@ mod tests {
     #[test]
     fn coordination_of_subjects_and_verbs() {
         assert_eq!(
-            agents("Both the blue helmets and the two governments signed the agreement.", "signed"),
+            agents(
+                "Both the blue helmets and the two governments signed the agreement.",
+                "signed"
+            ),
             "both the blue helmets | the two governments"
         );
         assert_eq!(
@@ -896,12 +964,21 @@ mod tests {
 
     #[test]
     fn passives_infinitives_and_gerunds() {
-        assert_eq!(agents("The accord was brokered by the blue helmets.", "brokered"), "the blue helmets");
+        assert_eq!(
+            agents("The accord was brokered by the blue helmets.", "brokered"),
+            "the blue helmets"
+        );
         assert_eq!(agents("The accord was brokered in 1995.", "brokered"), "");
         assert_eq!(agents("Peacekeepers were sent to end the war.", "end"), "peacekeepers");
-        assert_eq!(agents("The envoy failed to negotiate a deal.", "negotiate"), "the envoy | NEG");
         assert_eq!(
-            agents("Peacekeeping means stopping the sides from attacking each other.", "attacking"),
+            agents("The envoy failed to negotiate a deal.", "negotiate"),
+            "the envoy | NEG"
+        );
+        assert_eq!(
+            agents(
+                "Peacekeeping means stopping the sides from attacking each other.",
+                "attacking"
+            ),
             "the sides | PREVENTED"
         );
         assert_eq!(
@@ -925,15 +1002,27 @@ mod tests {
     #[test]
     fn act_nouns() {
         assert_eq!(agents("NATO launched air strikes.", "strikes"), "nato");
-        assert_eq!(agents("The attacks the mission suffered were deadly.", "attacks"), "GENERIC");
+        assert_eq!(
+            agents("The attacks the mission suffered were deadly.", "attacks"),
+            "GENERIC"
+        );
         assert_eq!(agents("Peacekeepers deterred attacks.", "attacks"), "PREVENTED");
         assert_eq!(agents("UNIFIL's mediation failed.", "mediation"), "poss:unifil's");
-        assert_eq!(agents("Mediation by the blue helmets failed.", "mediation"), "the blue helmets");
+        assert_eq!(
+            agents("Mediation by the blue helmets failed.", "mediation"),
+            "the blue helmets"
+        );
     }
 
     #[test]
     fn negated_subjects_and_verbs() {
-        assert_eq!(agents("Peacekeepers did not negotiate the accord.", "negotiate"), "peacekeepers | NEG");
-        assert_eq!(agents("No peacekeepers negotiated the accord.", "negotiated"), "no peacekeepers | NEG");
+        assert_eq!(
+            agents("Peacekeepers did not negotiate the accord.", "negotiate"),
+            "peacekeepers | NEG"
+        );
+        assert_eq!(
+            agents("No peacekeepers negotiated the accord.", "negotiated"),
+            "no peacekeepers | NEG"
+        );
     }
 }

@@ -86,7 +86,10 @@ impl Lexicon {
         }
         // "unarmed", "unopposed": a negated participle is an adjective.
         if let Some(rest) = w.strip_prefix("un").filter(|r| r.len() > 3 && r.ends_with("ed")) {
-            if self.lookup(rest).is_some() || self.lookup(&rest[..rest.len() - 2]).is_some() || self.lookup(&rest[..rest.len() - 1]).is_some() {
+            if self.lookup(rest).is_some()
+                || self.lookup(&rest[..rest.len() - 2]).is_some()
+                || self.lookup(&rest[..rest.len() - 1]).is_some()
+            {
                 return UPOS::ADJ;
             }
         }
@@ -100,7 +103,10 @@ impl Lexicon {
             let stem = w.strip_suffix(suffix)?;
             std::iter::once(stem.to_string())
                 .chain(extra.iter().map(|e| format!("{stem}{e}")))
-                .chain((stem.len() > 2 && stem.as_bytes()[stem.len() - 1] == stem.as_bytes()[stem.len() - 2]).then(|| stem[..stem.len() - 1].to_string()))
+                .chain(
+                    (stem.len() > 2 && stem.as_bytes()[stem.len() - 1] == stem.as_bytes()[stem.len() - 2])
+                        .then(|| stem[..stem.len() - 1].to_string()),
+                )
                 .find_map(|s| self.lookup(&s))
         };
         if ends(&["ing"]) {
@@ -115,10 +121,15 @@ impl Lexicon {
         if ends(&["ly"]) {
             return UPOS::ADV;
         }
-        if ends(&["tion", "sion", "ment", "ness", "ity", "ism", "ship", "ance", "ence", "er", "or", "ist", "age", "hood", "cy"]) {
+        if ends(&[
+            "tion", "sion", "ment", "ness", "ity", "ism", "ship", "ance", "ence", "er", "or", "ist", "age", "hood",
+            "cy",
+        ]) {
             return UPOS::NOUN;
         }
-        if ends(&["ous", "ive", "al", "ic", "ful", "less", "able", "ible", "ary", "ian", "ish", "ese"]) {
+        if ends(&[
+            "ous", "ive", "al", "ic", "ful", "less", "able", "ible", "ary", "ian", "ish", "ese",
+        ]) {
             return UPOS::ADJ;
         }
         if ends(&["s"]) {
@@ -232,7 +243,11 @@ pub fn tag(toks: &mut [Tok], text: &str, known: &[Option<Tag>]) -> usize {
     // A capitalised name the lexicon knows as one stays a name ("forced
     // Iraq out"), whatever the rules made of it.
     for (i, t) in toks.iter_mut().enumerate() {
-        if i > 0 && t.word && text[t.range.clone()].starts_with(char::is_uppercase) && base.lookup(&t.lower) == Some(UPOS::PROPN) {
+        if i > 0
+            && t.word
+            && text[t.range.clone()].starts_with(char::is_uppercase)
+            && base.lookup(&t.lower) == Some(UPOS::PROPN)
+        {
             t.tag = Tag::Propn;
         }
     }
@@ -262,11 +277,27 @@ const AUXILIARIES: &[&str] = &[
 ];
 /// Modals, after which a base verb follows.
 const MODALS: &[&str] = &[
-    "will", "would", "can", "could", "shall", "should", "may", "might", "must", "cannot", "can't", "won't",
-    "wouldn't", "couldn't", "shouldn't", "mustn't",
+    "will",
+    "would",
+    "can",
+    "could",
+    "shall",
+    "should",
+    "may",
+    "might",
+    "must",
+    "cannot",
+    "can't",
+    "won't",
+    "wouldn't",
+    "couldn't",
+    "shouldn't",
+    "mustn't",
 ];
 /// Determiners after which no verb can follow.
-const DETERMINERS: &[&str] = &["the", "a", "an", "its", "their", "his", "our", "my", "your", "every", "each"];
+const DETERMINERS: &[&str] = &[
+    "the", "a", "an", "its", "their", "his", "our", "my", "your", "every", "each",
+];
 
 /// Two corrections the model's rules miss, both from the shape of English:
 /// an auxiliary tagged as a main verb before another verb ("have not
@@ -292,7 +323,11 @@ fn correct(toks: &mut [Tok]) {
             }
         }
         if i > 0 && toks[i].tag == Tag::Verb && DETERMINERS.contains(&toks[i - 1].lower.as_str()) {
-            toks[i].tag = if toks[i].lower.ends_with("ed") { Tag::Adj } else { Tag::Noun };
+            toks[i].tag = if toks[i].lower.ends_with("ed") {
+                Tag::Adj
+            } else {
+                Tag::Noun
+            };
         }
         // "the host state's consent": after a possessive noun comes a noun
         // (or an adjective), not a verb.
@@ -301,7 +336,11 @@ fn correct(toks: &mut [Tok]) {
             && matches!(toks[i - 1].tag, Tag::Noun | Tag::Propn)
             && (toks[i - 1].lower.ends_with("'s") || toks[i - 1].lower.ends_with("s'"))
         {
-            toks[i].tag = if toks[i].lower.ends_with("ed") { Tag::Adj } else { Tag::Noun };
+            toks[i].tag = if toks[i].lower.ends_with("ed") {
+                Tag::Adj
+            } else {
+                Tag::Noun
+            };
         }
         // "a mission can not work": after a modal (and a negation) comes a
         // verb. "May" before a number is a month.
@@ -321,7 +360,9 @@ fn correct(toks: &mut [Tok]) {
         if toks[i].tag == Tag::Verb
             && (i == 0 || !toks[i - 1].word || toks[i - 1].tag == Tag::Sconj)
             && !toks[i].lower.ends_with("ing")
-            && toks.get(i + 1).is_some_and(|n| matches!(n.lower.as_str(), "is" | "was" | "remains" | "matters"))
+            && toks
+                .get(i + 1)
+                .is_some_and(|n| matches!(n.lower.as_str(), "is" | "was" | "remains" | "matters"))
         {
             toks[i].tag = Tag::Noun;
         }
@@ -329,7 +370,10 @@ fn correct(toks: &mut [Tok]) {
         if i > 0
             && toks[i].tag == Tag::Adj
             && toks[i].lower.ends_with("ed")
-            && matches!(toks[i - 1].lower.as_str(), "was" | "were" | "is" | "are" | "been" | "be" | "being")
+            && matches!(
+                toks[i - 1].lower.as_str(),
+                "was" | "were" | "is" | "are" | "been" | "be" | "being"
+            )
             && toks.get(i + 1).is_some_and(|n| n.lower == "by")
         {
             toks[i].tag = Tag::Verb;
@@ -351,7 +395,9 @@ fn correct(toks: &mut [Tok]) {
             && toks[i - 1].tag == Tag::Noun
             && toks[i - 1].lower.ends_with('s')
             && !toks[i - 1].lower.ends_with("'s")
-            && toks.get(i + 1).is_some_and(|n| n.tag == Tag::Det || is_possessive_pronoun(&n.lower))
+            && toks
+                .get(i + 1)
+                .is_some_and(|n| n.tag == Tag::Det || is_possessive_pronoun(&n.lower))
         {
             toks[i].tag = Tag::Verb;
         }
@@ -364,9 +410,9 @@ fn correct(toks: &mut [Tok]) {
                 p -= 1;
             }
             let after_noun = matches!(toks[p].tag, Tag::Noun | Tag::Propn | Tag::Pron);
-            let before_phrase = toks
-                .get(i + 1)
-                .is_some_and(|n| matches!(n.tag, Tag::Det | Tag::Noun | Tag::Num | Tag::Propn) || is_possessive_pronoun(&n.lower));
+            let before_phrase = toks.get(i + 1).is_some_and(|n| {
+                matches!(n.tag, Tag::Det | Tag::Noun | Tag::Num | Tag::Propn) || is_possessive_pronoun(&n.lower)
+            });
             if after_noun && before_phrase {
                 toks[i].tag = Tag::Verb;
             }
@@ -400,7 +446,15 @@ mod tests {
         let got = tags("The peacemakers patrolled the buffer zone.");
         assert_eq!(
             got,
-            ["the/DET", "peacemakers/NOUN", "patrolled/VERB", "the/DET", "buffer/NOUN", "zone/NOUN", "./PUNCT"]
+            [
+                "the/DET",
+                "peacemakers/NOUN",
+                "patrolled/VERB",
+                "the/DET",
+                "buffer/NOUN",
+                "zone/NOUN",
+                "./PUNCT"
+            ]
         );
     }
 

@@ -67,7 +67,10 @@ mod tests {
         let got = findings(text);
         assert_eq!(
             got,
-            [("peacekeeping-as-peacemaking".to_string(), "UNIFIL peace keepers".to_string())]
+            [(
+                "peacekeeping-as-peacemaking".to_string(),
+                "UNIFIL peace keepers".to_string()
+            )]
         );
         let text = "The peace-keeping operation, ONUMOZ, negotiated the Rome accord.";
         let got = findings(text);

@@ -34,7 +34,9 @@ pub fn check(s: &Sentence<'_>, rule: &RuleSpec, out: &mut Vec<Finding>) {
         let clause = s.clause_of(s.terms[b].toks.start);
         let before = s.terms[a].toks.start.saturating_sub(3)..s.terms[a].toks.start;
         let after_b = s.terms[b].toks.end..clause.end.max(s.terms[b].toks.end);
-        if s.lex.distinction_markers.any_in(&s.toks, between.clone()) || s.lex.distinction_markers.any_in(&s.toks, before) {
+        if s.lex.distinction_markers.any_in(&s.toks, between.clone())
+            || s.lex.distinction_markers.any_in(&s.toks, before)
+        {
             continue;
         }
         let sameness = s.lex.sameness_predicates.find_in(&s.toks, after_b.clone());
@@ -45,7 +47,8 @@ pub fn check(s: &Sentence<'_>, rule: &RuleSpec, out: &mut Vec<Finding>) {
                     // apart": a distinction in a contrasting clause after.
                     // "use X and Y interchangeably, but the UN keeps them
                     // apart": a distinction in a contrasting clause after.
-                    let contrast = (m.end..s.toks.len()).find(|&k| s.lex.contrast_markers.at(&s.toks, k).is_some() || s.toks[k].lower == ";");
+                    let contrast = (m.end..s.toks.len())
+                        .find(|&k| s.lex.contrast_markers.at(&s.toks, k).is_some() || s.toks[k].lower == ";");
                     !s.lex.distinction_markers.any_in(&s.toks, after_b.start..m.start)
                         && !contrast.is_some_and(|k| s.lex.distinction_markers.any_in(&s.toks, k..s.toks.len()))
                         && !reported(s, a)
@@ -96,7 +99,11 @@ impl Lists {
         db: &Database,
         out: &mut Vec<Finding>,
     ) {
-        let Some(rule) = db.rules.iter().find(|r| r.mechanism == crate::terms::Mechanism::Synonym) else {
+        let Some(rule) = db
+            .rules
+            .iter()
+            .find(|r| r.mechanism == crate::terms::Mechanism::Synonym)
+        else {
             return;
         };
         let concept_terms: Vec<&TermHit> = terms
@@ -112,11 +119,15 @@ impl Lists {
                 return;
             }
         }
-        let words = text[range.clone()].trim_start_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
-        let label = ["synonyms", "synonym", "similar words", "similar terms", "also known as"].iter().find(|l| {
-            let rest = words.strip_prefix(*l).map(str::trim);
-            rest.is_some_and(|r| r.is_empty() || r.starts_with(':'))
-        });
+        let words = text[range.clone()]
+            .trim_start_matches(|c: char| !c.is_alphanumeric())
+            .to_lowercase();
+        let label = ["synonyms", "synonym", "similar words", "similar terms", "also known as"]
+            .iter()
+            .find(|l| {
+                let rest = words.strip_prefix(*l).map(str::trim);
+                rest.is_some_and(|r| r.is_empty() || r.starts_with(':'))
+            });
         let members: Vec<&TermHit> = if let Some(l) = label {
             self.open = 2;
             let colon = range.start + text[range.clone()].find(':').unwrap_or(l.len());
@@ -126,7 +137,9 @@ impl Lists {
             // The next label ("Context:", "Not to be confused with: ...")
             // ends the list.
             let line = text[range.clone()].trim();
-            let label = line.split_once(':').is_some_and(|(head, _)| head.split_whitespace().count() <= 5);
+            let label = line
+                .split_once(':')
+                .is_some_and(|(head, _)| head.split_whitespace().count() <= 5);
             if label {
                 self.open = 0;
                 return;
@@ -150,7 +163,10 @@ impl Lists {
                 code: rule.code.clone(),
                 severity: rule.severity,
                 range: head.range.clone(),
-                message: rule.message.replace("{term}", &words(&head.range)).replace("{other}", &words(&m.range)),
+                message: rule
+                    .message
+                    .replace("{term}", &words(&head.range))
+                    .replace("{other}", &words(&m.range)),
                 related: vec![Related {
                     range: m.range.clone(),
                     message: format!("listed as a synonym of {}", head_term.label),
@@ -199,7 +215,9 @@ fn gloss_link(s: &Sentence<'_>, between: &Range<usize>, b: usize) -> bool {
         // "peace enforcement operation (a peacekeeping mission that uses
         // force)": a gloss that restates the first as a kind of the second.
         ["(", "a" | "an" | "i.e" | "ie"] | ["(", "i.e" | "ie", ","] => {
-            let closes_later = (s.terms[b].toks.end..s.toks.len()).take(14).any(|k| s.toks[k].lower == ")");
+            let closes_later = (s.terms[b].toks.end..s.toks.len())
+                .take(14)
+                .any(|k| s.toks[k].lower == ")");
             return closes_later;
         }
         [",", "or"] | ["(", "or"] | ["-", "or"] => {
@@ -226,9 +244,17 @@ mod tests {
 
     #[test]
     fn glosses_and_slashes() {
-        flags("Peacekeeping, also known as peacemaking, began in 1948.", CODE, "Peacekeeping");
+        flags(
+            "Peacekeeping, also known as peacemaking, began in 1948.",
+            CODE,
+            "Peacekeeping",
+        );
         flags("The peacemaking/peacekeeping mission left.", CODE, "peacemaking");
-        flags("Peacekeeping and peacemaking mean the same thing.", CODE, "Peacekeeping");
+        flags(
+            "Peacekeeping and peacemaking mean the same thing.",
+            CODE,
+            "Peacekeeping",
+        );
         quiet("Peacekeeping, as distinct from peacemaking, needs consent.", CODE);
         quiet("Peacemaking, peacekeeping and peacebuilding are three stages.", CODE);
     }
