@@ -273,9 +273,6 @@ impl Discourse {
         self.recent.drain(..keep_from);
     }
 
-    /// A sentence that was not analysed (no term, no anaphor): its subject is
-    /// nobody the analysis knows, which ends a chain of pronouns.
-
     /// The actor an opening pronoun stands for: the last sentence's subject,
     /// if it agrees in number.
     pub fn resolve_pronoun(&self, plural: bool) -> Option<Entity> {

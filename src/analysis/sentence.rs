@@ -182,7 +182,6 @@ impl<'a> Sentence<'a> {
             .map(|(_, t)| t);
         let question = ends_in_question
             && (first_word.is_some_and(|t| t.tag == Tag::Aux || t.tag == Tag::Verb)
-                || first_word.is_some_and(|t| matches!(t.lower.as_str(), "who" | "what" | "which" | "whom" | "whose"))
                 || lex.reporting_verbs.any_in(&toks, 0..toks.len()));
         let first = toks.iter().find(|t| t.word).map(|t| t.lower.as_str());
         let counterfactual = toks
@@ -574,13 +573,7 @@ impl<'a> Sentence<'a> {
         let restricted = self.toks.get(np.toks.end).is_some_and(|t| {
             self.lex.relative_pronouns.contains_word(&t.lower)
                 || matches!(t.lower.as_str(), "of" | "in" | "from" | "on")
-                || self.g.vg_of[np.toks.end].is_some_and(|v| {
-                    self.g.vgs[v].form != super::grammar::VerbForm::Finite
-                        || self.g.vgs[v].toks.len() == 1
-                            && t.lower.ends_with("ed")
-                            && self.g.vg_of.get(self.g.vgs[v].toks.end).is_none()
-                            && false
-                })
+                || self.g.vg_of[np.toks.end].is_some_and(|v| self.g.vgs[v].form != super::grammar::VerbForm::Finite)
         });
         let description = !pronoun
             && np.toks.len() == 2

@@ -269,6 +269,25 @@ fn hypotheses_are_not_claims() {
 }
 
 #[test]
+fn questions_ask_but_wh_questions_presuppose() {
+    // A yes/no question, or a wh-word standing for the doer, asserts nothing.
+    assert_clean("Did the peacekeepers negotiate the Dayton Accords?");
+    assert_clean("Who negotiated the Dayton Accords?");
+    assert_clean("Who negotiated Dayton, the peacekeepers or the diplomats?");
+    // The rest of a wh-question is taken for granted.
+    assert_flags(
+        "Which peacekeepers negotiated the Dayton Accords?",
+        "peacekeeping-as-peacemaking",
+        "peacekeepers",
+    );
+    assert_flags(
+        "What kind of weapons do UN peacemakers carry when they patrol a buffer zone?",
+        "peacemaking-as-peacekeeping",
+        "peacemakers",
+    );
+}
+
+#[test]
 fn other_senses_in_context_stay_quiet() {
     assert_clean("In the HBO series, Peacemaker patrols the city with his team.");
     assert_clean("The Peacemaker was the revolver that cavalry troopers carried.");

@@ -22,7 +22,7 @@ const BONUS: f32 = 0.4;
 pub fn collect(scope: &Scope<'_, '_>, ev: &mut Evidence) {
     let s = scope.s;
     for a in 0..s.actors.len() {
-        if !scope.is_rule_actor(a) && !s.actors[a].modifier {
+        if !scope.is_rule_actor(a) {
             continue;
         }
         let pred = if s.topic == Some(a) && matches!(s.context, Context::Topic(_)) {
@@ -59,7 +59,9 @@ fn predicate(s: &Sentence<'_>, a: usize) -> Option<Range<usize>> {
     let np = s.g.np_of.get(actor.toks.start).copied().flatten()?;
     // The object of another verb ("who headed the UN's peacekeeping
     // department") is not what the sentence defines.
-    if s.relations().object_of(np).is_some_and(|v| !s.g.vgs[v].copula) {
+    // "X was not a peacekeeping operation: ..." : what follows a denied
+    // term explains the denial, it does not define the term.
+    if s.relations().object_of(np).is_some_and(|v| !s.g.vgs[v].copula || s.g.vgs[v].negated) {
         return None;
     }
     // "Peace keeping, also call peace making, is ...": the term inside the
@@ -463,5 +465,16 @@ mod tests {
             "Peacekeeping is distinct from peacemaking, which negotiates agreements.",
             "peacekeeping-as-peacemaking",
         );
+    }
+
+    #[test]
+    fn only_the_rules_own_actors_are_defined() {
+        // A mission followed by its years is a phrase whose head is a number;
+        // it is still a peacekeeping actor, never a peacebuilding or
+        // peacemaking one, whatever its gloss says.
+        let notes = "- UNTSO 1948 (first), UNMOGIP 1949, UNPREDEP 1995-99 (first preventive deployment)";
+        quiet(notes, "peacebuilding-as-peacekeeping");
+        quiet(notes, "peacemaking-as-peacekeeping");
+        quiet("UNPREDEP (a preventive deployment) was set up in 1995.", "peacemaking-as-peacekeeping");
     }
 }

@@ -30,6 +30,12 @@ fn identity(scope: &Scope<'_, '_>, a: usize) -> Option<(f32, Vec<Range<usize>>)>
     if (clause.start..span.start).any(|k| s.toks[k].lower == "whether") {
         return None;
     }
+    // The complement of a denial ("was not a peacekeeping operation: a
+    // US-led command fought it") is not an identity, whatever follows.
+    let np = s.g.np_of.get(span.start).copied().flatten();
+    if np.is_some_and(|n| s.relations().object_of(n).is_some_and(|v| s.g.vgs[v].negated)) {
+        return None;
+    }
     // Entities of the work concept in the clause: mission terms and cases.
     let mut entities: Vec<(Range<usize>, f32, Range<usize>)> = (0..s.terms.len())
         .filter(|&o| {
@@ -176,5 +182,9 @@ mod tests {
             "peacekeeping",
         );
         quiet("The Korean War was not a peacekeeping mission.", CODE);
+        quiet(
+            "The Korean War was not a peacekeeping operation: a US-led unified command fought it under the UN flag.",
+            CODE,
+        );
     }
 }

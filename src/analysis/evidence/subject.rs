@@ -110,9 +110,10 @@ pub fn collect(scope: &Scope<'_, '_>, ev: &mut Evidence) {
             _ if placed => {
                 let v = vg_before(np.toks.start - 1).expect("checked");
                 if s.g.vgs[v].passive {
-                    let mut a = crate::analysis::grammar::relations::Agents::default();
-                    a.nps = r.subject(v).unwrap_or_default();
-                    a
+                    crate::analysis::grammar::relations::Agents {
+                        nps: r.subject(v).unwrap_or_default(),
+                        ..Default::default()
+                    }
                 } else {
                     r.agents_of_verb(v)
                 }

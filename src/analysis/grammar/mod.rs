@@ -118,7 +118,7 @@ impl Grammar {
                             .get(i + 1)
                             .is_some_and(|n| !n.lower.ends_with("ing") && !n.lower.ends_with('s'))
             };
-            if !t.tag.is_verbal() && !(to(t) && toks.get(i + 1).is_some_and(|n| n.tag == Tag::Verb)) {
+            if !(t.tag.is_verbal() || to(t) && toks.get(i + 1).is_some_and(|n| n.tag == Tag::Verb)) {
                 i += 1;
                 continue;
             }

@@ -190,6 +190,11 @@ impl<'a> Relations<'a> {
         if s > 0 && is_particle(self.lower(s - 1)) && self.vg_ending_at(s - 1).is_some() {
             s -= 1;
         }
+        // "was not a peacekeeping operation": the negation the verb group
+        // carries sits between it and its complement.
+        if s > 0 && matches!(self.lower(s - 1), "not" | "never") && self.vg_ending_at(s - 1).is_some() {
+            s -= 1;
+        }
         self.vg_ending_at(s)
     }
 

@@ -26,6 +26,11 @@ pub fn check(s: &Sentence<'_>, rule: &RuleSpec, out: &mut Vec<Finding>) {
         if s.term(a).concept == s.term(b).concept || s.term(a).kind != s.term(b).kind {
             continue;
         }
+        // Overlapping terms ("peace enforcement operation" inside a longer
+        // name) are one phrase, not two concepts side by side.
+        if s.terms[a].toks.end > s.terms[b].toks.start {
+            continue;
+        }
         let between = s.terms[a].toks.end..s.terms[b].toks.start;
         // A gloss is short and never spans a clause break.
         if between.len() > 8 || s.clause_of(s.terms[a].toks.start) != s.clause_of(s.terms[b].toks.start) {
@@ -43,8 +48,6 @@ pub fn check(s: &Sentence<'_>, rule: &RuleSpec, out: &mut Vec<Finding>) {
         let linked = gloss_link(s, &between, b)
             || (is_pair_join(s, &between)
                 && sameness.is_some_and(|m| {
-                    // "use X and Y interchangeably, but the UN keeps them
-                    // apart": a distinction in a contrasting clause after.
                     // "use X and Y interchangeably, but the UN keeps them
                     // apart": a distinction in a contrasting clause after.
                     let contrast = (m.end..s.toks.len())
@@ -257,5 +260,13 @@ mod tests {
         );
         quiet("Peacekeeping, as distinct from peacemaking, needs consent.", CODE);
         quiet("Peacemaking, peacekeeping and peacebuilding are three stages.", CODE);
+    }
+
+    #[test]
+    fn overlapping_terms_are_one_phrase() {
+        // Rule ids name two concepts in one hyphenated word; the matches
+        // overlap and must not be read as a pair (this used to panic).
+        quiet("# peacemaking-as-peacekeeping", CODE);
+        quiet("See peacekeeping-as-peacemaking for the reverse.", CODE);
     }
 }
