@@ -269,6 +269,19 @@ fn hypotheses_are_not_claims() {
 }
 
 #[test]
+fn bargaining_explained_later_in_the_sentence_is_tactical() {
+    assert_clean(
+        "Its peacekeepers did negotiate constantly, but what they bargained for was local: passage for an aid convoy through a checkpoint, the release of detained drivers.",
+    );
+    // A settlement in the clause is not explained away by later errands.
+    assert_flags(
+        "The peacekeepers negotiated the peace agreement, which later opened the roads for aid convoys.",
+        "peacekeeping-as-peacemaking",
+        "peacekeepers",
+    );
+}
+
+#[test]
 fn questions_ask_but_wh_questions_presuppose() {
     // A yes/no question, or a wh-word standing for the doer, asserts nothing.
     assert_clean("Did the peacekeepers negotiate the Dayton Accords?");

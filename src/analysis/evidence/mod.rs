@@ -113,7 +113,18 @@ impl Scope<'_, '_> {
     /// object of the other concept within ten words after cue `c`.
     pub fn tactical_after(&self, c: usize) -> bool {
         let from = self.s.cues[c].toks.end;
-        let to = (from + 10).min(self.s.toks.len());
+        // Bargaining with no settlement in its clause is explained by what
+        // the rest of the sentence names ("did negotiate constantly, but what
+        // they bargained for was local: passage for a convoy").
+        // With a settlement in the clause, only an errand in that clause
+        // counts ("negotiated the peace agreement and then escorted convoys"
+        // is still a settlement).
+        let reach = if self.product_in_clause(self.s.cues[c].toks.start).is_none() {
+            self.s.toks.len()
+        } else {
+            (from + 10).min(self.s.clause_of(self.s.cues[c].toks.start).end)
+        };
+        let to = reach.min(self.s.toks.len());
         self.s.cues.iter().enumerate().any(|(i, sp)| {
             let cue = self.s.cue(i);
             cue.role == Role::Tactical && cue.concept != self.work && sp.toks.start >= from && sp.toks.start < to
