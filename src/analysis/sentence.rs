@@ -592,7 +592,31 @@ impl<'a> Sentence<'a> {
             head.lower.ends_with('s')
         };
         // An actor earlier in this sentence, in a different phrase.
-        let here = (0..n).rev().find_map(|m| {
+        // The nearest people named before it are meant, even when they are
+        // nobody the analysis knows ("the withdrawal of Israeli forces after
+        // they invaded"); "Unlike peacemakers, they ..." sets them apart.
+        let people = |m: usize| {
+            let h = &self.toks[self.g.nps[m].head];
+            (self.lex.actor_nouns.contains_word(&h.lower) || self.lex.role_nouns.contains_word(&h.lower))
+                && h.lower.ends_with('s') == plural
+        };
+        // An object pronoun never stands for its own verb's subject ("both
+        // sides trust them": not the sides).
+        let own_subject = {
+            let r = self.relations();
+            r.object_of(n).and_then(|v| r.subject(v)).unwrap_or_default()
+        };
+        let set_apart = |m: usize| {
+            let start = self.g.nps[m].toks.start;
+            start > 0 && matches!(self.toks[start - 1].lower.as_str(), "unlike" | "than") || own_subject.contains(&m)
+        };
+        let blocker = (0..n)
+            .rev()
+            .find(|&m| !set_apart(m) && (self.np_actor[m].is_some() || pronoun && people(m)));
+        if blocker.is_some_and(|m| self.np_actor[m].is_none()) {
+            return None;
+        }
+        let here = (0..n).rev().filter(|&m| !set_apart(m)).find_map(|m| {
             let a = self.np_actor[m]?;
             let actor = &self.actors[a];
             // Learners write "the peacekeeper ... they": in the same sentence,
@@ -785,8 +809,15 @@ fn select_cues(toks: &[Tok], cues: &[Match], db: &Database) -> Vec<Span> {
                 }),
                 Some(f) => {
                     let (words, within) = &**f;
+                    // The follower belongs to this verb, not to a later one
+                    // ("fighting and to help carry out") ...
                     let to = (ts.end + within + 1).min(toks.len());
-                    words.find_in(toks, ts.end..to).map(|w| Span {
+                    // (A clause pattern such as "before ... ceasefire" spans
+                    // verbs; a verb and its particle or object do not.)
+                    let own = |w: &Range<usize>| {
+                        cue.pos != PartOfSpeech::Verb || (ts.end..w.start).all(|k| !toks[k].tag.is_verbal())
+                    };
+                    words.find_in(toks, ts.end..to).filter(own).map(|w| Span {
                         toks: ts.start..w.end,
                         range: m.range.start..toks[w.end - 1].range.end,
                         item: i,

@@ -698,6 +698,17 @@ impl<'a> Relations<'a> {
             a.negated = true;
             return a;
         }
+        // "a halt in fighting", "an end to killing": the act is what is
+        // halted, by nobody named.
+        if matches!(word.as_str(), "in" | "to" | "of")
+            && prev > 0
+            && self.toks[prev - 1].tag == Tag::Noun
+            && self.lex.prevention_verbs.at(self.toks, prev - 1).is_some()
+        {
+            let mut a = Agents::none();
+            a.prevented = true;
+            return a;
+        }
         if matches!(self.toks[prev].tag, Tag::Adp | Tag::Sconj) {
             // "the task of negotiating", "responsible for negotiating"
             if word == "of" && self.g.np_ending_at(prev).is_some() {
