@@ -41,11 +41,13 @@ pub fn collect(scope: &Scope<'_, '_>, ev: &mut Evidence) {
                 && s.g.vg_of[start - 1].is_none()
                 && !s.is_quoted(&s.cues[c].toks)
         });
-        // "peacemaking by force", "peacemaking with tanks", "from the air".
-        let via = matches!(
-            s.toks.get(next).map(|t| t.lower.as_str()),
-            Some("by" | "with" | "through" | "using" | "via" | "from")
-        )
+        // "peacemaking by force", "peacemaking with tanks", "from the air";
+        // not "distinguish peacekeeping from war-fighting".
+        let word_after = s.toks.get(next).map(|t| t.lower.as_str());
+        let set_apart = word_after == Some("from")
+            && (clause.start..start).any(|k| s.lex.distinction_markers.at(&s.toks, k).is_some());
+        let via = (!set_apart
+            && matches!(word_after, Some("by" | "with" | "through" | "using" | "via" | "from")))
         .then(|| (next..(next + 3).min(clause.end)).find_map(|k| cue_at(k, &[Role::Asset, Role::Act])))
         .flatten();
         let Some(found) = after.or(before).or(via) else {
@@ -103,5 +105,10 @@ mod tests {
             "Military support to peacemaking involved troops.",
             "peacemaking-as-peacekeeping",
         );
+        quiet(
+            "These principles distinguish peacekeeping from war-fighting.",
+            "peacekeeping-as-enforcement",
+        );
     }
 }
+
