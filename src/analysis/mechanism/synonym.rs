@@ -210,7 +210,31 @@ fn gloss_link(s: &Sentence<'_>, between: &Range<usize>, b: usize) -> bool {
         .map(|t| t.lower.as_str())
         .filter(|w| *w != "0")
         .collect();
+    // "---" is one dash.
+    let mut words = words;
+    words.dedup_by(|x, y| *x == "-" && *y == "-");
     let after = s.toks.get(s.terms[b].toks.end).map(|t| t.lower.as_str());
+    // An aside that names: "X - what many simply call Y -", "X (what the UN
+    // terms Y)", "X - Y, to give it its other name -".
+    let aside = words.first().is_some_and(|w| matches!(*w, "-" | "(" | ","));
+    let naming_verb = |w: &str| matches!(w, "call" | "calls" | "term" | "terms" | "name" | "names");
+    if aside && words.contains(&"what") && words.iter().any(|w| naming_verb(w)) {
+        return true;
+    }
+    if matches!(words.as_slice(), ["-"] | ["("]) {
+        let rest: Vec<&str> = s.toks[s.terms[b].toks.end..]
+            .iter()
+            .take(10)
+            .map(|t| t.lower.as_str())
+            .take_while(|w| !matches!(*w, "-" | ")" | "."))
+            .collect();
+        let other_name = rest.windows(2).any(|p| {
+            matches!(p[0], "other" | "another" | "alternative") && matches!(p[1], "name" | "word" | "term" | "label")
+        });
+        if other_name {
+            return true;
+        }
+    }
     let closes = matches!(after, Some(")" | "," | "-" | ";")) || after.is_none() || after == Some(".");
     match words.as_slice() {
         ["/"] => return true,
@@ -260,6 +284,25 @@ mod tests {
         );
         quiet("Peacekeeping, as distinct from peacemaking, needs consent.", CODE);
         quiet("Peacemaking, peacekeeping and peacebuilding are three stages.", CODE);
+    }
+
+    #[test]
+    fn asides_that_name() {
+        flags(
+            "Peacekeeping - peacemaking, to give it its other name - means sending soldiers.",
+            CODE,
+            "Peacekeeping",
+        );
+        flags(
+            "The last stage, peacebuilding---what many simply call peacemaking---begins after the accord.",
+            CODE,
+            "peacebuilding",
+        );
+        quiet(
+            "Peacebuilding - unlike what some call peacemaking - takes decades.",
+            CODE,
+        );
+        quiet("Peacekeeping - peacemaking comes first - needs consent.", CODE);
     }
 
     #[test]
