@@ -296,6 +296,17 @@ fn a_pronoun_stands_for_the_nearest_people_named() {
 }
 
 #[test]
+fn missions_that_served_during_a_war_are_history_not_a_slip() {
+    // UNPROFOR was given tasks in Bosnia while the war went on.
+    assert_clean("The UN sent a peacekeeping force, UNPROFOR, to Bosnia when war broke out in 1992.");
+    assert_flags(
+        "The UN sends peacekeepers when war breaks out, to stop the fighting.",
+        "peacekeeping-before-ceasefire",
+        "peacekeepers",
+    );
+}
+
+#[test]
 fn questions_ask_but_wh_questions_presuppose() {
     // A yes/no question, or a wh-word standing for the doer, asserts nothing.
     assert_clean("Did the peacekeepers negotiate the Dayton Accords?");
