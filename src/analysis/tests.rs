@@ -286,7 +286,9 @@ fn a_pronoun_stands_for_the_nearest_people_named() {
     // The nearest people before "they" are the forces, not the mission.
     assert_clean("UNIFIL was set up in 1978 to monitor the withdrawal of Israeli forces after they invaded Lebanon.");
     // "Unlike X, they": not X.
-    assert_clean("Peacekeepers were not irrelevant. Unlike peacemakers, they are there to preserve a halt in fighting.");
+    assert_clean(
+        "Peacekeepers were not irrelevant. Unlike peacemakers, they are there to preserve a halt in fighting.",
+    );
     // An object pronoun is not its own verb's subject: "them" is the peacekeepers.
     assert_flags(
         "The peacekeepers are neutral, so both sides trust them to run the peace talks.",

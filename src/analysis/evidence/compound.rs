@@ -46,10 +46,9 @@ pub fn collect(scope: &Scope<'_, '_>, ev: &mut Evidence) {
         let word_after = s.toks.get(next).map(|t| t.lower.as_str());
         let set_apart = word_after == Some("from")
             && (clause.start..start).any(|k| s.lex.distinction_markers.at(&s.toks, k).is_some());
-        let via = (!set_apart
-            && matches!(word_after, Some("by" | "with" | "through" | "using" | "via" | "from")))
-        .then(|| (next..(next + 3).min(clause.end)).find_map(|k| cue_at(k, &[Role::Asset, Role::Act])))
-        .flatten();
+        let via = (!set_apart && matches!(word_after, Some("by" | "with" | "through" | "using" | "via" | "from")))
+            .then(|| (next..(next + 3).min(clause.end)).find_map(|k| cue_at(k, &[Role::Asset, Role::Act])))
+            .flatten();
         let Some(found) = after.or(before).or(via) else {
             continue;
         };
@@ -111,4 +110,3 @@ mod tests {
         );
     }
 }
-

@@ -61,7 +61,10 @@ fn predicate(s: &Sentence<'_>, a: usize) -> Option<Range<usize>> {
     // department") is not what the sentence defines.
     // "X was not a peacekeeping operation: ..." : what follows a denied
     // term explains the denial, it does not define the term.
-    if s.relations().object_of(np).is_some_and(|v| !s.g.vgs[v].copula || s.g.vgs[v].negated) {
+    if s.relations()
+        .object_of(np)
+        .is_some_and(|v| !s.g.vgs[v].copula || s.g.vgs[v].negated)
+    {
         return None;
     }
     // "Peace keeping, also call peace making, is ...": the term inside the
@@ -76,6 +79,17 @@ fn predicate(s: &Sentence<'_>, a: usize) -> Option<Range<usize>> {
     let np_end = s.g.nps[np].toks.end.max(actor.toks.end);
     // "By peacekeeping I mean ...".
     let np_start = s.g.nps[np].toks.start;
+    // "the presence of peacekeepers is detrimental to ...": the sentence is
+    // about something of the actor, unless that is its role ("the job of
+    // peacekeepers is ...").
+    if np_start > 1 && s.toks[np_start - 1].tag == Tag::Adp && s.toks[np_start - 1].lower != "by" {
+        if let Some(owner) = s.g.np_ending_at(np_start - 1) {
+            let head = &s.toks[s.g.nps[owner].head].lower;
+            if !s.lex.role_nouns.contains_word(head) {
+                return None;
+            }
+        }
+    }
     if np_start > 0 && s.toks[np_start - 1].lower == "by" {
         let v = (np_end..(np_end + 4).min(s.toks.len())).find_map(|j| s.g.vg_of[j]);
         if let Some(v) = v.filter(|&v| s.toks[s.g.vgs[v].main].lower.starts_with("mean") && !s.g.vgs[v].negated) {
@@ -468,6 +482,19 @@ mod tests {
     }
 
     #[test]
+    fn a_phrase_about_something_of_the_actor_defines_that_thing() {
+        quiet(
+            "The presence of peacekeepers is detrimental to the success of bilateral negotiations.",
+            "peacekeeping-as-peacemaking",
+        );
+        flags(
+            "The job of peacekeepers is to negotiate peace treaties.",
+            "peacekeeping-as-peacemaking",
+            "peacekeepers",
+        );
+    }
+
+    #[test]
     fn only_the_rules_own_actors_are_defined() {
         // A mission followed by its years is a phrase whose head is a number;
         // it is still a peacekeeping actor, never a peacebuilding or
@@ -475,6 +502,9 @@ mod tests {
         let notes = "- UNTSO 1948 (first), UNMOGIP 1949, UNPREDEP 1995-99 (first preventive deployment)";
         quiet(notes, "peacebuilding-as-peacekeeping");
         quiet(notes, "peacemaking-as-peacekeeping");
-        quiet("UNPREDEP (a preventive deployment) was set up in 1995.", "peacemaking-as-peacekeeping");
+        quiet(
+            "UNPREDEP (a preventive deployment) was set up in 1995.",
+            "peacemaking-as-peacekeeping",
+        );
     }
 }

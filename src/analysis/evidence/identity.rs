@@ -141,7 +141,9 @@ fn names_as(s: &Sentence<'_>, between: Range<usize>, term_first: bool) -> bool {
         // A longer entity phrase that a preposition opens: "air strikes on
         // Bosnian Serb positions in 1995 were ...".
         Some(i) if i <= 7 && toks.first().is_some_and(|t| t.tag == crate::lexicon::Tag::Adp) => toks.len() - i - 1,
-        None if apposition => toks.len().saturating_sub(1),
+        // An apposition has no verb of its own ("authorizing military
+        // action, establishing peacekeeping operations" is a list of acts).
+        None if apposition && !toks.iter().any(|t| t.tag.is_verbal()) => toks.len().saturating_sub(1),
         _ => return false,
     };
     rest <= 8
@@ -182,6 +184,10 @@ mod tests {
             "peacekeeping",
         );
         quiet("The Korean War was not a peacekeeping mission.", CODE);
+        quiet(
+            "Its powers include authorizing military action, establishing peacekeeping operations and admitting members.",
+            CODE,
+        );
         quiet(
             "The Korean War was not a peacekeeping operation: a US-led unified command fought it under the UN flag.",
             CODE,
