@@ -242,6 +242,35 @@ fn odd_input_never_panics() {
     }
 }
 
+/// Writing the rules were never shown: one very long sentence, a very wide
+/// table, shouting, another language, a hyphenated pair of concepts. Each is
+/// analysed to the end, and what is wrong in it is still found.
+#[test]
+fn hostile_shapes_of_writing() {
+    let slip = "The peacekeepers negotiated the peace treaty";
+    // A 2,000-word sentence with the slip at its end.
+    let long = format!("{}{slip}.", "and the mission stayed in the country for a long time ".repeat(200));
+    assert!(long.split_whitespace().count() > 2000);
+    assert!(findings(&long, Format::Plain).iter().any(|(c, _)| c == "peacekeeping-as-peacemaking"));
+    // A Markdown table of 500 columns with the slip in one cell.
+    let header = format!("|{}|\n|{}|\n", "h|".repeat(500), "-|".repeat(500));
+    let row = format!("|{}{slip}.|\n", "x|".repeat(499));
+    let _ = findings(&format!("{header}{row}"), Format::Markdown);
+    // All capitals.
+    assert!(
+        findings(&format!("{}.", slip.to_uppercase()), Format::Plain)
+            .iter()
+            .any(|(c, _)| c == "peacekeeping-as-peacemaking"),
+        "shouted slip"
+    );
+    // Another language: a note, never a rule finding.
+    let fr = "Les casques bleus ont patrouillé la zone tampon pendant des années, et les médiateurs ont négocié un accord de paix entre les parties au conflit, avec le soutien du Conseil de sécurité.";
+    let got = findings(fr, Format::Plain);
+    assert!(got.iter().all(|(c, _)| c == crate::analysis::OTHER_LANGUAGE), "{got:?}");
+    // Rule ids and hyphenated pairs are words, not two concepts side by side.
+    assert_clean("The peacekeeping-peacemaking relationship is studied here.");
+}
+
 #[test]
 fn a_pronoun_subject_refers_to_the_previous_sentence() {
     let text =
