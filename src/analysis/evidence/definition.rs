@@ -401,7 +401,9 @@ fn unattributed(s: &Sentence<'_>, c: usize, a: usize, pred_start: usize) -> bool
     let event = s.cue(c).pos == PartOfSpeech::Verb
         && s.toks[k].tag.is_nominal()
         && k > 0
-        && matches!(s.toks[k - 1].tag, Tag::Det | Tag::Pron);
+        && matches!(s.toks[k - 1].tag, Tag::Det | Tag::Pron)
+        // "is the rebuilding of courts": an activity with its object.
+        && !(s.toks[k].lower.ends_with("ing") && s.toks.get(k + 1).is_some_and(|t| t.lower == "of"));
     if event {
         return false;
     }
@@ -491,6 +493,19 @@ mod tests {
             "The job of peacekeepers is to negotiate peace treaties.",
             "peacekeeping-as-peacemaking",
             "peacekeepers",
+        );
+    }
+
+    #[test]
+    fn an_activity_with_its_object_defines() {
+        flags(
+            "Peacekeeping is the rebuilding of a country's courts, police and parliament after a war.",
+            "peacebuilding-as-peacekeeping",
+            "Peacekeeping",
+        );
+        quiet(
+            "Peacekeeping is what happens after the fighting.",
+            "peacekeeping-as-enforcement",
         );
     }
 
