@@ -606,9 +606,19 @@ impl<'a> Sentence<'a> {
             let r = self.relations();
             r.object_of(n).and_then(|v| r.subject(v)).unwrap_or_default()
         };
+        // "the peace keepers of UNFICYP they ...": the phrase's head is meant,
+        // not the mission it belongs to.
+        let owned = |m: usize| {
+            let start = self.g.nps[m].toks.start;
+            start > 1
+                && self.toks[start - 1].lower == "of"
+                && self.g.np_ending_at(start - 1).is_some_and(|o| self.np_actor[o].is_some())
+        };
         let set_apart = |m: usize| {
             let start = self.g.nps[m].toks.start;
-            start > 0 && matches!(self.toks[start - 1].lower.as_str(), "unlike" | "than") || own_subject.contains(&m)
+            start > 0 && matches!(self.toks[start - 1].lower.as_str(), "unlike" | "than")
+                || own_subject.contains(&m)
+                || owned(m)
         };
         let blocker = (0..n)
             .rev()

@@ -318,6 +318,12 @@ fn a_pronoun_stands_for_the_nearest_people_named() {
     assert_clean(
         "Peacekeepers were not irrelevant. Unlike peacemakers, they are there to preserve a halt in fighting.",
     );
+    // A mission after "of" belongs to the phrase's head, which is meant.
+    assert_flags(
+        "The peace keepers of UNFICYP they were negociate many times the peace agreement between the two leaders.",
+        "peacekeeping-as-peacemaking",
+        "peace keepers",
+    );
     // An object pronoun is not its own verb's subject: "them" is the peacekeepers.
     assert_flags(
         "The peacekeepers are neutral, so both sides trust them to run the peace talks.",
