@@ -612,7 +612,10 @@ impl<'a> Sentence<'a> {
             let start = self.g.nps[m].toks.start;
             start > 1
                 && self.toks[start - 1].lower == "of"
-                && self.g.np_ending_at(start - 1).is_some_and(|o| self.np_actor[o].is_some())
+                && self
+                    .g
+                    .np_ending_at(start - 1)
+                    .is_some_and(|o| self.np_actor[o].is_some())
         };
         let set_apart = |m: usize| {
             let start = self.g.nps[m].toks.start;
@@ -930,6 +933,12 @@ fn quoted_tokens(toks: &[Tok], prose: &Prose, s: &Range<usize>) -> Vec<bool> {
                     && (i == 0 || toks[i].range.start > toks[i - 1].range.end) =>
             {
                 open = Some((i, "'"))
+            }
+            // "'UN peacekeepers brokered the Oslo Accords'": a closing quote
+            // the tokenizer kept on a plural word.
+            (w, Some((o, "'"))) if w.len() > 1 && w.ends_with("s'") => {
+                close(&mut q, o);
+                open = None;
             }
             ("\u{201C}", _) => open = Some((i, "\u{201D}")),
             ("\u{00AB}", _) => open = Some((i, "\u{00BB}")),

@@ -249,9 +249,14 @@ fn odd_input_never_panics() {
 fn hostile_shapes_of_writing() {
     let slip = "The peacekeepers negotiated the peace treaty";
     // A 2,000-word sentence with the slip at its end.
-    let long = format!("{}{slip}.", "and the mission stayed in the country for a long time ".repeat(200));
+    let long = format!(
+        "{}{slip}.",
+        "and the mission stayed in the country for a long time ".repeat(200)
+    );
     assert!(long.split_whitespace().count() > 2000);
-    assert!(findings(&long, Format::Plain).iter().any(|(c, _)| c == "peacekeeping-as-peacemaking"));
+    assert!(findings(&long, Format::Plain)
+        .iter()
+        .any(|(c, _)| c == "peacekeeping-as-peacemaking"));
     // A Markdown table of 500 columns with the slip in one cell.
     let header = format!("|{}|\n|{}|\n", "h|".repeat(500), "-|".repeat(500));
     let row = format!("|{}{slip}.|\n", "x|".repeat(499));
@@ -341,6 +346,12 @@ fn missions_that_served_during_a_war_are_history_not_a_slip() {
         "peacekeeping-before-ceasefire",
         "peacekeepers",
     );
+}
+
+#[test]
+fn a_claim_quoted_and_called_false_is_discussed() {
+    assert_clean("The claim, repeated in one textbook, that 'UN peacekeepers brokered the Oslo Accords' is simply false.");
+    assert_clean("Some write that 'UN peacekeepers brokered the Oslo Accords', which is wrong.");
 }
 
 #[test]

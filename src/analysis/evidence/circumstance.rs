@@ -29,10 +29,48 @@ pub fn collect(scope: &Scope<'_, '_>, ev: &mut Evidence) {
             Attachment::Denied | Attachment::Others => continue,
             Attachment::Unknown => nearest_actor(scope, c).into_iter().collect(),
         };
+        // Being somewhere while a war goes on is what many missions do
+        // ("where peacekeepers operate amid fighting"); being sent in then,
+        // or defined by it, is the claim.
+        let weight = if scope.work == "ongoing-war" && !sent_or_defined(s, c) {
+            s.cue(c).weight * 0.6
+        } else {
+            s.cue(c).weight
+        };
         for a in actors.into_iter().filter(|&a| scope.is_rule_actor(a)) {
-            ev.add(a, s.cue(c).weight, vec![s.cues[c].range.clone()]);
+            ev.add(a, weight, vec![s.cues[c].range.clone()]);
         }
     }
+}
+
+/// Whether the sentence of circumstance cue `c` sends someone in (a
+/// deployment verb or noun, any arrival, a purpose of ending the war) or
+/// defines (a copula): "were deployed at the height of the fighting",
+/// "peacekeeping is going in while ...".
+fn sent_or_defined(s: &Sentence<'_>, c: usize) -> bool {
+    let concept = &s.cue(c).concept;
+    let purpose = (0..s.cues.len()).any(|o| s.cue(o).concept == *concept && s.cue(o).role == Role::Act);
+    purpose
+        || (0..s.toks.len()).any(|k| {
+            s.lex.deployment_verbs.at(&s.toks, k).is_some()
+                || s.lex.instrument_nouns.contains_word(&s.toks[k].lower)
+                || matches!(
+                    s.toks[k].lower.as_str(),
+                    "intervene"
+                        | "intervenes"
+                        | "intervened"
+                        | "intervention"
+                        | "interposed"
+                        | "launched"
+                        | "goes"
+                        | "go"
+                        | "went"
+                        | "come"
+                        | "comes"
+                        | "came"
+                )
+                || s.g.vg_of[k].is_some_and(|v| s.g.vgs[v].copula)
+        })
 }
 
 /// What the grammar says about whom circumstance cue `c` is said of.
@@ -273,6 +311,19 @@ mod tests {
         quiet(
             "Consent matters for peace keeping because without the consent of the parties a mission can not work.",
             "peacekeeping-as-enforcement",
+        );
+    }
+
+    #[test]
+    fn being_there_during_a_war_is_not_being_sent_to_end_it() {
+        quiet(
+            "Where peacekeepers operate amid fighting, they do so with the consent of the host government.",
+            "peacekeeping-before-ceasefire",
+        );
+        flags(
+            "Peacekeepers were deployed at the height of the fighting.",
+            "peacekeeping-before-ceasefire",
+            "Peacekeepers",
         );
     }
 }
