@@ -350,8 +350,18 @@ fn missions_that_served_during_a_war_are_history_not_a_slip() {
 
 #[test]
 fn a_claim_quoted_and_called_false_is_discussed() {
-    assert_clean("The claim, repeated in one textbook, that 'UN peacekeepers brokered the Oslo Accords' is simply false.");
+    assert_clean(
+        "The claim, repeated in one textbook, that 'UN peacekeepers brokered the Oslo Accords' is simply false.",
+    );
     assert_clean("Some write that 'UN peacekeepers brokered the Oslo Accords', which is wrong.");
+}
+
+#[test]
+fn victims_and_captions_are_not_doers() {
+    // A bare past form with an agent after it is done to the phrase.
+    assert_clean("Mediators are often the first attacked by both sides.");
+    // "position" here is a noun: nobody is being sent anywhere.
+    assert_clean("Swedish peacekeepers evacuating their position at Hill 88 during the Six-Day War");
 }
 
 #[test]

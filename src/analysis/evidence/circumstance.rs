@@ -52,7 +52,7 @@ fn sent_or_defined(s: &Sentence<'_>, c: usize) -> bool {
     let purpose = (0..s.cues.len()).any(|o| s.cue(o).concept == *concept && s.cue(o).role == Role::Act);
     purpose
         || (0..s.toks.len()).any(|k| {
-            s.lex.deployment_verbs.at(&s.toks, k).is_some()
+            s.lex.deployment_verbs.at(&s.toks, k).is_some() && s.toks[k].tag.is_verbal()
                 || s.lex.instrument_nouns.contains_word(&s.toks[k].lower)
                 || matches!(
                     s.toks[k].lower.as_str(),

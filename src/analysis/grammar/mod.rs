@@ -210,7 +210,16 @@ impl Grammar {
             } else {
                 VerbForm::Finite
             };
-            let passive = passive || (form == VerbForm::Participle && has_be);
+            // "the first attacked by both sides", "the accord negotiated by
+            // Norway": a bare past form with an agent after it is a passive
+            // participle (a reduced relative), not the phrase's own act.
+            let reduced = auxes.is_empty()
+                && toks[main].lower.ends_with("ed")
+                && toks.get(end.max(main + 1)).is_some_and(|t| t.lower == "by")
+                && main > 0
+                && toks[main - 1].tag != Tag::Pron;
+            let form = if reduced { VerbForm::Participle } else { form };
+            let passive = passive || reduced || (form == VerbForm::Participle && has_be);
             let idx = self.vgs.len();
             for k in start..end.max(main + 1) {
                 self.vg_of[k] = Some(idx);
