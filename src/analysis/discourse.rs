@@ -305,6 +305,9 @@ impl Discourse {
                 let kind = db.terms[e.term].kind.as_str();
                 if body {
                     kind == "institution"
+                } else if matches!(head, "mission" | "missions" | "operation" | "operations") {
+                    // "the missions" are missions, not mediators or a concept.
+                    kind == "mission"
                 } else {
                     matches!(kind, "mission" | "actor" | "concept")
                 }

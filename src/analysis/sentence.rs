@@ -586,6 +586,15 @@ impl<'a> Sentence<'a> {
         if !(pronoun && (plural_pronoun || singular_pronoun)) && !description {
             return None;
         }
+        // "the missions and their troops": a possessive description is its
+        // owner's, found as any possessive is.
+        let det = self.toks[np.toks.start].lower.as_str();
+        if description && matches!(det, "their" | "its" | "his" | "her") && np.toks.start > 1 {
+            let joined = matches!(self.lower_at(np.toks.start - 1), "and" | "with");
+            if joined && self.g.np_ending_at(np.toks.start - 1).is_some() {
+                return self.possessor_actor(np.toks.start).map(|a| self.entity(a));
+            }
+        }
         let plural = if pronoun {
             plural_pronoun
         } else {
@@ -637,7 +646,11 @@ impl<'a> Sentence<'a> {
             let agrees =
                 super::discourse::agrees(self.db, actor.term, &self.words(actor.range.clone()), plural, pronoun)
                     || plural && pronoun && self.db.terms[actor.term].kind == "actor";
-            (actor.here && !actor.modifier && agrees).then(|| self.entity(a))
+            // "the missions" are missions, never the mediators named before.
+            let fits = pronoun
+                || !matches!(head.lower.as_str(), "mission" | "missions" | "operation" | "operations")
+                || self.db.terms[actor.term].kind == "mission";
+            (actor.here && !actor.modifier && agrees && fits).then(|| self.entity(a))
         });
         if here.is_some() {
             return here;
@@ -675,9 +688,23 @@ impl<'a> Sentence<'a> {
     /// The actor a possessive pronoun at token `p` stands for ("their" in
     /// "the peacemakers in their blue helmets"): the nearest agreeing actor
     /// before it in the sentence, else the discourse's.
+    fn lower_at(&self, k: usize) -> &str {
+        self.toks[k].lower.as_str()
+    }
+
     pub fn possessor_actor(&self, p: usize) -> Option<usize> {
         let plural = self.lex.plural_pronouns.contains_word(&self.toks[p].lower);
         let own = self.g.np_of[p];
+        // "directs the missions and their troops": the phrase joined to it
+        // owns it, whoever that is.
+        if p > 1 && matches!(self.lower_at(p - 1), "and" | "with") {
+            if let Some(m) = self.g.np_ending_at(p - 1) {
+                let h = &self.toks[self.g.nps[m].head];
+                if h.tag != Tag::Pron && (h.lower.ends_with('s') == plural || self.np_actor[m].is_some()) {
+                    return self.actor_of_np(m);
+                }
+            }
+        }
         (0..self.g.nps.len())
             .rev()
             .filter(|&m| Some(m) != own && self.g.nps[m].toks.end <= p)
@@ -685,6 +712,25 @@ impl<'a> Sentence<'a> {
                 let a = self.actor_of_np(m)?;
                 let act = &self.actors[a];
                 super::discourse::agrees(self.db, act.term, &self.words(act.range.clone()), plural, true).then_some(a)
+            })
+            // "the leadership can do peacemaking even though its contingents
+            // do not": an object is not the owner when its verb's subject,
+            // someone else, agrees.
+            .filter(|&a| {
+                let Some(m) = (0..self.g.nps.len()).find(|&m| self.np_actor[m] == Some(a)) else {
+                    return true;
+                };
+                let r = self.relations();
+                // (A copula's complement is its subject: "the body is the
+                // Commission, which sends its own troops".)
+                let verb = r.object_of(m).filter(|&v| !self.g.vgs[v].copula);
+                let other_subject = verb.and_then(|v| r.subject(v)).is_some_and(|subj| {
+                    subj.iter().any(|&n| {
+                        let h = &self.toks[self.g.nps[n].head];
+                        self.np_actor[n].is_none() && h.tag != Tag::Pron && h.lower.ends_with('s') == plural
+                    })
+                });
+                !other_subject
             })
             .or_else(|| {
                 let n = own?;

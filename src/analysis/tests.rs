@@ -365,6 +365,23 @@ fn victims_and_captions_are_not_doers() {
 }
 
 #[test]
+fn owners_and_descriptions_fit_what_they_name() {
+    // "the missions" are missions, not the mediators named before, and
+    // "their troops" are the missions'.
+    assert_clean("DPPA backs envoys and mediators, whereas DPO directs the missions and their troops.");
+    // An object is not the owner when its verb's subject is someone else.
+    assert_clean("A mission's leadership can do peacemaking even though its contingents do not.");
+    // A copula's complement is its subject.
+    assert_flags(
+        "The main UN body here is the Peacebuilding Commission, which sends its own troops into post-conflict countries.",
+        "peacebuilding-as-peacekeeping",
+        "Peacebuilding Commission",
+    );
+    // A clause under a denied "mean" is denied.
+    assert_clean("It does not mean the blue helmets wrote the agreement they were implementing.");
+}
+
+#[test]
 fn questions_ask_but_wh_questions_presuppose() {
     // A yes/no question, or a wh-word standing for the doer, asserts nothing.
     assert_clean("Did the peacekeepers negotiate the Dayton Accords?");

@@ -49,7 +49,27 @@ pub fn collect(scope: &Scope<'_, '_>, ev: &mut Evidence) {
         let via = (!set_apart && matches!(word_after, Some("by" | "with" | "through" | "using" | "via" | "from")))
             .then(|| (next..(next + 3).min(clause.end)).find_map(|k| cue_at(k, &[Role::Asset, Role::Act])))
             .flatten();
-        let Some(found) = after.or(before).or(via) else {
+        // "peacemaking in Bosnia was done largely from the air": the
+        // activity is the patient of a light verb, and the manner is its own.
+        let done = (next..clause.end)
+            .find_map(|k| s.g.vg_of[k])
+            .filter(|&v| {
+                let vg = &s.g.vgs[v];
+                vg.passive
+                    && s.lex.light_verbs.at(&s.toks, vg.main).is_some()
+                    && term.kind == "concept"
+                    // the actor opens the clause: only phrases of place or
+                    // time between it and the verb
+                    && (clause.start..start).all(|k| !s.toks[k].word || matches!(s.toks[k].tag, crate::lexicon::Tag::Adv | crate::lexicon::Tag::Adp | crate::lexicon::Tag::Det) || s.g.np_of[k].is_some_and(|n| s.g.nps[n].toks.start > 0 && s.toks[s.g.nps[n].toks.start - 1].tag == crate::lexicon::Tag::Adp))
+                    && (next..vg.toks.start).all(|k| s.term_at[k].is_none())
+            })
+            .and_then(|v| {
+                let from = s.g.vgs[v].toks.end;
+                (from..clause.end.min(from + 6))
+                    .filter(|&k| matches!(s.toks[k].lower.as_str(), "by" | "from" | "with" | "through"))
+                    .find_map(|k| (k..(k + 3).min(clause.end)).find_map(|j| cue_at(j, &[Role::Asset, Role::Act])))
+            });
+        let Some(found) = after.or(before).or(via).or(done) else {
             continue;
         };
         let mut score = s.cue(found).weight;
@@ -107,6 +127,15 @@ mod tests {
         quiet(
             "These principles distinguish peacekeeping from war-fighting.",
             "peacekeeping-as-enforcement",
+        );
+        flags(
+            "In the end, peacemaking in Bosnia was done largely from the air.",
+            "peacemaking-as-enforcement",
+            "peacemaking",
+        );
+        quiet(
+            "In the end, peacemaking in Bosnia was done largely by envoys.",
+            "peacemaking-as-enforcement",
         );
     }
 }

@@ -500,6 +500,20 @@ impl<'a> Relations<'a> {
             },
         };
         a.negated |= self.negated(v);
+        // "it does not mean (that) the blue helmets wrote the agreement": a
+        // clause under a denied "mean", "say", "follow" is denied too.
+        if let Some(&n) = a.nps.first().filter(|_| vg.form == VerbForm::Finite) {
+            let mut st = self.g.nps[n].toks.start;
+            if st > 0 && self.lower(st - 1) == "that" {
+                st -= 1;
+            }
+            if self
+                .vg_ending_at(st)
+                .is_some_and(|w| w != v && self.negated(w) && self.verb_in(w, &self.lex.negated_complements))
+            {
+                a.negated = true;
+            }
+        }
         if a.nps.iter().any(|&n| self.g.nps[n].negative) {
             a.negated = true;
         }
@@ -1026,6 +1040,22 @@ mod tests {
         assert_eq!(agents("UNIFIL's mediation failed.", "mediation"), "poss:unifil's");
         assert_eq!(
             agents("Mediation by the blue helmets failed.", "mediation"),
+            "the blue helmets"
+        );
+    }
+
+    #[test]
+    fn denied_complement_clauses() {
+        assert_eq!(
+            agents("It does not mean the blue helmets wrote the agreement.", "wrote"),
+            "the blue helmets | NEG"
+        );
+        assert_eq!(
+            agents("It does not mean that the blue helmets wrote the agreement.", "wrote"),
+            "the blue helmets | NEG"
+        );
+        assert_eq!(
+            agents("It means the blue helmets wrote the agreement.", "wrote"),
             "the blue helmets"
         );
     }
