@@ -75,6 +75,9 @@ pub struct Finding {
 pub struct Analysis {
     pub terms: Vec<TermHit>,
     pub findings: Vec<Finding>,
+    /// Where the analysis stopped because its caller asked it to (the
+    /// start of the first sentence not read); `None` when it read all.
+    pub stopped_at: Option<usize>,
 }
 
 impl Analysis {
@@ -127,7 +130,13 @@ fn term_hits(norm: &Normalized, db: &Database) -> Vec<TermHit> {
 
 /// Full analysis of a document.
 pub fn analyze(source: &str, format: Format, db: &Database) -> Analysis {
-    analyze_traced(source, format, db, &mut |_| {})
+    analyze_traced(source, format, db, &mut |_| {}, &|| false)
+}
+
+/// Full analysis that stops before a sentence when `stop` says so (a work
+/// budget, or a newer version of the document); see [`Analysis::stopped_at`].
+pub fn analyze_until(source: &str, format: Format, db: &Database, stop: &dyn Fn() -> bool) -> Analysis {
+    analyze_traced(source, format, db, &mut |_| {}, stop)
 }
 
 /// What the analysis sees in each sentence it reads: tags, phrases, actors,
@@ -135,11 +144,17 @@ pub fn analyze(source: &str, format: Format, db: &Database) -> Analysis {
 #[doc(hidden)]
 pub fn explain_sentence(source: &str, format: Format, db: &Database) -> String {
     let mut out = String::new();
-    analyze_traced(source, format, db, &mut |s| out.push_str(&s.dump()));
+    analyze_traced(source, format, db, &mut |s| out.push_str(&s.dump()), &|| false);
     out
 }
 
-fn analyze_traced(source: &str, format: Format, db: &Database, trace: &mut dyn FnMut(&Sentence<'_>)) -> Analysis {
+fn analyze_traced(
+    source: &str,
+    format: Format,
+    db: &Database,
+    trace: &mut dyn FnMut(&Sentence<'_>),
+    stop: &dyn Fn() -> bool,
+) -> Analysis {
     let prose = text::extract(source, format);
     let norm = Normalized::new(&prose.text);
     let terms = term_hits(&norm, db);
@@ -150,7 +165,12 @@ fn analyze_traced(source: &str, format: Format, db: &Database, trace: &mut dyn F
     let mut discourse = Discourse::new();
     let mut lists = mechanism::synonym::Lists::default();
     let (mut ti, mut ci) = (0, 0);
+    let mut stopped_at = None;
     for (s, block) in sentences.iter().cloned() {
+        if stop() {
+            stopped_at = Some(s.start);
+            break;
+        }
         // Hits are sorted by start; take those inside this sentence.
         while ti < terms.len() && terms[ti].range.start < s.start {
             ti += 1;
@@ -210,7 +230,11 @@ fn analyze_traced(source: &str, format: Format, db: &Database, trace: &mut dyn F
     findings.dedup_by(|a, b| a.code == b.code && a.range == b.range);
     findings.extend(language_id::check(&prose.text));
     let findings = suppress::apply(source, format, findings);
-    Analysis { terms, findings }
+    Analysis {
+        terms,
+        findings,
+        stopped_at,
+    }
 }
 
 /// The naive baseline the README compares against: a rule's actor term and
