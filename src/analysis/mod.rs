@@ -166,6 +166,7 @@ fn analyze_traced(
     let mut lists = mechanism::synonym::Lists::default();
     let (mut ti, mut ci) = (0, 0);
     let mut stopped_at = None;
+    let mut corrected_blocks: rustc_hash::FxHashMap<usize, bool> = Default::default();
     for (s, block) in sentences.iter().cloned() {
         if stop() {
             stopped_at = Some(s.start);
@@ -200,9 +201,16 @@ fn analyze_traced(
         // A claim reported ("my draft said that ...") and corrected in the
         // same paragraph ("... was a mistake") is discussed, not made.
         if findings.len() > before && sentence.reports_claim() {
-            let corrected = sentences.iter().filter(|(_, b)| *b == block).any(|(r, _)| {
-                let toks = tokenize(&prose.text, r.clone());
-                lex.discussion_markers.any_in(&toks, 0..toks.len())
+            // Once per block: with one per sentence, a long paragraph of
+            // reported claims was quadratic.
+            let corrected = *corrected_blocks.entry(block).or_insert_with(|| {
+                // Sentences come in block order.
+                let lo = sentences.partition_point(|(_, b)| *b < block);
+                let hi = sentences.partition_point(|(_, b)| *b <= block);
+                sentences[lo..hi].iter().any(|(r, _)| {
+                    let toks = tokenize(&prose.text, r.clone());
+                    lex.discussion_markers.any_in(&toks, 0..toks.len())
+                })
             });
             if corrected {
                 findings.truncate(before);
