@@ -5,6 +5,7 @@
 
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc;
 use std::sync::{Arc, Condvar, Mutex};
@@ -51,6 +52,8 @@ struct Server {
     stderr: Arc<Mutex<Vec<u8>>>,
     gate: Arc<Gate>,
     next_id: i64,
+    /// Answer the server's requests (showDocument: success; others: null).
+    answer_requests: bool,
 }
 
 fn read_frames(out: impl Read, tx: mpsc::Sender<Value>, gate: Arc<Gate>) {
@@ -122,6 +125,7 @@ impl Server {
             stderr,
             gate,
             next_id: 1,
+            answer_requests: false,
         }
     }
 
@@ -160,6 +164,15 @@ impl Server {
             let left = deadline.saturating_duration_since(Instant::now());
             match self.frames.recv_timeout(left) {
                 Ok(v) if pred(&v) => return v,
+                Ok(v) if self.answer_requests && v.get("method").is_some() && v.get("id").is_some() => {
+                    let result = if v["method"] == "window/showDocument" {
+                        json!({"success": true})
+                    } else {
+                        Value::Null
+                    };
+                    self.send(json!({"jsonrpc": "2.0", "id": v["id"], "result": result}));
+                    self.inbox.push(v);
+                }
                 Ok(v) => self.inbox.push(v),
                 Err(_) => panic!(
                     "no {what} within {limit:?}; received: {:?}\nstderr: {}",
@@ -498,5 +511,427 @@ fn a_client_that_stops_reading_does_not_grow_the_server() {
     assert!(
         grew < 64 * 1024,
         "memory grew by {grew} KiB while the client did not read"
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Untrusted workspaces
+
+/// A temporary folder, removed on drop.
+struct Dir(PathBuf);
+
+impl Dir {
+    fn new(name: &str) -> Dir {
+        let p = std::env::temp_dir().join(format!("peace-lsp-rel-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&p);
+        std::fs::create_dir_all(&p).unwrap();
+        Dir(p)
+    }
+    fn write(&self, rel: &str, text: &str) -> PathBuf {
+        let p = self.0.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(&p, text).unwrap();
+        p
+    }
+}
+
+impl Drop for Dir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn file_uri(p: &Path) -> String {
+    format!("file://{}", p.display())
+}
+
+const GLOSSARY: &str = r#"[[term]]
+id = "zebra-force"
+label = "Zebra Force"
+kind = "actor"
+concept = "peacekeeping"
+variants = ["zebraforce"]
+short = "A made-up force for a test."
+explanation = "It exists only in this test."
+sources = ["This test"]
+"#;
+
+/// A server started in `root` (as the workspace folder).
+fn started_in(root: &Path, extra: Value) -> Server {
+    let mut s = Server::start();
+    let mut params = json!({"rootUri": file_uri(root), "workspaceFolders": [{"uri": file_uri(root), "name": "w"}]});
+    if let (Some(p), Some(e)) = (params.as_object_mut(), extra.as_object()) {
+        p.extend(e.clone());
+    }
+    s.initialize(params);
+    s
+}
+
+fn error_message(s: &mut Server, what: &str) -> String {
+    let m = s.wait_for(what, WAIT, |v| {
+        v["method"] == "window/showMessage" && v["params"]["type"] == 1
+    });
+    m["params"]["message"].as_str().unwrap_or_default().to_string()
+}
+
+/// Row: project files name glossaries only inside the project folder: `..`,
+/// absolute paths, links out of it, devices and FIFOs are refused, and the
+/// server goes on.
+#[test]
+fn glossaries_outside_the_project_are_refused() {
+    let top = Dir::new("glossaries");
+    let elsewhere = top.write("elsewhere/course.toml", GLOSSARY);
+    let w = top.0.join("w");
+    std::fs::create_dir_all(&w).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, w.join("link.toml")).unwrap();
+    let fifo = w.join("fifo.toml");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let inside = w.join("inside.toml");
+    std::fs::write(&inside, GLOSSARY).unwrap();
+    let cases = [
+        ("inside.toml", None),
+        ("../elsewhere/course.toml", Some("..")),
+        (elsewhere.to_str().unwrap(), Some("outside")),
+        ("link.toml", Some("outside")),
+        ("/dev/stdin", Some("outside")),
+        ("/dev/zero", Some("outside")),
+        ("fifo.toml", Some("not a regular file")),
+    ];
+    for (glossary, refused) in cases {
+        std::fs::write(w.join(".peace-lsp.toml"), format!("glossaries = [{glossary:?}]\n")).unwrap();
+        let mut s = started_in(&w, json!({}));
+        let u = file_uri(&w.join("essay.txt"));
+        s.open(&u, 1, "The zebraforce arrived.");
+        match refused {
+            Some(why) => {
+                let m = error_message(&mut s, &format!("an error for {glossary}"));
+                assert!(m.contains(why), "{glossary}: {m}");
+                assert!(!m.contains("It exists only"), "{glossary}: the file's text leaks: {m}");
+                s.publish(&u, 1, WAIT);
+                assert!(s.hover(&u, 0, 6).is_null(), "{glossary}: its terms are used");
+            }
+            None => {
+                s.publish(&u, 1, WAIT);
+                let h = s.hover(&u, 0, 6);
+                assert!(h.to_string().contains("Zebra Force"), "{glossary}: {h}");
+            }
+        }
+        s.request("shutdown", Value::Null);
+        s.notify("exit", Value::Null);
+        assert_eq!(s.exit_code(Duration::from_secs(10)), 0);
+    }
+}
+
+/// Row: `check` on a FIFO or a device is a clear error, not a hang.
+#[test]
+fn check_refuses_fifos_and_devices() {
+    let d = Dir::new("check-fifo");
+    let fifo = d.0.join("essay.md");
+    assert!(std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    for path in [fifo.to_str().unwrap(), "/dev/zero"] {
+        let out = run_cli(&["check", path], None);
+        assert_eq!(out.0, Some(2), "{path}: {}", out.2);
+        assert!(out.2.contains("not a regular file"), "{path}: {}", out.2);
+    }
+}
+
+/// Runs the CLI with a safety timeout: (exit code, stdout, stderr).
+fn run_cli(args: &[&str], stdin: Option<&[u8]>) -> (Option<i32>, String, String) {
+    let mut child = Command::new(BIN)
+        .args(args)
+        .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    if let (Some(mut i), Some(bytes)) = (child.stdin.take(), stdin) {
+        let bytes = bytes.to_vec();
+        std::thread::spawn(move || {
+            let _ = i.write_all(&bytes);
+        });
+    }
+    let deadline = Instant::now() + WAIT;
+    while child.try_wait().unwrap().is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("peace-lsp {args:?} did not exit within {WAIT:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Row: link settings from a project file are http(s) only.
+#[test]
+fn rules_base_url_is_http_only() {
+    for (url, ok) in [
+        ("command:workbench.action.quit?", false),
+        ("javascript:alert(1)//", false),
+        ("file:///etc/passwd#", false),
+        ("https://example.org/rules/", true),
+    ] {
+        let w = Dir::new("links");
+        w.write(".peace-lsp.toml", &format!("rules-base-url = {url:?}\n"));
+        let mut s = started_in(&w.0, json!({}));
+        let u = file_uri(&w.0.join("essay.txt"));
+        s.open(&u, 1, CONFLATION);
+        let diags = s.publish(&u, 1, WAIT);
+        let href = diags[0]["codeDescription"]["href"].as_str().unwrap_or("").to_string();
+        if ok {
+            assert!(href.starts_with(url), "{href}");
+        } else {
+            let m = error_message(&mut s, url);
+            assert!(m.contains("rules-base-url"), "{m}");
+            assert!(!href.starts_with(url), "{url} used as a link: {href}");
+        }
+    }
+}
+
+/// Row: the Explain file is never written through a planted link.
+#[test]
+fn explain_file_is_not_written_through_a_link() {
+    let target = Dir::new("explain-target");
+    let victim = target.write("victim.txt", "precious");
+    let mut s = Server::start();
+    s.answer_requests = true;
+    s.initialize(json!({"capabilities": {"window": {"showDocument": {"support": true}}}}));
+    let dir = std::env::temp_dir().join("peace-lsp");
+    std::fs::create_dir_all(&dir).unwrap();
+    let planted = dir.join(format!("explain-{}.md", s.pid()));
+    let _ = std::fs::remove_file(&planted);
+    std::os::unix::fs::symlink(&victim, &planted).unwrap();
+    let r = s.request(
+        "workspace/executeCommand",
+        json!({"command": "peace-lsp.explain", "arguments": [{"term": "peacekeeping"}]}),
+    );
+    assert!(r.as_str().is_some_and(|t| t.contains("eacekeeping")), "{r}");
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
+    let meta = std::fs::symlink_metadata(&planted).unwrap();
+    assert!(meta.is_file(), "the link was kept");
+    let _ = std::fs::remove_file(&planted);
+}
+
+/// Row: "turn off this rule" for a document outside the workspace edits
+/// nothing; inside, it edits the workspace's project file.
+#[test]
+fn disable_rule_stays_in_the_workspace() {
+    let top = Dir::new("disable");
+    let w = top.0.join("w");
+    std::fs::create_dir_all(&w).unwrap();
+    let mut s = started_in(&w, json!({}));
+    let outside = file_uri(&top.0.join("outside.txt"));
+    let id = s.send_request(
+        "workspace/executeCommand",
+        json!({"command": "peace-lsp.disableRule", "arguments": [{"code": "peacekeeping-as-peacemaking", "uri": outside}]}),
+    );
+    let r = s.response(id);
+    assert!(r.get("error").is_some(), "{r}");
+    assert!(!top.0.join(".peace-lsp.toml").exists(), "wrote above the workspace");
+    let inside = file_uri(&w.join("essay.txt"));
+    s.request(
+        "workspace/executeCommand",
+        json!({"command": "peace-lsp.disableRule", "arguments": [{"code": "peacekeeping-as-peacemaking", "uri": inside}]}),
+    );
+    let text = std::fs::read_to_string(w.join(".peace-lsp.toml")).unwrap();
+    assert!(text.contains("peacekeeping-as-peacemaking"), "{text}");
+}
+
+// ---------------------------------------------------------------------------
+// Clear errors
+
+/// Row: an absurd debounce-ms, an unknown --language and invalid
+/// initializationOptions are errors, not silently accepted.
+#[test]
+fn absurd_settings_are_errors() {
+    let w = Dir::new("debounce");
+    w.write(".peace-lsp.toml", "debounce-ms = 9223372036854775807\n");
+    let mut s = started_in(&w.0, json!({}));
+    let u = file_uri(&w.0.join("essay.txt"));
+    s.open(&u, 1, CONFLATION);
+    let m = error_message(&mut s, "the debounce error");
+    assert!(m.contains("debounce-ms"), "{m}");
+    assert_eq!(s.publish(&u, 1, WAIT).len(), 1, "the document is still checked");
+
+    let mut s = Server::start();
+    s.initialize(json!({"initializationOptions": {"debounceMs": "soon"}}));
+    let m = error_message(&mut s, "the initializationOptions error");
+    assert!(m.contains("initializationOptions"), "{m}");
+
+    let (code, _, err) = run_cli(&["check", "--language", "cobol", "--stdin"], Some(b"text"));
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("cobol"), "{err}");
+}
+
+// ---------------------------------------------------------------------------
+// Linear time and bounded work
+
+/// Rows: run-on text, deep LaTeX nesting and thousands of environments are
+/// analysed in linear time (each took minutes or never finished).
+#[test]
+fn pathological_documents_are_published() {
+    let mut s = Server::start();
+    s.initialize(json!({}));
+    let docs = [
+        ("runon.txt", "plaintext", "peacekeeping ".repeat(80_000)),
+        (
+            "claims.txt",
+            "plaintext",
+            "peacekeepers negotiated the accords and ".repeat(6_000),
+        ),
+        ("nested.tex", "latex", "\\section{".repeat(200_000)),
+        ("lists.tex", "latex", "\\begin{itemize}\n".repeat(20_000)),
+    ];
+    for (name, language, text) in &docs {
+        s.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri(name), "languageId": language, "version": 1, "text": text}}),
+        );
+    }
+    for (name, _, _) in &docs {
+        s.publish(&uri(name), 1, Duration::from_secs(90));
+    }
+}
+
+/// Row: a glossary with 16,000 invalid entries is reported quickly, and
+/// other documents are served meanwhile.
+#[test]
+fn huge_invalid_glossary_is_reported_and_blocks_nothing() {
+    let w = Dir::new("big-glossary");
+    let entries: String = (0..16_000)
+        .map(|i| format!("[[term]]\nid = \"t{i}\"\nlabel = \"T\"\nkind = \"bogus\"\nconcept = \"peacekeeping\"\nvariants = [\"zz{i}\"]\nshort = \"x\"\nexplanation = \"y\"\nsources = [\"s\"]\n\n"))
+        .collect();
+    w.write("course.toml", &entries);
+    w.write("sub/.peace-lsp.toml", "glossaries = [\"../course.toml\"]\n");
+    w.write(".peace-lsp.toml", "glossaries = [\"course.toml\"]\n");
+    let mut s = started_in(&w.0, json!({}));
+    let plain = uri("plain.txt");
+    s.open(&plain, 1, CONFLATION);
+    s.publish(&plain, 1, WAIT);
+    let u = file_uri(&w.0.join("essay.txt"));
+    s.open(&u, 1, CONFLATION);
+    assert!(s.hover(&plain, 0, 5).is_object(), "a hover elsewhere is answered");
+    let m = error_message(&mut s, "the glossary error");
+    assert!(m.contains("unknown kind") && m.contains("15999 more"), "{m}");
+    s.publish(&u, 1, Duration::from_secs(90));
+}
+
+/// Row: hovers and code actions waiting on a slow document never hold up
+/// a hover on another one.
+#[test]
+fn requests_on_a_slow_document_do_not_hold_up_others() {
+    let mut s = Server::start();
+    s.initialize(json!({}));
+    let quick = uri("quick.txt");
+    s.open(&quick, 1, CONFLATION);
+    s.publish(&quick, 1, WAIT);
+    let slow = uri("slow.txt");
+    s.open(&slow, 1, &"peacekeepers negotiated the accords and ".repeat(12_000));
+    let mut waiting = Vec::new();
+    for _ in 0..4 {
+        waiting.push(s.send_request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": slow}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 5}}, "context": {"diagnostics": []}}),
+        ));
+        waiting.push(s.send_request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": slow}, "position": {"line": 0, "character": 3}}),
+        ));
+    }
+    let id = s.send_request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": quick}, "position": {"line": 0, "character": 5}}),
+    );
+    s.wait_for("the quick hover", Duration::from_secs(60), |v| {
+        v.get("method").is_none() && v["id"] == id
+    });
+    let code_actions_done = waiting
+        .iter()
+        .step_by(2)
+        .filter(|&&w| s.inbox.iter().any(|v| v["id"] == w))
+        .count();
+    assert_eq!(code_actions_done, 0, "the quick hover waited for the slow document");
+    s.publish(&slow, 1, Duration::from_secs(90));
+}
+
+/// Row: keystrokes into a slow document: outdated versions are dropped
+/// (never all analysed in turn) and the last one is published.
+#[test]
+fn outdated_versions_are_dropped() {
+    let mut s = Server::start();
+    s.initialize(json!({}));
+    let u = uri("typing.txt");
+    let text = "peacekeepers negotiated the accords and ".repeat(12_000);
+    s.open(&u, 1, &text);
+    for v in 2..=11 {
+        std::thread::sleep(Duration::from_millis(100));
+        s.change(&u, v, &format!("{text}{v}"));
+    }
+    let mut published = Vec::new();
+    loop {
+        let p = s.wait_for("publishes", Duration::from_secs(120), |v| {
+            v["method"] == "textDocument/publishDiagnostics" && v["params"]["uri"] == u.as_str()
+        });
+        published.push(p["params"]["version"].as_i64().unwrap_or(0));
+        if published.last() == Some(&11) {
+            break;
+        }
+    }
+    assert!(published.len() < 5, "versions analysed in turn: {published:?}");
+}
+
+/// Rows: many documents edited at once: threads stay within cores + 8, and
+/// closing them gives the memory back.
+#[test]
+fn many_documents_bounded_threads_and_memory_freed() {
+    let mut s = Server::start();
+    s.initialize(json!({}));
+    let idle = s.status("VmRSS");
+    let text = format!("{CONFLATION} Peacekeepers monitor the ceasefire line. ").repeat(200);
+    let n = 20;
+    let mut peak_threads = 0;
+    for d in 0..n {
+        s.open(&uri(&format!("many{d}.txt")), 1, &text);
+    }
+    for v in 2..=5 {
+        for d in 0..n {
+            s.change(&uri(&format!("many{d}.txt")), v, &format!("{text} {v}"));
+        }
+        peak_threads = peak_threads.max(s.status("Threads"));
+    }
+    for d in 0..n {
+        s.publish(&uri(&format!("many{d}.txt")), 5, Duration::from_secs(120));
+        peak_threads = peak_threads.max(s.status("Threads"));
+    }
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get()) as u64;
+    assert!(peak_threads <= cores + 8, "{peak_threads} threads on {cores} cores");
+    for d in 0..n {
+        s.notify(
+            "textDocument/didClose",
+            json!({"textDocument": {"uri": uri(&format!("many{d}.txt"))}}),
+        );
+    }
+    for d in 0..n {
+        let u = uri(&format!("many{d}.txt"));
+        s.wait_for("the close publish", WAIT, |v| {
+            v["method"] == "textDocument/publishDiagnostics"
+                && v["params"]["uri"] == u.as_str()
+                && v["params"].get("version").is_none_or(Value::is_null)
+        });
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    let after = s.status("VmRSS");
+    assert!(
+        after < idle + 30 * 1024,
+        "RSS {after} KiB after closing everything, {idle} KiB idle"
     );
 }

@@ -95,6 +95,17 @@ pub fn glossary_path(base_dir: &Path, name: &str) -> Result<PathBuf, String> {
             "glossary `{name}`: `..` is not allowed; name a file inside the project folder"
         ));
     }
+    let user_dir = user_config_dir();
+    let outside = || {
+        format!(
+            "glossary `{name}` is outside the project folder {} (and the user's configuration folder); not read",
+            base_dir.display()
+        )
+    };
+    // An absolute path is refused before it is touched (`/dev/stdin`).
+    if given.is_absolute() && !user_dir.as_ref().is_some_and(|d| given.starts_with(d)) {
+        return Err(outside());
+    }
     let candidate = if given.is_absolute() {
         given.to_path_buf()
     } else {
@@ -105,12 +116,9 @@ pub fn glossary_path(base_dir: &Path, name: &str) -> Result<PathBuf, String> {
         .map_err(|e| format!("cannot read glossary {}: {e}", candidate.display()))?;
     let inside = |root: &Path| root.canonicalize().is_ok_and(|r| real.starts_with(r));
     let in_project = given.is_relative() && inside(base_dir);
-    let in_user_dir = user_config_dir().is_some_and(|d| inside(&d));
+    let in_user_dir = user_dir.is_some_and(|d| inside(&d));
     if !in_project && !in_user_dir {
-        return Err(format!(
-            "glossary `{name}` is outside the project folder {} (and the user's configuration folder); not read",
-            base_dir.display()
-        ));
+        return Err(outside());
     }
     Ok(real)
 }

@@ -263,13 +263,16 @@ fn write_explanation(text: &str) -> Option<PathBuf> {
         let meta = std::fs::symlink_metadata(&dir)?;
         #[cfg(unix)]
         {
-            use std::os::unix::fs::MetadataExt;
-            let mine = meta.uid() == unsafe { libc::getuid() } && meta.mode() & 0o077 == 0;
-            if !meta.is_dir() || !mine {
+            use std::os::unix::fs::{MetadataExt, PermissionsExt};
+            if !meta.is_dir() || meta.uid() != unsafe { libc::getuid() } {
                 return Err(std::io::Error::other(format!(
-                    "{} is not a private folder",
+                    "{} is not a folder of this user's",
                     dir.display()
                 )));
+            }
+            if meta.mode() & 0o077 != 0 {
+                // Ours, made by an older version: make it private.
+                std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700))?;
             }
         }
         #[cfg(not(unix))]
