@@ -935,3 +935,23 @@ fn many_documents_bounded_threads_and_memory_freed() {
         "RSS {after} KiB after closing everything, {idle} KiB idle"
     );
 }
+
+/// Row: a suppression comment shown as code is not a directive, and a rule
+/// id written in prose or a table cell is a name, not a use of its terms.
+#[test]
+fn code_and_rule_ids_are_text() {
+    let doc = "UN peacekeepers negotiated the Dayton Accords. Write `<!-- peace-lsp-disable -->` to silence it.\n\n\
+               The peacekeeping-as-peacemaking rule flags this.\n\n\
+               | rule | what |\n|---|---|\n| terms-as-synonyms | peacekeeping-as-peacemaking |\n";
+    let (code, out, err) = run_cli(
+        &["check", "--stdin", "--stdin-filename", "essay.md", "--fail-on", "error"],
+        Some(doc.as_bytes()),
+    );
+    assert_eq!(code, Some(0), "{out}{err}");
+    let findings: Vec<&str> = out.lines().filter(|l| l.contains("essay.md:")).collect();
+    assert_eq!(findings.len(), 1, "{out}");
+    assert!(
+        findings[0].starts_with("essay.md:1:4: warning[peacekeeping-as-peacemaking]"),
+        "{out}"
+    );
+}

@@ -114,18 +114,51 @@ fn mentions_anaphor(sentence: &str, lex: &Lexicon) -> bool {
 pub fn find_terms(source: &str, format: Format, db: &Database) -> Vec<TermHit> {
     let prose = text::extract(source, format);
     let norm = Normalized::new(&prose.text);
-    term_hits(&norm, db)
+    term_hits(&norm, db, &rule_ids(&prose.text, db))
 }
 
-fn term_hits(norm: &Normalized, db: &Database) -> Vec<TermHit> {
+fn term_hits(norm: &Normalized, db: &Database, skip: &[Range<usize>]) -> Vec<TermHit> {
     db.term_matcher()
         .find(norm)
         .into_iter()
+        .filter(|m| !overlaps(skip, &m.range))
         .map(|m| TermHit {
             range: m.range,
             term: db.term_of_pattern(m.pattern),
         })
         .collect()
+}
+
+/// Rule ids written as words ("peacekeeping-as-peacemaking" in a sentence
+/// about the tool, or a table cell): names, not uses of the terms in them.
+/// Sorted by start.
+fn rule_ids(text: &str, db: &Database) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let is_word = |c: char| c.is_alphanumeric() || c == '-' || c == '_';
+    let mut codes: Vec<&str> = db
+        .rules
+        .iter()
+        .map(|r| r.code.as_str())
+        .filter(|c| c.contains('-'))
+        .collect();
+    codes.dedup();
+    for code in codes {
+        for (i, _) in text.match_indices(code) {
+            let end = i + code.len();
+            let before = text[..i].chars().next_back().is_some_and(is_word);
+            let after = text[end..].chars().next().is_some_and(is_word);
+            if !before && !after {
+                out.push(i..end);
+            }
+        }
+    }
+    out.sort_by_key(|r| r.start);
+    out
+}
+
+fn overlaps(sorted: &[Range<usize>], r: &Range<usize>) -> bool {
+    let i = sorted.partition_point(|s| s.end <= r.start);
+    sorted.get(i).is_some_and(|s| s.start < r.end)
 }
 
 /// Full analysis of a document.
@@ -157,8 +190,10 @@ fn analyze_traced(
 ) -> Analysis {
     let prose = text::extract(source, format);
     let norm = Normalized::new(&prose.text);
-    let terms = term_hits(&norm, db);
-    let cues = db.cue_matcher().find(&norm);
+    let ids = rule_ids(&prose.text, db);
+    let terms = term_hits(&norm, db, &ids);
+    let mut cues = db.cue_matcher().find(&norm);
+    cues.retain(|c| !overlaps(&ids, &c.range));
     let lex = db.lexicon();
     let sentences = split::split(&prose.text, &prose.breaks, db.abbreviations());
     let mut findings = Vec::new();
@@ -252,8 +287,10 @@ fn analyze_traced(
 pub fn naive(source: &str, format: Format, db: &Database) -> Vec<Finding> {
     let prose = text::extract(source, format);
     let norm = Normalized::new(&prose.text);
-    let terms = term_hits(&norm, db);
-    let cues = db.cue_matcher().find(&norm);
+    let ids = rule_ids(&prose.text, db);
+    let terms = term_hits(&norm, db, &ids);
+    let mut cues = db.cue_matcher().find(&norm);
+    cues.retain(|c| !overlaps(&ids, &c.range));
     let lex = db.lexicon();
     let mut out = Vec::new();
     for (s, _) in split::split(&prose.text, &prose.breaks, db.abbreviations()) {
