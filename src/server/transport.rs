@@ -319,34 +319,105 @@ enum Kind {
     StrayResponse,
 }
 
-fn classify(v: &Value) -> Kind {
-    let id_of = |v: &Value| {
-        v.get("id")
-            .cloned()
+/// The shape of a JSON value, read without keeping it (a document's text
+/// in `params` is not copied to classify its message).
+#[derive(Debug, PartialEq)]
+enum Shape {
+    Container,
+    Null,
+    Other,
+}
+
+impl<'de> serde::Deserialize<'de> for Shape {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Shape, D::Error> {
+        use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Shape;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Shape, A::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(Shape::Container)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Shape, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(Shape::Container)
+            }
+            fn visit_unit<E>(self) -> Result<Shape, E> {
+                Ok(Shape::Null)
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Shape, E> {
+                Ok(Shape::Other)
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Shape, E> {
+                Ok(Shape::Other)
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Shape, E> {
+                Ok(Shape::Other)
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Shape, E> {
+                Ok(Shape::Other)
+            }
+            fn visit_str<E>(self, _: &str) -> Result<Shape, E> {
+                Ok(Shape::Other)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A field that is present (even as `null`).
+fn present<'de, D: serde::Deserializer<'de>, T: serde::Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
+    T::deserialize(d).map(Some)
+}
+
+/// The parts of a message the filter looks at.
+#[derive(serde::Deserialize)]
+struct Probe {
+    #[serde(default, deserialize_with = "present")]
+    jsonrpc: Option<Value>,
+    #[serde(default, deserialize_with = "present")]
+    id: Option<Value>,
+    #[serde(default, deserialize_with = "present")]
+    method: Option<Value>,
+    #[serde(default, deserialize_with = "present")]
+    params: Option<Shape>,
+    #[serde(default, deserialize_with = "present")]
+    result: Option<Shape>,
+    #[serde(default, deserialize_with = "present")]
+    error: Option<Shape>,
+}
+
+impl Probe {
+    fn method(&self) -> Option<&str> {
+        self.method.as_ref().and_then(Value::as_str)
+    }
+}
+
+fn classify(p: &Probe) -> Kind {
+    let id_of = || {
+        p.id.clone()
             .filter(|i| i.is_string() || i.is_number())
             .unwrap_or(Value::Null)
     };
-    let Some(o) = v.as_object() else {
-        return Kind::Invalid(Value::Null);
-    };
-    if o.get("jsonrpc").and_then(Value::as_str) != Some("2.0") {
-        return Kind::Invalid(id_of(v));
+    if p.jsonrpc.as_ref().and_then(Value::as_str) != Some("2.0") {
+        return Kind::Invalid(id_of());
     }
-    let id_ok = o.get("id").is_none_or(usable_id);
-    let params_ok = o
-        .get("params")
-        .is_none_or(|p| p.is_object() || p.is_array() || p.is_null());
-    match o.get("method") {
+    let id_ok = p.id.as_ref().is_none_or(usable_id);
+    let params_ok = p.params.as_ref().is_none_or(|s| *s != Shape::Other);
+    match &p.method {
         Some(m) if m.is_string() && id_ok && params_ok => Kind::Message,
-        Some(_) => Kind::Invalid(id_of(v)),
-        None if o.contains_key("id") && (o.contains_key("result") || o.contains_key("error")) => {
+        Some(_) => Kind::Invalid(id_of()),
+        None if p.id.is_some() && (p.result.is_some() || p.error.is_some()) => {
             if id_ok {
                 Kind::Message
             } else {
                 Kind::StrayResponse
             }
         }
-        None => Kind::Invalid(id_of(v)),
+        None => Kind::Invalid(id_of()),
     }
 }
 
@@ -379,8 +450,24 @@ where
             }
             Ok(Some(Frame::Body(body))) => body,
         };
-        let v = match serde_json::from_slice::<Value>(&body) {
+        // Only an object can be a message (a derived struct would also
+        // take an array, field by field).
+        let object = body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
+        let parsed = if object {
+            serde_json::from_slice::<Probe>(&body)
+        } else {
+            serde_json::from_slice::<serde::de::IgnoredAny>(&body)
+                .and_then(|_| Err(<serde_json::Error as serde::de::Error>::custom("not an object")))
+        };
+        let v = match parsed {
             Ok(v) => v,
+            Err(e) if e.classify() == serde_json::error::Category::Data => {
+                // Valid JSON, but not an object of the right field types.
+                tracing::warn!("invalid JSON-RPC message: {e}");
+                let message = "Invalid Request: not a JSON-RPC 2.0 message";
+                out.push(error_frame(Value::Null, -32600, message)).await;
+                continue;
+            }
             Err(e) => {
                 tracing::warn!("unparseable frame: {e}");
                 reader.resync = true;
@@ -402,16 +489,22 @@ where
                 continue;
             }
         }
-        match v.get("method").and_then(Value::as_str) {
+        match v.method() {
             Some("exit") => {
                 life.end(End::Exit);
                 return;
             }
-            Some("shutdown") if v.get("id").is_some() => life.shutdown_requested(),
+            Some("shutdown") if v.id.is_some() => life.shutdown_requested(),
             _ => {}
         }
         drop(v);
-        if to_framework.write_all(&frame(&body)).await.is_err() || to_framework.flush().await.is_err() {
+        let header = format!("Content-Length: {}\r\n\r\n", body.len());
+        let written = async {
+            to_framework.write_all(header.as_bytes()).await?;
+            to_framework.write_all(&body).await?;
+            to_framework.flush().await
+        };
+        if written.await.is_err() {
             break; // the framework has stopped
         }
     }
@@ -531,6 +624,16 @@ pub async fn write_frames<W: AsyncWrite + Unpin>(out: Arc<Outbox>, mut w: W) {
 mod tests {
     use super::*;
 
+    fn classify(v: &Value) -> Kind {
+        if !v.is_object() {
+            return Kind::Invalid(Value::Null);
+        }
+        match serde_json::from_value::<Probe>(v.clone()) {
+            Ok(p) => super::classify(&p),
+            Err(_) => Kind::Invalid(Value::Null),
+        }
+    }
+
     #[test]
     fn recognises_messages() {
         let ok = |v: Value| classify(&v) == Kind::Message;
@@ -542,6 +645,8 @@ mod tests {
         assert!(!ok(json!([1, 2])));
         assert!(!ok(json!({"jsonrpc":"2.0","method":5})));
         assert!(!ok(json!({"jsonrpc":"2.0","id":{},"method":"x"})));
+        assert!(!ok(json!({"jsonrpc":"2.0","id":1,"method":"x","params":5})));
+        assert!(ok(json!({"jsonrpc":"2.0","id":null,"error":{"code":1}})));
         let big: Value = serde_json::from_str(r#"{"jsonrpc":"2.0","id":9223372036854775808,"method":"x"}"#).unwrap();
         assert!(matches!(classify(&big), Kind::Invalid(id) if id.is_u64()));
         let big: Value = serde_json::from_str(r#"{"jsonrpc":"2.0","id":18446744073709551615,"result":1}"#).unwrap();
