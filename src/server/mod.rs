@@ -1285,9 +1285,10 @@ where
         .concurrency_level(CONCURRENCY)
         .serve(service);
     let end = tokio::select! {
-        _ = server => End::EndOfInput,
-        e = life.wait() => e,
+        biased;
         _ = stop => End::Stopped,
+        e = life.wait() => e,
+        _ = server => End::EndOfInput,
     };
     life.end(end);
     reader.abort();

@@ -142,6 +142,8 @@ pub struct FrameReader<R> {
     /// After an error: skip to the next `Content-Length`.
     resync: bool,
     max_body: usize,
+    /// Where the last header line read starts in `buf`.
+    line_start: usize,
 }
 
 const CONTENT_LENGTH: &[u8] = b"content-length";
@@ -160,6 +162,7 @@ impl<R: AsyncRead + Unpin> FrameReader<R> {
             eof: false,
             resync: false,
             max_body,
+            line_start: 0,
         }
     }
 
@@ -174,12 +177,15 @@ impl<R: AsyncRead + Unpin> FrameReader<R> {
         }
         let old = self.buf.len();
         self.buf.resize(old + CHUNK, 0);
-        let n = self.input.read(&mut self.buf[old..]).await;
-        let n = match n {
-            Ok(n) => n,
-            Err(e) => {
-                self.buf.truncate(old);
-                return Err(e);
+        let n = loop {
+            match self.input.read(&mut self.buf[old..]).await {
+                Ok(n) => break n,
+                // A signal (SIGTERM being handled) interrupted the read.
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    self.buf.truncate(old);
+                    return Err(e);
+                }
             }
         };
         self.buf.truncate(old + n);
@@ -212,6 +218,7 @@ impl<R: AsyncRead + Unpin> FrameReader<R> {
         loop {
             if let Some(i) = self.buf[self.pos + searched..].iter().position(|&b| b == b'\n') {
                 let end = self.pos + searched + i;
+                self.line_start = self.pos;
                 let mut line = self.buf[self.pos..end].to_vec();
                 self.pos = end + 1;
                 if line.last() == Some(&b'\r') {
@@ -258,10 +265,17 @@ impl<R: AsyncRead + Unpin> FrameReader<R> {
             if lines > MAX_HEADER_LINES {
                 return self.bad(format!("more than {MAX_HEADER_LINES} header lines"));
             }
-            let Some(colon) = line.iter().position(|&b| b == b':') else {
-                return self.bad(format!("header line without a colon: {}", quote(&line)));
+            let colon = line.iter().position(|&b| b == b':');
+            let name = colon.map(|c| line[..c].trim_ascii());
+            let token = |n: &[u8]| !n.is_empty() && n.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'-');
+            let (Some(colon), Some(name)) = (colon, name.filter(|n| token(n))) else {
+                // Not a header: perhaps the rest of a body whose length was
+                // wrong, glued to the next header. Look for that header
+                // inside this line.
+                self.pos = self.line_start + 1;
+                return self.bad(format!("malformed header line: {}", quote(&line)));
             };
-            let (name, value) = (line[..colon].trim_ascii(), line[colon + 1..].trim_ascii());
+            let value = line[colon + 1..].trim_ascii();
             if name.eq_ignore_ascii_case(CONTENT_LENGTH) {
                 let parsed = std::str::from_utf8(value)
                     .ok()
@@ -699,6 +713,75 @@ mod tests {
         data.extend(std::iter::repeat_n(b'a', 500));
         data.extend_from_slice(b"Content-Length: 2\r\n\r\n{}");
         assert_eq!(frames(&data).await, [Frame::TooLarge(500), body(b"{}")]);
+    }
+
+    /// Yields at most `step` bytes per read.
+    struct Chunked {
+        data: Vec<u8>,
+        pos: usize,
+        step: usize,
+    }
+
+    impl AsyncRead for Chunked {
+        fn poll_read(
+            mut self: std::pin::Pin<&mut Self>,
+            _: &mut std::task::Context<'_>,
+            buf: &mut tokio::io::ReadBuf<'_>,
+        ) -> std::task::Poll<std::io::Result<()>> {
+            let n = self.step.min(buf.remaining()).min(self.data.len() - self.pos);
+            let from = self.pos;
+            buf.put_slice(&self.data[from..from + n]);
+            self.pos += n;
+            std::task::Poll::Ready(Ok(()))
+        }
+    }
+
+    fn read_all(data: Vec<u8>, step: usize) -> Vec<Frame> {
+        let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        rt.block_on(async {
+            let mut r = FrameReader::new(Chunked { data, pos: 0, step }, 1000);
+            let mut out = Vec::new();
+            while let Some(f) = r.next().await.unwrap() {
+                out.push(f);
+            }
+            out
+        })
+    }
+
+    proptest::proptest! {
+        /// After any garbage, every valid frame but the first that follows
+        /// is read, in order, whatever the read sizes.
+        #[test]
+        fn resynchronises_after_any_garbage(
+            garbage in proptest::collection::vec(proptest::sample::select(vec![
+                &b"Content-Length: "[..], b"12", b"-3", b"\r\n", b"\r\n\r\n", b"{\"a\":", b"}", b"x", b":", b" ",
+            ]), 0..30),
+            bodies in proptest::collection::vec("[a-z]{0,20}", 3..6),
+            step in 1usize..50,
+        ) {
+            let mut data: Vec<u8> = garbage.concat();
+            let bodies: Vec<Vec<u8>> = bodies.iter().map(|b| format!("{{\"b\":\"{b}\"}}").into_bytes()).collect();
+            for b in &bodies {
+                data.extend(frame(b));
+            }
+            let got: Vec<Vec<u8>> = read_all(data, step)
+                .into_iter()
+                .filter_map(|f| if let Frame::Body(b) = f { Some(b) } else { None })
+                .collect();
+            let want = &bodies[1..];
+            proptest::prop_assert!(got.len() >= want.len(), "{got:?}");
+            proptest::prop_assert_eq!(&got[got.len() - want.len()..], want);
+        }
+
+        /// Any bytes: the reader ends and never returns a body over its limit.
+        #[test]
+        fn any_bytes_end(data in proptest::collection::vec(proptest::num::u8::ANY, 0..3000), step in 1usize..64) {
+            for f in read_all(data, step) {
+                if let Frame::Body(b) = f {
+                    proptest::prop_assert!(b.len() <= 1000);
+                }
+            }
+        }
     }
 
     #[test]
