@@ -11,7 +11,14 @@ use std::sync::mpsc;
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
-const BIN: &str = env!("CARGO_BIN_EXE_peace-lsp");
+/// The binary under test: this build's, or `PEACE_LSP_TEST_BIN` (to show
+/// what an older build does in each situation).
+fn bin() -> String {
+    std::env::var("PEACE_LSP_TEST_BIN")
+        .ok()
+        .filter(|b| !b.is_empty())
+        .unwrap_or_else(|| env!("CARGO_BIN_EXE_peace-lsp").to_string())
+}
 /// Upper bound for any single wait.
 const WAIT: Duration = Duration::from_secs(20);
 const CONFLATION: &str = "UN peacekeepers negotiated the Dayton Accords.";
@@ -93,7 +100,7 @@ impl Server {
     }
 
     fn start_with(env: &[(&str, &str)]) -> Server {
-        let mut child = Command::new(BIN)
+        let mut child = Command::new(bin())
             .envs(env.iter().copied())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -326,9 +333,14 @@ fn unanswered_register_capability_does_not_keep_the_server() {
 fn exit_or_eof_right_after_initialized() {
     for by_eof in [false, true] {
         let mut s = Server::start();
-        let init = json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"processId": null, "rootUri": null, "capabilities": serde_json::from_str::<Value>(WATCHING_CLIENT).unwrap()["capabilities"]}});
-        let mut bytes = frame(init.to_string().as_bytes());
-        bytes.extend(frame(br#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#));
+        let capabilities = serde_json::from_str::<Value>(WATCHING_CLIENT).unwrap()["capabilities"].clone();
+        let mut caps = capabilities.clone();
+        caps["workspace"]["configuration"] = json!(true);
+        s.request(
+            "initialize",
+            json!({"processId": null, "rootUri": null, "capabilities": caps}),
+        );
+        let mut bytes = frame(br#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#);
         if !by_eof {
             bytes.extend(frame(br#"{"jsonrpc":"2.0","method":"exit"}"#));
         }
@@ -482,7 +494,7 @@ fn a_client_that_stops_reading_does_not_grow_the_server() {
     let mut s = Server::start();
     s.initialize(json!({}));
     let u = uri("stalled.txt");
-    let text = format!("{CONFLATION} ").repeat(400);
+    let text = format!("{CONFLATION} ").repeat(1000);
     s.open(&u, 1, &text);
     s.publish(&u, 1, WAIT);
     let rss_before = s.status("VmRSS");
@@ -490,7 +502,8 @@ fn a_client_that_stops_reading_does_not_grow_the_server() {
     for v in 2..=401 {
         s.change(&u, v, &format!("{text}{v}"));
     }
-    std::thread::sleep(Duration::from_millis(500));
+    // Long enough for every version to have been analysed, were they all.
+    std::thread::sleep(Duration::from_secs(5));
     let grew = s.status("VmRSS").saturating_sub(rss_before);
     s.gate.set(false);
     let mut publishes = 0;
@@ -503,13 +516,11 @@ fn a_client_that_stops_reading_does_not_grow_the_server() {
             break p;
         }
     };
-    assert_eq!(last["params"]["diagnostics"].as_array().map(Vec::len), Some(400));
+    assert_eq!(last["params"]["diagnostics"].as_array().map(Vec::len), Some(1000));
+    eprintln!("stalled client: {publishes} publishes, grew {grew} KiB");
+    assert!(publishes <= 3, "{publishes} publishes for 400 edits: none was replaced");
     assert!(
-        publishes < 100,
-        "{publishes} publishes for 400 edits: none was replaced"
-    );
-    assert!(
-        grew < 64 * 1024,
+        grew < 24 * 1024,
         "memory grew by {grew} KiB while the client did not read"
     );
 }
@@ -642,7 +653,7 @@ fn check_refuses_fifos_and_devices() {
 
 /// Runs the CLI with a safety timeout: (exit code, stdout, stderr).
 fn run_cli(args: &[&str], stdin: Option<&[u8]>) -> (Option<i32>, String, String) {
-    let mut child = Command::new(BIN)
+    let mut child = Command::new(bin())
         .args(args)
         .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
         .stdout(Stdio::piped())
