@@ -807,8 +807,14 @@ impl Backend {
             (Some((a, c)), _) => (a.term_at(offset).cloned(), None, c),
             (None, Some((doc, format))) => {
                 // Terms only (no analysis): quick, and on this document alone.
-                let Some(config) = self.doc_config(&key).await else {
-                    return Ok(None);
+                // Documents that are never analysed have no worker to wait for.
+                let config = if is_explanation(&uri) || is_config_like(&uri) {
+                    self.known_config(Some(&uri))
+                } else {
+                    match self.doc_config(&key).await {
+                        Some(c) => c,
+                        None => return Ok(None),
+                    }
                 };
                 if doc.len_bytes() > config.max_document_bytes {
                     return Ok(None);
