@@ -279,7 +279,11 @@ fn command(m: &mut Mask<'_>, ix: &Index<'_>, i: usize) -> usize {
             let Some(arg_end) = (b.get(j) == Some(&b'{')).then(|| ix.group_end(j)) else {
                 return j;
             };
-            let env = src[j + 1..arg_end.saturating_sub(1).max(j + 1)].trim();
+            // Without its closing brace (unbalanced: the group runs to the
+            // end) the name ends at the end, not one byte before it, which
+            // may be inside a character (found by fuzzing).
+            let inner_end = if b[arg_end - 1] == b'}' { arg_end - 1 } else { arg_end };
+            let env = src[j + 1..inner_end.max(j + 1)].trim();
             m.hide(j..arg_end);
             m.brk(i);
             m.brk(arg_end);
@@ -553,6 +557,14 @@ mod tests {
 
     fn prose(src: &str) -> String {
         crate::text::tests::prose_words(extract(src), src)
+    }
+
+    #[test]
+    fn unclosed_environment_name_ending_in_a_multibyte_char() {
+        let src = "\n\t\\end{\u{FFFD}";
+        assert_eq!(extract(src).text.len(), src.len());
+        let src = "\\begin{é";
+        assert_eq!(extract(src).text.len(), src.len());
     }
 
     #[test]
