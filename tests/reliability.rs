@@ -966,3 +966,16 @@ fn code_and_rule_ids_are_text() {
         "{out}"
     );
 }
+
+/// Inputs the fuzz targets found: each once panicked in the analysis.
+#[test]
+fn fuzz_findings_stay_fixed() {
+    for (name, text) in [
+        ("a.tex", "\n\t\\end{\u{FFFD}"),
+        ("a.md", "<B--peacemaking-as-peacekeeping"),
+    ] {
+        let (code, out, err) = run_cli(&["check", "--stdin", "--stdin-filename", name], Some(text.as_bytes()));
+        assert_eq!(code, Some(0), "{name}: {out}{err}");
+        assert!(!err.contains("panicked"), "{name}: {err}");
+    }
+}
