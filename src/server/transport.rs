@@ -750,11 +750,13 @@ mod tests {
 
     proptest::proptest! {
         /// After any garbage, every valid frame but the first that follows
-        /// is read, in order, whatever the read sizes.
+        /// is read, in order, whatever the read sizes. (Lengths in the
+        /// garbage stay below a frame's size: a bogus header may swallow
+        /// part of the next frame, no framing can avoid that, but not all.)
         #[test]
         fn resynchronises_after_any_garbage(
             garbage in proptest::collection::vec(proptest::sample::select(vec![
-                &b"Content-Length: "[..], b"12", b"-3", b"\r\n", b"\r\n\r\n", b"{\"a\":", b"}", b"x", b":", b" ",
+                &b"Content-Length: "[..], b"12\r\n", b"-3", b"\r\n", b"\r\n\r\n", b"{\"a\":", b"}", b"x", b":", b" ",
             ]), 0..30),
             bodies in proptest::collection::vec("[a-z]{0,20}", 3..6),
             step in 1usize..50,
