@@ -75,6 +75,9 @@ pub struct Finding {
 pub struct Analysis {
     pub terms: Vec<TermHit>,
     pub findings: Vec<Finding>,
+    /// Where the analysis stopped because its caller asked it to (the
+    /// start of the first sentence not read); `None` when it read all.
+    pub stopped_at: Option<usize>,
 }
 
 impl Analysis {
@@ -111,13 +114,14 @@ fn mentions_anaphor(sentence: &str, lex: &Lexicon) -> bool {
 pub fn find_terms(source: &str, format: Format, db: &Database) -> Vec<TermHit> {
     let prose = text::extract(source, format);
     let norm = Normalized::new(&prose.text);
-    term_hits(&norm, db)
+    term_hits(&norm, db, &rule_ids(&prose.text, db))
 }
 
-fn term_hits(norm: &Normalized, db: &Database) -> Vec<TermHit> {
+fn term_hits(norm: &Normalized, db: &Database, skip: &[Range<usize>]) -> Vec<TermHit> {
     db.term_matcher()
         .find(norm)
         .into_iter()
+        .filter(|m| !overlaps(skip, &m.range))
         .map(|m| TermHit {
             range: m.range,
             term: db.term_of_pattern(m.pattern),
@@ -125,9 +129,47 @@ fn term_hits(norm: &Normalized, db: &Database) -> Vec<TermHit> {
         .collect()
 }
 
+/// Rule ids written as words ("peacekeeping-as-peacemaking" in a sentence
+/// about the tool, or a table cell): names, not uses of the terms in them.
+/// Sorted by start.
+fn rule_ids(text: &str, db: &Database) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let is_word = |c: char| c.is_alphanumeric() || c == '-' || c == '_';
+    let mut codes: Vec<&str> = db
+        .rules
+        .iter()
+        .map(|r| r.code.as_str())
+        .filter(|c| c.contains('-'))
+        .collect();
+    codes.dedup();
+    for code in codes {
+        for (i, _) in text.match_indices(code) {
+            let end = i + code.len();
+            let before = text[..i].chars().next_back().is_some_and(is_word);
+            let after = text[end..].chars().next().is_some_and(is_word);
+            if !before && !after {
+                out.push(i..end);
+            }
+        }
+    }
+    out.sort_by_key(|r| r.start);
+    out
+}
+
+fn overlaps(sorted: &[Range<usize>], r: &Range<usize>) -> bool {
+    let i = sorted.partition_point(|s| s.end <= r.start);
+    sorted.get(i).is_some_and(|s| s.start < r.end)
+}
+
 /// Full analysis of a document.
 pub fn analyze(source: &str, format: Format, db: &Database) -> Analysis {
-    analyze_traced(source, format, db, &mut |_| {})
+    analyze_traced(source, format, db, &mut |_| {}, &|| false)
+}
+
+/// Full analysis that stops before a sentence when `stop` says so (a work
+/// budget, or a newer version of the document); see [`Analysis::stopped_at`].
+pub fn analyze_until(source: &str, format: Format, db: &Database, stop: &dyn Fn() -> bool) -> Analysis {
+    analyze_traced(source, format, db, &mut |_| {}, stop)
 }
 
 /// What the analysis sees in each sentence it reads: tags, phrases, actors,
@@ -135,22 +177,36 @@ pub fn analyze(source: &str, format: Format, db: &Database) -> Analysis {
 #[doc(hidden)]
 pub fn explain_sentence(source: &str, format: Format, db: &Database) -> String {
     let mut out = String::new();
-    analyze_traced(source, format, db, &mut |s| out.push_str(&s.dump()));
+    analyze_traced(source, format, db, &mut |s| out.push_str(&s.dump()), &|| false);
     out
 }
 
-fn analyze_traced(source: &str, format: Format, db: &Database, trace: &mut dyn FnMut(&Sentence<'_>)) -> Analysis {
+fn analyze_traced(
+    source: &str,
+    format: Format,
+    db: &Database,
+    trace: &mut dyn FnMut(&Sentence<'_>),
+    stop: &dyn Fn() -> bool,
+) -> Analysis {
     let prose = text::extract(source, format);
     let norm = Normalized::new(&prose.text);
-    let terms = term_hits(&norm, db);
-    let cues = db.cue_matcher().find(&norm);
+    let ids = rule_ids(&prose.text, db);
+    let terms = term_hits(&norm, db, &ids);
+    let mut cues = db.cue_matcher().find(&norm);
+    cues.retain(|c| !overlaps(&ids, &c.range));
     let lex = db.lexicon();
     let sentences = split::split(&prose.text, &prose.breaks, db.abbreviations());
     let mut findings = Vec::new();
     let mut discourse = Discourse::new();
     let mut lists = mechanism::synonym::Lists::default();
     let (mut ti, mut ci) = (0, 0);
+    let mut stopped_at = None;
+    let mut corrected_blocks: rustc_hash::FxHashMap<usize, bool> = Default::default();
     for (s, block) in sentences.iter().cloned() {
+        if stop() {
+            stopped_at = Some(s.start);
+            break;
+        }
         // Hits are sorted by start; take those inside this sentence.
         while ti < terms.len() && terms[ti].range.start < s.start {
             ti += 1;
@@ -180,9 +236,16 @@ fn analyze_traced(source: &str, format: Format, db: &Database, trace: &mut dyn F
         // A claim reported ("my draft said that ...") and corrected in the
         // same paragraph ("... was a mistake") is discussed, not made.
         if findings.len() > before && sentence.reports_claim() {
-            let corrected = sentences.iter().filter(|(_, b)| *b == block).any(|(r, _)| {
-                let toks = tokenize(&prose.text, r.clone());
-                lex.discussion_markers.any_in(&toks, 0..toks.len())
+            // Once per block: with one per sentence, a long paragraph of
+            // reported claims was quadratic.
+            let corrected = *corrected_blocks.entry(block).or_insert_with(|| {
+                // Sentences come in block order.
+                let lo = sentences.partition_point(|(_, b)| *b < block);
+                let hi = sentences.partition_point(|(_, b)| *b <= block);
+                sentences[lo..hi].iter().any(|(r, _)| {
+                    let toks = tokenize(&prose.text, r.clone());
+                    lex.discussion_markers.any_in(&toks, 0..toks.len())
+                })
             });
             if corrected {
                 findings.truncate(before);
@@ -210,7 +273,11 @@ fn analyze_traced(source: &str, format: Format, db: &Database, trace: &mut dyn F
     findings.dedup_by(|a, b| a.code == b.code && a.range == b.range);
     findings.extend(language_id::check(&prose.text));
     let findings = suppress::apply(source, format, findings);
-    Analysis { terms, findings }
+    Analysis {
+        terms,
+        findings,
+        stopped_at,
+    }
 }
 
 /// The naive baseline the README compares against: a rule's actor term and
@@ -220,8 +287,10 @@ fn analyze_traced(source: &str, format: Format, db: &Database, trace: &mut dyn F
 pub fn naive(source: &str, format: Format, db: &Database) -> Vec<Finding> {
     let prose = text::extract(source, format);
     let norm = Normalized::new(&prose.text);
-    let terms = term_hits(&norm, db);
-    let cues = db.cue_matcher().find(&norm);
+    let ids = rule_ids(&prose.text, db);
+    let terms = term_hits(&norm, db, &ids);
+    let mut cues = db.cue_matcher().find(&norm);
+    cues.retain(|c| !overlaps(&ids, &c.range));
     let lex = db.lexicon();
     let mut out = Vec::new();
     for (s, _) in split::split(&prose.text, &prose.breaks, db.abbreviations()) {

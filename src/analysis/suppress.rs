@@ -64,9 +64,17 @@ pub fn directives(source: &str, format: Format) -> Vec<Directive> {
     let mut out = Vec::new();
     match format {
         Format::Markdown => {
+            let code = markdown_code(source);
             let mut from = 0;
             while let Some(i) = source[from..].find("<!--") {
                 let start = from + i;
+                // A comment shown as code (`<!-- peace-lsp-disable -->` in
+                // backticks or a fenced block) is text, not a directive.
+                let k = code.partition_point(|r| r.end <= start);
+                if code.get(k).is_some_and(|r| r.start <= start) {
+                    from = start + 4;
+                    continue;
+                }
                 let Some(j) = source[start + 4..].find("-->") else {
                     break;
                 };
@@ -105,6 +113,18 @@ pub fn directives(source: &str, format: Format) -> Vec<Directive> {
             }
         }
     }
+    out
+}
+
+/// Code spans and code blocks of a Markdown document, sorted.
+fn markdown_code(source: &str) -> Vec<Range<usize>> {
+    use pulldown_cmark::{Event, Parser, Tag};
+    let mut out: Vec<Range<usize>> = Parser::new(source)
+        .into_offset_iter()
+        .filter(|(e, _)| matches!(e, Event::Code(_) | Event::Start(Tag::CodeBlock(_))))
+        .map(|(_, r)| r)
+        .collect();
+    out.sort_by_key(|r| r.start);
     out
 }
 

@@ -74,7 +74,7 @@ pub struct CheckArgs {
     pub format: OutputFormat,
     /// Document format (markdown, latex, plaintext), instead of guessing
     /// from the file extension.
-    #[arg(long)]
+    #[arg(long, value_parser = parse_language)]
     pub language: Option<String>,
     /// Exit with 1 when a finding has this severity or a higher one.
     #[arg(long, value_enum, default_value_t = FailOn::Warning, value_name = "SEVERITY")]
@@ -152,6 +152,17 @@ impl Loaded {
     }
 }
 
+/// `--language`: a name [`Format::from_language_id`] knows, else a clear
+/// usage error (an unknown one used to be ignored silently).
+pub fn parse_language(s: &str) -> Result<String, String> {
+    match Format::from_language_id(s) {
+        Some(_) => Ok(s.to_string()),
+        None => Err(format!(
+            "unknown language `{s}` (expected markdown, latex or plaintext, or md, tex, text)"
+        )),
+    }
+}
+
 /// Turn a file's bytes into a document: a `.docx` or `.odt` (by the
 /// extension of `shown`) is extracted as plain text, whatever `language`
 /// says; anything else must be UTF-8 text, in the format `language` names
@@ -191,7 +202,9 @@ pub fn read_document(path: &Path, language: Option<&str>) -> Result<Loaded, Stri
             max / (1024 * 1024)
         ));
     }
-    let bytes = std::fs::read(path).map_err(|e| format!("{shown}: cannot read: {e}"))?;
+    // Only a regular file, never more than the word-processor limit (a FIFO
+    // or a device such as /dev/zero is refused, not read forever).
+    let bytes = crate::config::read_bytes_capped(path, max)?;
     load(path, bytes, language)
 }
 
@@ -299,8 +312,16 @@ pub fn run_check(args: &CheckArgs) -> ExitCode {
         let shown = args.stdin_filename.clone().unwrap_or_else(|| PathBuf::from("<stdin>"));
         let abs = walk::absolute(&args.stdin_filename.clone().unwrap_or_else(|| cwd.join("<stdin>")));
         let mut bytes = Vec::new();
-        if let Err(e) = std::io::stdin().lock().read_to_end(&mut bytes) {
+        let max = crate::input::package::MAX_FILE_BYTES;
+        if let Err(e) = std::io::stdin().lock().take(max + 1).read_to_end(&mut bytes) {
             eprintln!("peace-lsp: error: cannot read standard input: {e}");
+            return ExitCode::from(2);
+        }
+        if bytes.len() as u64 > max {
+            eprintln!(
+                "peace-lsp: error: standard input is more than {} MiB; not checked",
+                max / (1024 * 1024)
+            );
             return ExitCode::from(2);
         }
         let text = match load(&shown, bytes, args.language.as_deref()) {

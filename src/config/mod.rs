@@ -20,6 +20,109 @@ pub const FILE_NAME: &str = ".peace-lsp.toml";
 /// Default size guard: larger documents are not analysed.
 pub const DEFAULT_MAX_DOCUMENT_BYTES: usize = 10 * 1024 * 1024;
 
+/// Largest project file or glossary read (5 MB).
+pub const MAX_CONFIG_BYTES: u64 = 5 * 1024 * 1024;
+
+/// Longest `debounce-ms` accepted (a minute).
+pub const MAX_DEBOUNCE_MS: u64 = 60_000;
+
+/// Read a file as UTF-8 text, refusing anything that is not a regular file
+/// (a FIFO, a device, `/dev/stdin`: opened without blocking, then refused)
+/// and anything over `cap` bytes, with a message that says so.
+pub fn read_capped(path: &Path, cap: u64) -> Result<String, String> {
+    let bytes = read_bytes_capped(path, cap)?;
+    String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "{}: not valid UTF-8 text (first bad byte at offset {})",
+            path.display(),
+            e.utf8_error().valid_up_to()
+        )
+    })
+}
+
+/// [`read_capped`] without the UTF-8 check.
+pub fn read_bytes_capped(path: &Path, cap: u64) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let shown = path.display();
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
+    let file = options.open(path).map_err(|e| format!("{shown}: cannot read: {e}"))?;
+    let meta = file.metadata().map_err(|e| format!("{shown}: cannot read: {e}"))?;
+    if meta.is_dir() {
+        return Err(format!("{shown}: is a directory"));
+    }
+    if !meta.is_file() {
+        return Err(format!(
+            "{shown}: not a regular file (a pipe, socket or device); not read"
+        ));
+    }
+    if meta.len() > cap {
+        return Err(format!(
+            "{shown}: {} bytes is more than the limit of {cap} bytes",
+            meta.len()
+        ));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(cap + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("{shown}: cannot read: {e}"))?;
+    if bytes.len() as u64 > cap {
+        return Err(format!("{shown}: more than the limit of {cap} bytes"));
+    }
+    Ok(bytes)
+}
+
+/// The user's own configuration folder for peace-lsp
+/// (`$XDG_CONFIG_HOME/peace-lsp`, else `~/.config/peace-lsp`): glossaries
+/// there may be named from any project.
+pub fn user_config_dir() -> Option<PathBuf> {
+    let base = std::env::var_os("XDG_CONFIG_HOME")
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))?;
+    Some(base.join("peace-lsp"))
+}
+
+/// Where a glossary named `name` by a file in `base_dir` is, if it may be
+/// read: a relative path without `..` that stays inside `base_dir` (links
+/// resolved), or a path inside the user's configuration folder.
+pub fn glossary_path(base_dir: &Path, name: &str) -> Result<PathBuf, String> {
+    let given = Path::new(name);
+    if given.components().any(|c| matches!(c, std::path::Component::ParentDir)) {
+        return Err(format!(
+            "glossary `{name}`: `..` is not allowed; name a file inside the project folder"
+        ));
+    }
+    let user_dir = user_config_dir();
+    let outside = || {
+        format!(
+            "glossary `{name}` is outside the project folder {} (and the user's configuration folder); not read",
+            base_dir.display()
+        )
+    };
+    // An absolute path is refused before it is touched (`/dev/stdin`).
+    if given.is_absolute() && !user_dir.as_ref().is_some_and(|d| given.starts_with(d)) {
+        return Err(outside());
+    }
+    let candidate = if given.is_absolute() {
+        given.to_path_buf()
+    } else {
+        base_dir.join(given)
+    };
+    let real = candidate
+        .canonicalize()
+        .map_err(|e| format!("cannot read glossary {}: {e}", candidate.display()))?;
+    let inside = |root: &Path| root.canonicalize().is_ok_and(|r| real.starts_with(r));
+    let in_project = given.is_relative() && inside(base_dir);
+    let in_user_dir = user_dir.is_some_and(|d| inside(&d));
+    if !in_project && !in_user_dir {
+        return Err(outside());
+    }
+    Ok(real)
+}
+
 /// The level a rule runs at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Level {
@@ -129,6 +232,14 @@ impl fmt::Display for ConfigError {
 
 impl std::error::Error for ConfigError {}
 
+/// At most 60 characters of a value, for a message.
+fn short(s: &str) -> String {
+    match s.char_indices().nth(60) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_string(),
+    }
+}
+
 /// 1-based line of a byte offset.
 fn line_of(text: &str, offset: usize) -> usize {
     text[..offset.min(text.len())].matches('\n').count() + 1
@@ -207,6 +318,24 @@ impl Options {
         for code in self.exceptions.keys() {
             if !codes.contains(&code.as_str()) {
                 return Err(err(code, format!("unknown rule `{code}` in [exceptions]")));
+            }
+        }
+        if let Some(ms) = self.debounce_ms.filter(|&ms| ms > MAX_DEBOUNCE_MS) {
+            return Err(err(
+                "debounce-ms",
+                format!("debounce-ms = {ms} is too long: at most {MAX_DEBOUNCE_MS} (a minute)"),
+            ));
+        }
+        if let Some(url) = &self.rules_base_url {
+            let lower = url.to_ascii_lowercase();
+            if !(lower.starts_with("https://") || lower.starts_with("http://")) || url.chars().any(char::is_control) {
+                return Err(err(
+                    "rules-base-url",
+                    format!(
+                        "rules-base-url must be an http:// or https:// address, not {:?}",
+                        short(url)
+                    ),
+                ));
             }
         }
         for glob in self.include.iter().chain(&self.exclude) {
@@ -323,14 +452,15 @@ impl Config {
         let db = if custom {
             let mut overlays = Vec::new();
             for g in &options.glossaries {
-                let path = base_dir.join(g);
-                let text = std::fs::read_to_string(&path).map_err(|e| ConfigError {
-                    file: file.map_or_else(|| path.clone(), Path::to_path_buf),
+                let failed = |message: String| ConfigError {
+                    file: file.map_or_else(|| base_dir.join(g), Path::to_path_buf),
                     line: file
-                        .and_then(|f| std::fs::read_to_string(f).ok())
+                        .and_then(|f| read_capped(f, MAX_CONFIG_BYTES).ok())
                         .and_then(|t| line_of_key(&t, "glossaries")),
-                    message: format!("cannot read glossary {}: {e}", path.display()),
-                })?;
+                    message,
+                };
+                let path = glossary_path(base_dir, g).map_err(failed)?;
+                let text = read_capped(&path, MAX_CONFIG_BYTES).map_err(|e| failed(format!("glossary: {e}")))?;
                 watched.push(path.clone());
                 overlays.push((path.display().to_string(), text));
             }
@@ -381,10 +511,10 @@ impl Config {
     pub fn for_path(start: &Path, root: Option<&Path>, editor: &Options) -> Result<Config, ConfigError> {
         match find_project_file(start, root) {
             Some(file) => {
-                let text = std::fs::read_to_string(&file).map_err(|e| ConfigError {
+                let text = read_capped(&file, MAX_CONFIG_BYTES).map_err(|message| ConfigError {
                     file: file.clone(),
                     line: None,
-                    message: format!("cannot read: {e}"),
+                    message,
                 })?;
                 let project = Options::from_toml(&file, &text)?;
                 let dir = file.parent().unwrap_or(Path::new("."));

@@ -21,6 +21,20 @@ pub struct Normalized {
     ends: Vec<u32>,
 }
 
+#[cfg(test)]
+mod nfc_tests {
+    use super::*;
+
+    #[test]
+    fn decomposed_text_matches_precomposed_patterns() {
+        let m = Matcher::new(["opération de maintien de la paix"]);
+        let text = "Une ope\u{301}ration de maintien de la paix.";
+        let hits = m.find(&Normalized::new(text));
+        assert_eq!(hits.len(), 1);
+        assert_eq!(&text[hits[0].range.clone()], "ope\u{301}ration de maintien de la paix");
+    }
+}
+
 fn is_fold_space(c: char) -> bool {
     c.is_whitespace() || matches!(c, '-' | '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{00AD}')
 }
@@ -31,8 +45,35 @@ impl Normalized {
         let mut starts = Vec::with_capacity(original.len());
         let mut ends = Vec::with_capacity(original.len());
         let mut in_space = false;
-        for (i, c) in original.char_indices() {
-            let end = (i + c.len_utf8()) as u32;
+        let mut chars = original.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            let mut end = (i + c.len_utf8()) as u32;
+            // A letter with combining marks after it ("e" + U+0301) is
+            // composed (NFC), so it matches the precomposed pattern; the
+            // composed char maps back to the whole sequence.
+            let combining = |n: char| !n.is_ascii() && unicode_normalization::char::canonical_combining_class(n) != 0;
+            if chars.peek().is_some_and(|&(_, n)| combining(n)) && !is_fold_space(c) {
+                let mut segment = String::from(c);
+                while let Some(&(j, n)) = chars.peek() {
+                    if !combining(n) {
+                        break;
+                    }
+                    segment.push(n);
+                    end = (j + n.len_utf8()) as u32;
+                    chars.next();
+                }
+                if segment.len() > c.len_utf8() {
+                    use unicode_normalization::UnicodeNormalization;
+                    in_space = false;
+                    let before = text.len();
+                    text.extend(segment.nfc().flat_map(char::to_lowercase));
+                    for _ in before..text.len() {
+                        starts.push(i as u32);
+                        ends.push(end);
+                    }
+                    continue;
+                }
+            }
             if is_fold_space(c) {
                 if in_space {
                     // Extend the run that the single space stands for.

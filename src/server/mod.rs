@@ -9,9 +9,9 @@
 //! overtake each other; handler panics are caught.
 
 mod configs;
-mod transport;
+pub mod transport;
 
-use crate::analysis::{analyze, find_terms, Analysis, Finding, Severity};
+use crate::analysis::{analyze_until, find_terms, Analysis, Finding, Severity};
 use crate::config::{self, Config, Options};
 use crate::document::{Document, Encoding, Pos};
 use crate::terms::{explain_finding, explain_markdown, hover_markdown, Database};
@@ -22,12 +22,14 @@ use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
 use tokio::io::{AsyncRead, AsyncWrite};
 use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer, LspService, Server};
+pub use transport::{End, Lifecycle, Outbox};
 
 pub use crate::config::DEFAULT_MAX_DOCUMENT_BYTES;
 
@@ -60,9 +62,22 @@ struct OpenDoc {
     uri: Uri,
     doc: Document,
     format: Format,
+    /// Which opening of this URI it is: a worker started for an earlier
+    /// one stops when it sees another.
+    generation: u64,
+    /// The configuration last resolved for the document (requests use it
+    /// and never load one).
+    config: Option<Arc<Config>>,
     /// The analysis of a version, with the configuration it was made
     /// under (its database gives the term indices meaning).
     analysis: Option<(i32, Arc<Analysis>, Arc<Config>)>,
+    /// A worker is analysing this document.
+    running: bool,
+    /// The document changed since the worker took its snapshot.
+    dirty: bool,
+    /// The newest version, read by a running analysis to stop when it is
+    /// superseded.
+    latest: Arc<AtomicI32>,
 }
 
 /// The command the Explain code action runs.
@@ -70,8 +85,10 @@ pub const EXPLAIN_COMMAND: &str = "peace-lsp.explain";
 /// The command behind "Turn off CODE for this project".
 pub const DISABLE_RULE_COMMAND: &str = "peace-lsp.disableRule";
 
-/// Where explanations are written for `window/showDocument`. Documents
-/// there are our own text: never analysed.
+/// Where explanations are written for `window/showDocument`: a folder that
+/// must be this user's own (mode 0700 on Unix; when someone else made it,
+/// explanations go out as messages instead). Documents there are our own
+/// text: never analysed.
 fn explain_dir() -> std::path::PathBuf {
     std::env::temp_dir().join("peace-lsp")
 }
@@ -83,6 +100,28 @@ fn is_explanation(uri: &Uri) -> bool {
 /// Configuration and glossary files are not essays: never analysed.
 fn is_config_like(uri: &Uri) -> bool {
     uri.path().as_str().ends_with(".toml")
+}
+
+/// How long the server waits for an answer to a request it sends.
+const CLIENT_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long a request waits for its own document's analysis.
+const ANALYSIS_WAIT: Duration = Duration::from_secs(10);
+/// Handlers the framework runs at once (its default is 4; a slow request
+/// must not hold up others).
+const CONCURRENCY: usize = 32;
+
+/// Work budget of one analysis: `PEACE_LSP_ANALYSIS_BUDGET_MS`, default 30 s.
+fn analysis_budget() -> Duration {
+    let ms = std::env::var("PEACE_LSP_ANALYSIS_BUDGET_MS")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+        .unwrap_or(30_000);
+    Duration::from_millis(ms)
+}
+
+/// Analyses that may run at once: one per core.
+fn workers() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get())
 }
 
 struct Inner {
@@ -97,8 +136,15 @@ struct Inner {
     /// Client capabilities that decide how settings and file changes reach us.
     watch_files: AtomicBool,
     pull_config: AtomicBool,
-    publish: tokio::sync::Mutex<()>,
-    shutdown: Arc<AtomicBool>,
+    life: Arc<Lifecycle>,
+    out: Arc<Outbox>,
+    /// One permit per analysis that may run.
+    pool: tokio::sync::Semaphore,
+    /// Woken when a document gets a configuration or an analysis.
+    analysed: tokio::sync::Notify,
+    generations: AtomicU64,
+    /// Why `initializationOptions` were ignored, shown once initialized.
+    init_error: Mutex<Option<String>>,
 }
 
 #[derive(Clone)]
@@ -140,8 +186,168 @@ fn lsp_severity(s: Severity) -> DiagnosticSeverity {
     }
 }
 
+fn diagnostic(uri: &Uri, doc: &Document, f: &Finding, enc: Encoding, config: &Config) -> Diagnostic {
+    let related = f
+        .related
+        .iter()
+        .map(|r| DiagnosticRelatedInformation {
+            location: Location {
+                uri: uri.clone(),
+                range: lsp_range(doc, r.range.clone(), enc),
+            },
+            message: r.message.clone(),
+        })
+        .collect::<Vec<_>>();
+    Diagnostic {
+        range: lsp_range(doc, f.range.clone(), enc),
+        severity: Some(lsp_severity(f.severity)),
+        code: Some(NumberOrString::String(f.code.clone())),
+        code_description: rule_url(config, &f.code).map(|href| CodeDescription { href }),
+        source: Some("peace-lsp".into()),
+        message: f.message.clone(),
+        related_information: (!related.is_empty()).then_some(related),
+        tags: None,
+        data: None,
+    }
+}
+
+/// An information diagnostic at the start of the document.
+fn note(code: &str, range: Range, message: String) -> Diagnostic {
+    Diagnostic {
+        range,
+        severity: Some(DiagnosticSeverity::INFORMATION),
+        code: Some(NumberOrString::String(code.into())),
+        source: Some("peace-lsp".into()),
+        message,
+        ..Diagnostic::default()
+    }
+}
+
+/// A `publishDiagnostics` notification, framed.
+fn publish_frame(uri: Uri, diagnostics: Vec<Diagnostic>, version: Option<i32>) -> Vec<u8> {
+    let params = PublishDiagnosticsParams {
+        uri,
+        diagnostics,
+        version,
+    };
+    let body = serde_json::json!({
+        "jsonrpc": "2.0",
+        "method": "textDocument/publishDiagnostics",
+        "params": params,
+    });
+    transport::frame(body.to_string().as_bytes())
+}
+
+/// Queue a publish (a newer one for the same document replaces it while
+/// it is unsent).
+fn publish(out: &Outbox, uri: Uri, diagnostics: Vec<Diagnostic>, version: Option<i32>) {
+    let key = uri.as_str().to_string();
+    out.publish(&key, publish_frame(uri, diagnostics, version));
+}
+
+/// Write an explanation for `window/showDocument`, safely: in this user's
+/// own folder (created 0700, refused if it is a link or someone else's),
+/// through a new file renamed over the old one, so a planted link is
+/// replaced, never followed.
+fn write_explanation(text: &str) -> Option<PathBuf> {
+    let dir = explain_dir();
+    let write = || -> std::io::Result<PathBuf> {
+        let mut builder = std::fs::DirBuilder::new();
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        match builder.create(&dir) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(e),
+        }
+        let meta = std::fs::symlink_metadata(&dir)?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::{MetadataExt, PermissionsExt};
+            if !meta.is_dir() || meta.uid() != unsafe { libc::getuid() } {
+                return Err(std::io::Error::other(format!(
+                    "{} is not a folder of this user's",
+                    dir.display()
+                )));
+            }
+            if meta.mode() & 0o077 != 0 {
+                // Ours, made by an older version: make it private.
+                std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700))?;
+            }
+        }
+        #[cfg(not(unix))]
+        if !meta.is_dir() {
+            return Err(std::io::Error::other(format!("{} is not a folder", dir.display())));
+        }
+        let pid = std::process::id();
+        let path = dir.join(format!("explain-{pid}.md"));
+        static COUNTER: AtomicU64 = AtomicU64::new(0);
+        let tmp = dir.join(format!(
+            ".explain-{pid}-{}.tmp",
+            COUNTER.fetch_add(1, Ordering::Relaxed)
+        ));
+        let _ = std::fs::remove_file(&tmp);
+        let mut f = std::fs::OpenOptions::new().write(true).create_new(true).open(&tmp)?;
+        std::io::Write::write_all(&mut f, text.as_bytes())?;
+        drop(f);
+        std::fs::rename(&tmp, &path)?;
+        Ok(path)
+    };
+    write()
+        .inspect_err(|e| tracing::warn!("cannot write the explanation: {e}"))
+        .ok()
+}
+
+/// What a worker analyses: a snapshot taken when it starts, not when the
+/// change arrived (a rope clone shares the text).
+struct Snapshot {
+    doc: Document,
+    format: Format,
+    version: i32,
+    latest: Arc<AtomicI32>,
+    encoding: Encoding,
+}
+
+/// Analyse a snapshot and make its diagnostics (on a blocking thread).
+fn analyse(uri: &Uri, snap: &Snapshot, config: &Config, budget: Duration) -> (Option<Analysis>, Vec<Diagnostic>) {
+    let len = snap.doc.len_bytes();
+    let max = config.max_document_bytes;
+    if len > max {
+        let message = format!(
+            "This document ({:.1} MB) is larger than peace-lsp's limit of {:.1} MB, so it is not checked; raise `max-document-bytes` in .peace-lsp.toml (or `maxDocumentBytes` in the editor settings) to check it.",
+            len as f64 / 1e6,
+            max as f64 / 1e6
+        );
+        return (None, vec![note("document-too-large", Range::default(), message)]);
+    }
+    let text = snap.doc.text();
+    let deadline = Instant::now() + budget;
+    let (latest, version) = (&snap.latest, snap.version);
+    let stop = || latest.load(Ordering::Relaxed) != version || Instant::now() > deadline;
+    let mut a = analyze_until(&text, snap.format, &config.db, &stop);
+    drop(text);
+    a.findings = config.apply(std::mem::take(&mut a.findings));
+    let mut diagnostics: Vec<Diagnostic> = a
+        .findings
+        .iter()
+        .map(|f| diagnostic(uri, &snap.doc, f, snap.encoding, config))
+        .collect();
+    if let Some(at) = a.stopped_at {
+        if latest.load(Ordering::Relaxed) == version {
+            let start = to_lsp_pos(snap.doc.position(at, snap.encoding));
+            let end = to_lsp_pos(snap.doc.position(len, snap.encoding));
+            let message = format!(
+                "peace-lsp stopped checking here: the document took more than its budget of {} s. Findings after this point are not shown; splitting very long sentences or paragraphs helps.",
+                budget.as_secs_f64()
+            );
+            diagnostics.push(note("analysis-budget", Range { start, end }, message));
+        }
+    }
+    (Some(a), diagnostics)
+}
+
 impl Backend {
-    pub fn new(client: Client, shutdown: Arc<AtomicBool>) -> Backend {
+    pub fn new(client: Client, life: Arc<Lifecycle>, out: Arc<Outbox>) -> Backend {
         Backend(Arc::new(Inner {
             client,
             show_document: AtomicBool::new(false),
@@ -151,8 +357,12 @@ impl Backend {
             configs: Mutex::new(ConfigStore::default()),
             watch_files: AtomicBool::new(false),
             pull_config: AtomicBool::new(false),
-            publish: tokio::sync::Mutex::new(()),
-            shutdown,
+            life,
+            out,
+            pool: tokio::sync::Semaphore::new(workers()),
+            analysed: tokio::sync::Notify::new(),
+            generations: AtomicU64::new(0),
+            init_error: Mutex::new(None),
         }))
     }
 
@@ -160,182 +370,190 @@ impl Backend {
         *lock(&self.0.encoding)
     }
 
-    fn diagnostic(&self, uri: &Uri, doc: &Document, f: &Finding, enc: Encoding, config: &Config) -> Diagnostic {
-        let related = f
-            .related
-            .iter()
-            .map(|r| DiagnosticRelatedInformation {
-                location: Location {
-                    uri: uri.clone(),
-                    range: lsp_range(doc, r.range.clone(), enc),
-                },
-                message: r.message.clone(),
-            })
-            .collect::<Vec<_>>();
-        Diagnostic {
-            range: lsp_range(doc, f.range.clone(), enc),
-            severity: Some(lsp_severity(f.severity)),
-            code: Some(NumberOrString::String(f.code.clone())),
-            code_description: rule_url(config, &f.code).map(|href| CodeDescription { href }),
-            source: Some("peace-lsp".into()),
-            message: f.message.clone(),
-            related_information: (!related.is_empty()).then_some(related),
-            tags: None,
-            data: None,
-        }
-    }
-
-    /// The configuration for a document; problems found while loading it
-    /// are reported (once each) without waiting.
-    fn config_for(&self, uri: &Uri) -> Arc<Config> {
+    /// Resolve the configuration of a document on a blocking thread
+    /// (files are read, glossaries validated); problems found are reported
+    /// (once each) without waiting.
+    async fn resolve_config(&self, uri: &Uri) -> Arc<Config> {
         let path = uri.to_file_path().map(|p| p.into_owned());
-        let (config, reports) = lock(&self.0.configs).resolve(path.as_deref());
+        let inner = Arc::clone(&self.0);
+        let resolved = tokio::task::spawn_blocking(move || ConfigStore::resolve(&inner.configs, path.as_deref())).await;
+        let (config, reports) = resolved.unwrap_or_else(|_| (Arc::new(Config::default()), Vec::new()));
         if !reports.is_empty() {
-            let client = self.0.client.clone();
+            let this = self.clone();
             tokio::spawn(async move {
                 for r in reports {
-                    report(&client, r).await;
+                    this.report(r).await;
                 }
             });
         }
         config
     }
 
+    /// The configuration a request uses for a document: the one its worker
+    /// resolved, else one already made for its folder, else the defaults.
+    /// Never reads a file.
+    fn known_config(&self, uri: Option<&Uri>) -> Arc<Config> {
+        if let Some(c) = uri.and_then(|u| lock(&self.0.docs).get(u.as_str()).and_then(|d| d.config.clone())) {
+            return c;
+        }
+        let path = uri.and_then(|u| u.to_file_path()).map(|p| p.into_owned());
+        lock(&self.0.configs)
+            .peek(path.as_deref())
+            .unwrap_or_else(|| Arc::new(Config::default()))
+    }
+
     /// Settings or configuration files changed: reload and re-analyse every
     /// open document.
     fn reload(&self) {
         lock(&self.0.configs).invalidate();
-        let uris: Vec<Uri> = lock(&self.0.docs).values().map(|d| d.uri.clone()).collect();
-        for uri in uris {
-            self.schedule(uri);
+        let keys: Vec<String> = lock(&self.0.docs).keys().cloned().collect();
+        for key in keys {
+            self.schedule(&key);
         }
     }
 
-    /// Analyse the current version of a document off the handler and publish.
-    fn schedule(&self, uri: Uri) {
+    /// Make sure the current version of a document gets analysed: start a
+    /// worker, or tell the running one that there is a newer version (it
+    /// takes the newest when it is done; versions in between are never
+    /// analysed).
+    fn schedule(&self, key: &str) {
+        let generation = {
+            let mut docs = lock(&self.0.docs);
+            let Some(d) = docs.get_mut(key) else { return };
+            if is_explanation(&d.uri) || is_config_like(&d.uri) {
+                return;
+            }
+            if d.running {
+                d.dirty = true;
+                return;
+            }
+            d.running = true;
+            d.dirty = false;
+            d.generation
+        };
         let this = self.clone();
+        let key = key.to_string();
         tokio::spawn(async move {
-            if let Err(e) = AssertUnwindSafe(this.analyse_and_publish(uri)).catch_unwind().await {
-                tracing::error!("analysis task panicked: {:?}", e.downcast_ref::<&str>());
+            if AssertUnwindSafe(this.work(&key, generation))
+                .catch_unwind()
+                .await
+                .is_err()
+            {
+                tracing::error!("analysis of {key} panicked; no diagnostics published");
+                if let Some(d) = lock(&this.0.docs).get_mut(&key).filter(|d| d.generation == generation) {
+                    d.running = false;
+                }
             }
         });
     }
 
-    async fn analyse_and_publish(&self, uri: Uri) {
-        if is_explanation(&uri) || is_config_like(&uri) {
-            return;
-        }
-        let key = uri.as_str().to_string();
-        let config = self.config_for(&uri);
-        if config.debounce_ms > 0 {
-            // Let a burst of keystrokes settle; a newer version reschedules.
-            let before = lock(&self.0.docs).get(&key).map(|d| d.doc.version);
-            tokio::time::sleep(std::time::Duration::from_millis(config.debounce_ms)).await;
-            if lock(&self.0.docs).get(&key).map(|d| d.doc.version) != before {
-                return;
-            }
-        }
-        // Snapshot under the lock; no await while it is held.
-        let (text, version, format) = {
-            let docs = lock(&self.0.docs);
-            let Some(d) = docs.get(&key) else { return };
-            (d.doc.text(), d.doc.version, d.format)
-        };
-        let max = config.max_document_bytes;
-        let too_big = text.len() > max;
-        let cfg = Arc::clone(&config);
-        let inner = Arc::clone(&self.0);
-        let key2 = key.clone();
-        let analysis = if too_big {
-            None
-        } else {
-            let job = tokio::task::spawn_blocking(move || {
-                // Skip work for a version that is already outdated.
-                let current = lock(&inner.docs).get(&key2).map(|d| d.doc.version);
-                if current != Some(version) {
-                    return None;
+    /// The worker of one document: configuration, debounce, a slot of the
+    /// pool, a snapshot, the analysis, the publish; again while the
+    /// document changed meanwhile.
+    async fn work(&self, key: &str, generation: u64) {
+        loop {
+            let uri = {
+                let docs = lock(&self.0.docs);
+                match docs.get(key).filter(|d| d.generation == generation) {
+                    Some(d) => d.uri.clone(),
+                    None => return,
                 }
-                std::panic::catch_unwind(|| {
-                    let mut a = analyze(&text, format, &cfg.db);
-                    a.findings = cfg.apply(std::mem::take(&mut a.findings));
-                    a
-                })
-                .ok()
+            };
+            let config = self.resolve_config(&uri).await;
+            if let Some(d) = lock(&self.0.docs).get_mut(key).filter(|d| d.generation == generation) {
+                d.config = Some(Arc::clone(&config));
+            }
+            self.0.analysed.notify_waiters();
+            if config.debounce_ms > 0 {
+                tokio::time::sleep(Duration::from_millis(config.debounce_ms)).await;
+            }
+            let Ok(_permit) = self.0.pool.acquire().await else {
+                return;
+            };
+            let encoding = self.encoding();
+            let snap = {
+                let mut docs = lock(&self.0.docs);
+                let Some(d) = docs.get_mut(key).filter(|d| d.generation == generation) else {
+                    return;
+                };
+                d.dirty = false;
+                Snapshot {
+                    doc: d.doc.clone(),
+                    format: d.format,
+                    version: d.doc.version,
+                    latest: Arc::clone(&d.latest),
+                    encoding,
+                }
+            };
+            let version = snap.version;
+            let (uri2, cfg) = (uri.clone(), Arc::clone(&config));
+            let job = tokio::task::spawn_blocking(move || {
+                std::panic::catch_unwind(AssertUnwindSafe(|| analyse(&uri2, &snap, &cfg, analysis_budget()))).ok()
             });
-            match job.await {
-                Ok(Some(a)) => Some(Arc::new(a)),
-                Ok(None) if !too_big => {
-                    let current = lock(&self.0.docs).get(&key).map(|d| d.doc.version);
-                    if current == Some(version) {
+            let result = job.await.ok().flatten();
+            drop(_permit);
+            {
+                let mut docs = lock(&self.0.docs);
+                let Some(d) = docs.get_mut(key).filter(|d| d.generation == generation) else {
+                    return;
+                };
+                match result {
+                    Some((analysis, diagnostics)) if d.doc.version == version => {
+                        d.analysis = analysis.map(|a| (version, Arc::new(a), Arc::clone(&config)));
+                        // Under the documents' lock: a didClose cannot slip in between.
+                        publish(&self.0.out, uri, diagnostics, Some(version));
+                    }
+                    None if d.doc.version == version => {
                         tracing::error!("analysis of {key} panicked; no diagnostics published");
                     }
+                    _ => {} // a newer version will publish
+                }
+                if !d.dirty {
+                    d.running = false;
+                    drop(docs);
+                    self.0.analysed.notify_waiters();
                     return;
                 }
-                _ => return,
             }
-        };
-        let _publishing = self.0.publish.lock().await;
-        let diagnostics = {
-            let mut docs = lock(&self.0.docs);
-            let Some(d) = docs.get_mut(&key) else { return };
-            if d.doc.version != version {
-                return; // a newer version will publish
-            }
-            let enc = self.encoding();
-            match &analysis {
-                Some(a) => {
-                    d.analysis = Some((version, Arc::clone(a), Arc::clone(&config)));
-                    a.findings.iter().map(|f| self.diagnostic(&uri, &d.doc, f, enc, &config)).collect()
-                }
-                None => vec![Diagnostic {
-                    range: Range::default(),
-                    severity: Some(DiagnosticSeverity::INFORMATION),
-                    code: Some(NumberOrString::String("document-too-large".into())),
-                    source: Some("peace-lsp".into()),
-                    message: format!(
-                        "This document ({:.1} MB) is larger than peace-lsp's limit of {:.1} MB, so it is not checked; raise `max-document-bytes` in .peace-lsp.toml (or `maxDocumentBytes` in the editor settings) to check it.",
-                        d.doc.len_bytes() as f64 / 1e6,
-                        max as f64 / 1e6
-                    ),
-                    ..Diagnostic::default()
-                }],
-            }
-        };
-        self.0.client.publish_diagnostics(uri, diagnostics, Some(version)).await;
+            self.0.analysed.notify_waiters();
+        }
     }
 
     /// The analysis of the document's current version, a snapshot of the
-    /// document it belongs to and its configuration (computed now if the
-    /// cached one is stale).
+    /// document it belongs to and its configuration: waits (bounded) for
+    /// the document's own worker, never analyses on the request path.
     async fn current_analysis(&self, uri: &Uri) -> Result<Option<(Arc<Analysis>, Document, Arc<Config>)>> {
-        let (cached, snapshot) = {
-            let docs = lock(&self.0.docs);
-            let Some(d) = docs.get(uri.as_str()) else {
-                return Ok(None);
-            };
-            match &d.analysis {
-                Some((v, a, c)) if *v == d.doc.version => (Some((Arc::clone(a), d.doc.clone(), Arc::clone(c))), None),
-                _ => (None, Some((d.doc.clone(), d.format))),
-            }
-        };
-        if let Some(c) = cached {
-            return Ok(Some(c));
-        }
-        let Some((doc, format)) = snapshot else { return Ok(None) };
-        let config = self.config_for(uri);
-        if doc.len_bytes() > config.max_document_bytes {
+        if is_explanation(uri) || is_config_like(uri) {
             return Ok(None);
         }
-        let text = doc.text();
-        let cfg = Arc::clone(&config);
-        let a = tokio::task::spawn_blocking(move || {
-            let mut a = analyze(&text, format, &cfg.db);
-            a.findings = cfg.apply(std::mem::take(&mut a.findings));
-            a
-        })
-        .await
-        .map_err(|_| Error::internal_error())?;
-        Ok(Some((Arc::new(a), doc, config)))
+        let deadline = Instant::now() + ANALYSIS_WAIT;
+        loop {
+            let woken = self.0.analysed.notified();
+            tokio::pin!(woken);
+            woken.as_mut().enable();
+            {
+                let docs = lock(&self.0.docs);
+                let Some(d) = docs.get(uri.as_str()) else {
+                    return Ok(None);
+                };
+                match &d.analysis {
+                    Some((v, a, c)) if *v == d.doc.version => {
+                        return Ok(Some((Arc::clone(a), d.doc.clone(), Arc::clone(c))));
+                    }
+                    _ if d
+                        .config
+                        .as_ref()
+                        .is_some_and(|c| d.doc.len_bytes() > c.max_document_bytes) =>
+                    {
+                        return Ok(None);
+                    }
+                    _ => {}
+                }
+            }
+            if tokio::time::timeout_at(deadline.into(), woken).await.is_err() {
+                return Err(Error::content_modified());
+            }
+        }
     }
 
     async fn code_action_impl(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
@@ -359,7 +577,7 @@ impl Backend {
             .iter()
             .filter(|f| f.range.start <= to && from <= f.range.end)
         {
-            let ours = self.diagnostic(&uri, &doc, f, enc, &config);
+            let ours = diagnostic(&uri, &doc, f, enc, &config);
             // Attach the client's own copy of the diagnostic when it sent one.
             let diagnostic = params
                 .context
@@ -437,10 +655,7 @@ impl Backend {
             other => return Err(Error::invalid_params(format!("unknown command {other:?}"))),
         }
         // The database of the document's configuration (course glossaries).
-        let config = match &uri {
-            Some(u) => self.config_for(u),
-            None => lock(&self.0.configs).resolve(None).0,
-        };
+        let config = self.known_config(uri.as_ref());
         let db: &Database = &config.db;
         let text = if let Some(code) = field("code") {
             explain_finding(db, &code, field("term").as_deref())
@@ -472,34 +687,55 @@ impl Backend {
         Ok(Some(serde_json::Value::String(text)))
     }
 
-    /// Set `CODE = "off"` in the project file of `uri` (the nearest
-    /// `.peace-lsp.toml`, else a new one at the workspace root), keeping the
-    /// file's formatting and comments; then reload.
+    /// Set `CODE = "off"` in the project file of `uri`: the nearest
+    /// `.peace-lsp.toml` inside the workspace folder that holds the
+    /// document, else a new one at that folder's root, keeping the file's
+    /// formatting and comments; then reload. A document outside every
+    /// workspace folder is refused, and so is a project file that is a
+    /// symbolic link.
     async fn disable_rule(&self, code: &str, uri: Option<&Uri>) -> Result<String> {
         if !config::known_codes().contains(&code) {
             return Err(Error::invalid_params(format!("unknown rule {code:?}")));
         }
-        let root = lock(&self.0.configs).root.clone();
+        let folders = lock(&self.0.configs).folders.clone();
         let doc_path = uri.and_then(|u| u.to_file_path()).map(|p| p.into_owned());
-        let start = doc_path
-            .clone()
-            .or_else(|| root.clone())
-            .ok_or_else(|| Error::invalid_params("no file or workspace to configure"))?;
-        let file = config::find_project_file(&start, root.as_deref()).unwrap_or_else(|| {
-            let dir = root
-                .clone()
-                .or_else(|| start.parent().map(Path::to_path_buf))
-                .unwrap_or_else(|| PathBuf::from("."));
-            dir.join(config::FILE_NAME)
-        });
-        let old = std::fs::read_to_string(&file).unwrap_or_default();
+        let folder = match &doc_path {
+            Some(p) => folders
+                .iter()
+                .filter(|f| p.starts_with(f))
+                .max_by_key(|f| f.components().count())
+                .cloned()
+                .ok_or_else(|| {
+                    Error::invalid_params(format!(
+                        "{} is not inside a workspace folder; peace-lsp only edits project files of the workspace",
+                        p.display()
+                    ))
+                })?,
+            None => folders
+                .first()
+                .cloned()
+                .ok_or_else(|| Error::invalid_params("no file or workspace to configure"))?,
+        };
+        let start = doc_path.unwrap_or_else(|| folder.clone());
+        let file = config::find_project_file(&start, Some(&folder)).unwrap_or_else(|| folder.join(config::FILE_NAME));
+        let failed = |what: String| {
+            let mut err = Error::internal_error();
+            err.message = what.into();
+            err
+        };
+        if std::fs::symlink_metadata(&file).is_ok_and(|m| !m.is_file()) {
+            return Err(failed(format!(
+                "{} is not a plain file; not editing it",
+                file.display()
+            )));
+        }
+        let old = match std::fs::metadata(&file) {
+            Ok(_) => config::read_capped(&file, config::MAX_CONFIG_BYTES).map_err(|e| failed(e.to_string()))?,
+            Err(_) => String::new(),
+        };
         let new = config::turn_off(&old, code)
             .map_err(|e| Error::invalid_params(format!("cannot edit {}: {e}", file.display())))?;
-        std::fs::write(&file, new).map_err(|e| {
-            let mut err = Error::internal_error();
-            err.message = format!("cannot write {}: {e}", file.display()).into();
-            err
-        })?;
+        std::fs::write(&file, new).map_err(|e| failed(format!("cannot write {}: {e}", file.display())))?;
         self.0
             .client
             .show_message(
@@ -515,26 +751,42 @@ impl Backend {
     /// one; otherwise send it as a message.
     async fn show_explanation(&self, text: &str) {
         if self.0.show_document.load(Ordering::SeqCst) {
-            let dir = explain_dir();
-            let path = dir.join(format!("explain-{}.md", std::process::id()));
-            let written = std::fs::create_dir_all(&dir).and_then(|_| std::fs::write(&path, text));
-            if let (Ok(()), Ok(uri)) = (written, format!("file://{}", path.display()).parse::<Uri>()) {
-                let shown = self
-                    .0
-                    .client
-                    .show_document(ShowDocumentParams {
+            if let Some(uri) = write_explanation(text).as_deref().and_then(file_uri) {
+                let shown = tokio::time::timeout(
+                    CLIENT_TIMEOUT,
+                    self.0.client.show_document(ShowDocumentParams {
                         uri,
                         external: Some(false),
                         take_focus: Some(true),
                         selection: None,
-                    })
-                    .await;
-                if shown.is_ok_and(|ok| ok) {
+                    }),
+                )
+                .await;
+                if matches!(shown, Ok(Ok(true))) {
                     return;
                 }
             }
         }
         self.0.client.show_message(MessageType::INFO, text).await;
+    }
+
+    /// The configuration of a document once its worker resolved it
+    /// (bounded wait).
+    async fn doc_config(&self, key: &str) -> Option<Arc<Config>> {
+        let deadline = Instant::now() + ANALYSIS_WAIT;
+        loop {
+            let woken = self.0.analysed.notified();
+            tokio::pin!(woken);
+            woken.as_mut().enable();
+            match lock(&self.0.docs).get(key) {
+                None => return None,
+                Some(d) if d.config.is_some() => return d.config.clone(),
+                Some(_) => {}
+            }
+            if tokio::time::timeout_at(deadline.into(), woken).await.is_err() {
+                return None;
+            }
+        }
     }
 
     async fn hover_impl(&self, params: HoverParams) -> Result<Option<Hover>> {
@@ -548,23 +800,33 @@ impl Backend {
             let offset = d.doc.offset(pos, enc);
             match &d.analysis {
                 Some((v, a, c)) if *v == d.doc.version => (offset, Some((Arc::clone(a), Arc::clone(c))), None),
-                _ => (offset, None, Some((d.doc.text(), d.format, d.doc.version))),
+                _ => (offset, None, Some((d.doc.clone(), d.format))),
             }
         };
         let (hit, version, config) = match (cached, snapshot) {
             (Some((a, c)), _) => (a.term_at(offset).cloned(), None, c),
-            (None, Some((text, format, version))) => {
-                let config = self.config_for(&uri);
-                if text.len() > config.max_document_bytes {
+            (None, Some((doc, format))) => {
+                // Terms only (no analysis): quick, and on this document alone.
+                // Documents that are never analysed have no worker to wait for.
+                let config = if is_explanation(&uri) || is_config_like(&uri) {
+                    self.known_config(Some(&uri))
+                } else {
+                    match self.doc_config(&key).await {
+                        Some(c) => c,
+                        None => return Ok(None),
+                    }
+                };
+                if doc.len_bytes() > config.max_document_bytes {
                     return Ok(None);
                 }
+                let version = doc.version;
                 let cfg = Arc::clone(&config);
-                let hits = tokio::task::spawn_blocking(move || find_terms(&text, format, &cfg.db))
+                let hits = tokio::task::spawn_blocking(move || find_terms(&doc.text(), format, &cfg.db))
                     .await
                     .map_err(|_| Error::internal_error())?;
                 let analysis = Analysis {
                     terms: hits,
-                    findings: Vec::new(),
+                    ..Analysis::default()
                 };
                 (analysis.term_at(offset).cloned(), Some(version), config)
             }
@@ -607,10 +869,7 @@ impl Backend {
             scope_uri: None,
             section: Some("peace-lsp".into()),
         };
-        let asked = tokio::time::timeout(
-            std::time::Duration::from_secs(5),
-            self.0.client.configuration(vec![item]),
-        );
+        let asked = tokio::time::timeout(CLIENT_TIMEOUT, self.0.client.configuration(vec![item]));
         match asked.await {
             Ok(Ok(values)) => {
                 self.set_section(values.first().unwrap_or(&serde_json::Value::Null))
@@ -648,37 +907,40 @@ impl Backend {
 /// Tell the user about a configuration problem: once as a message, and as
 /// a diagnostic on the file (which the editor shows when it is open); clear
 /// the diagnostic when the problem is gone.
-async fn report(client: &Client, r: Report) {
-    match r {
-        Report::Problem(e) => {
-            client
-                .show_message(
-                    MessageType::ERROR,
-                    format!("peace-lsp: {e} (keeping the last good configuration)"),
-                )
-                .await;
-            if let Some(uri) = file_uri(&e.file) {
-                let line = e.line.unwrap_or(1).saturating_sub(1) as u32;
-                let d = Diagnostic {
-                    range: Range {
-                        start: Position { line, character: 0 },
-                        end: Position {
-                            line: line + 1,
-                            character: 0,
+impl Backend {
+    async fn report(&self, r: Report) {
+        let client = &self.0.client;
+        match r {
+            Report::Problem(e) => {
+                client
+                    .show_message(
+                        MessageType::ERROR,
+                        format!("peace-lsp: {e} (keeping the last good configuration)"),
+                    )
+                    .await;
+                if let Some(uri) = file_uri(&e.file) {
+                    let line = e.line.unwrap_or(1).saturating_sub(1) as u32;
+                    let d = Diagnostic {
+                        range: Range {
+                            start: Position { line, character: 0 },
+                            end: Position {
+                                line: line + 1,
+                                character: 0,
+                            },
                         },
-                    },
-                    severity: Some(DiagnosticSeverity::ERROR),
-                    code: Some(NumberOrString::String("invalid-configuration".into())),
-                    source: Some("peace-lsp".into()),
-                    message: e.message.clone(),
-                    ..Diagnostic::default()
-                };
-                client.publish_diagnostics(uri, vec![d], None).await;
+                        severity: Some(DiagnosticSeverity::ERROR),
+                        code: Some(NumberOrString::String("invalid-configuration".into())),
+                        source: Some("peace-lsp".into()),
+                        message: e.message.clone(),
+                        ..Diagnostic::default()
+                    };
+                    publish(&self.0.out, uri, vec![d], None);
+                }
             }
-        }
-        Report::Cleared(file) => {
-            if let Some(uri) = file_uri(&file) {
-                client.publish_diagnostics(uri, Vec::new(), None).await;
+            Report::Cleared(file) => {
+                if let Some(uri) = file_uri(&file) {
+                    publish(&self.0.out, uri, Vec::new(), None);
+                }
             }
         }
     }
@@ -714,18 +976,25 @@ impl LanguageServer for Backend {
             if let Some(options) = &params.initialization_options {
                 match Options::from_json(options) {
                     Ok(o) => configs.init_options = o,
-                    Err(e) => tracing::warn!("ignoring invalid initializationOptions: {e}"),
+                    Err(e) => {
+                        tracing::warn!("ignoring invalid initializationOptions: {e}");
+                        *lock(&self.0.init_error) = Some(e);
+                    }
                 }
             }
             #[allow(deprecated)]
-            let root = params
-                .workspace_folders
-                .as_ref()
-                .and_then(|f| f.first())
-                .map(|f| f.uri.clone())
-                .or(params.root_uri.clone())
-                .and_then(|u| u.to_file_path().map(|p| p.into_owned()));
-            configs.root = root;
+            let folders: Vec<PathBuf> = match &params.workspace_folders {
+                Some(f) if !f.is_empty() => f.iter().map(|f| f.uri.clone()).collect::<Vec<_>>(),
+                _ => params.root_uri.clone().into_iter().collect(),
+            }
+            .into_iter()
+            .filter_map(|u| u.to_file_path().map(|p| p.into_owned()))
+            .collect();
+            configs.root = folders.first().cloned();
+            configs.folders = folders;
+        }
+        if let Some(pid) = params.process_id {
+            tokio::spawn(watch_parent(pid, Arc::clone(&self.0.life)));
         }
         let workspace = params.capabilities.workspace.as_ref();
         let watch = workspace
@@ -787,6 +1056,11 @@ impl LanguageServer for Backend {
     }
 
     async fn initialized(&self, _: InitializedParams) {
+        let init_error = lock(&self.0.init_error).take();
+        if let Some(e) = init_error {
+            let message = format!("peace-lsp: ignoring invalid initializationOptions: {e}");
+            self.0.client.show_message(MessageType::ERROR, message).await;
+        }
         if self.0.watch_files.load(Ordering::SeqCst) {
             // Every TOML file: project files and glossaries (filtered on arrival).
             let options = DidChangeWatchedFilesRegistrationOptions {
@@ -800,8 +1074,12 @@ impl LanguageServer for Backend {
                 method: "workspace/didChangeWatchedFiles".into(),
                 register_options: serde_json::to_value(options).ok(),
             };
-            if let Err(e) = self.0.client.register_capability(vec![registration]).await {
-                tracing::warn!("could not watch configuration files: {e}");
+            // A client that never answers must not hold this handler (or the
+            // process) forever.
+            match tokio::time::timeout(CLIENT_TIMEOUT, self.0.client.register_capability(vec![registration])).await {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => tracing::warn!("could not watch configuration files: {e}"),
+                Err(_) => tracing::warn!("client/registerCapability: no answer within {CLIENT_TIMEOUT:?}"),
             }
         }
         if self.pull_settings().await {
@@ -836,7 +1114,7 @@ impl LanguageServer for Backend {
     }
 
     async fn shutdown(&self) -> Result<()> {
-        self.0.shutdown.store(true, Ordering::SeqCst);
+        self.0.life.shutdown_requested();
         Ok(())
     }
 
@@ -849,17 +1127,23 @@ impl LanguageServer for Backend {
                 path.as_deref().or(Some(Path::new(td.uri.path().as_str()))),
             );
             let doc = Document::new(&td.text, td.version, &td.language_id);
+            let generation = self.0.generations.fetch_add(1, Ordering::Relaxed);
             lock(&self.0.docs).insert(
                 td.uri.as_str().to_string(),
                 OpenDoc {
                     uri: td.uri.clone(),
                     doc,
                     format,
+                    generation,
+                    config: None,
                     analysis: None,
+                    running: false,
+                    dirty: false,
+                    latest: Arc::new(AtomicI32::new(td.version)),
                 },
             );
         });
-        self.schedule(td.uri);
+        self.schedule(td.uri.as_str());
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
@@ -881,25 +1165,36 @@ impl LanguageServer for Backend {
                 }
             }
             d.doc.version = params.text_document.version;
+            d.latest.store(d.doc.version, Ordering::Relaxed);
+            // The old analysis is of no use to anyone now.
+            d.analysis = None;
             known = true;
         });
         if known {
-            self.schedule(uri);
+            self.schedule(uri.as_str());
         }
     }
 
     async fn did_save(&self, params: DidSaveTextDocumentParams) {
         let open = lock(&self.0.docs).contains_key(params.text_document.uri.as_str());
         if open {
-            self.schedule(params.text_document.uri);
+            self.schedule(params.text_document.uri.as_str());
         }
     }
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
-        lock(&self.0.docs).remove(uri.as_str());
-        let _publishing = self.0.publish.lock().await;
-        self.0.client.publish_diagnostics(uri, Vec::new(), None).await;
+        let removed = {
+            let mut docs = lock(&self.0.docs);
+            let removed = docs.remove(uri.as_str());
+            // Under the lock: no worker publishes for it after this.
+            publish(&self.0.out, uri, Vec::new(), None);
+            removed.is_some() && docs.is_empty()
+        };
+        if removed {
+            // The last document closed: give freed memory back to the system.
+            tokio::task::spawn_blocking(trim_memory);
+        }
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
@@ -915,6 +1210,56 @@ impl LanguageServer for Backend {
     }
 }
 
+/// Give memory freed by closed documents back to the system (glibc keeps
+/// it in its arenas otherwise).
+fn trim_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
+/// Whether a process is alive (a zombie is not).
+fn alive(pid: u32) -> bool {
+    #[cfg(target_os = "linux")]
+    {
+        match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+            // The state follows the command name in parentheses.
+            Ok(stat) => stat
+                .rsplit_once(')')
+                .is_none_or(|(_, rest)| !rest.trim_start().starts_with('Z')),
+            Err(_) => false,
+        }
+    }
+    #[cfg(all(unix, not(target_os = "linux")))]
+    {
+        let Ok(pid) = libc::pid_t::try_from(pid) else {
+            return true;
+        };
+        unsafe { libc::kill(pid, 0) == 0 || *libc::__error() == libc::EPERM }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = pid;
+        true
+    }
+}
+
+/// End the session when the editor process named in `initialize` is gone.
+async fn watch_parent(pid: u32, life: Arc<Lifecycle>) {
+    loop {
+        if life.ended().is_some() {
+            return;
+        }
+        if !alive(pid) {
+            tracing::warn!("the editor (process {pid}) is gone; exiting");
+            life.end(End::ParentGone);
+            return;
+        }
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+}
+
 /// Serve LSP over any byte streams; returns whether `shutdown` came before
 /// the end (the exit code is 0 then, 1 otherwise, as the spec says).
 pub async fn serve<I, O>(input: I, output: O) -> bool
@@ -922,38 +1267,80 @@ where
     I: AsyncRead + Unpin + Send + 'static,
     O: AsyncWrite + Unpin + Send + 'static,
 {
-    let shutdown = Arc::new(AtomicBool::new(false));
-    let flag = Arc::clone(&shutdown);
-    let (service, socket) = LspService::new(move |client| Backend::new(client, flag));
-    let (to_fw, fw_in) = tokio::io::duplex(1 << 16);
-    let (fw_out, from_fw) = tokio::io::duplex(1 << 16);
-    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-    let writer = tokio::spawn(transport::write_frames(rx, output));
-    let forward = tokio::spawn(transport::forward_output(from_fw, tx.clone()));
-    let reader = tokio::spawn(transport::filter_input(input, to_fw, tx));
-    Server::new(fw_in, fw_out, socket).serve(service).await;
-    reader.abort();
-    let _ = reader.await;
-    let _ = forward.await;
-    let _ = writer.await;
-    shutdown.load(Ordering::SeqCst)
+    let (end, shutdown) = serve_until(input, output, std::future::pending()).await;
+    shutdown && end != End::ParentGone
 }
 
-/// `peace-lsp` / `peace-lsp lsp` / `peace-lsp --stdio`.
+/// Serve until `exit`, the end of input, the editor's death or `stop`,
+/// whatever is pending; returns how it ended and whether `shutdown` came.
+pub async fn serve_until<I, O>(input: I, output: O, stop: impl std::future::Future<Output = ()>) -> (End, bool)
+where
+    I: AsyncRead + Unpin + Send + 'static,
+    O: AsyncWrite + Unpin + Send + 'static,
+{
+    let life = Lifecycle::new();
+    let out = Arc::new(Outbox::default());
+    let (l, o) = (Arc::clone(&life), Arc::clone(&out));
+    let (service, socket) = LspService::new(move |client| Backend::new(client, l, o));
+    let (to_fw, fw_in) = tokio::io::duplex(1 << 16);
+    let (fw_out, from_fw) = tokio::io::duplex(1 << 16);
+    let writer = tokio::spawn(transport::write_frames(Arc::clone(&out), output));
+    let forward = tokio::spawn(transport::forward_output(from_fw, Arc::clone(&out)));
+    let reader = tokio::spawn(transport::filter_input(input, to_fw, out, Arc::clone(&life)));
+    let server = Server::new(fw_in, fw_out, socket)
+        .concurrency_level(CONCURRENCY)
+        .serve(service);
+    let end = tokio::select! {
+        biased;
+        _ = stop => End::Stopped,
+        e = life.wait() => e,
+        _ = server => End::EndOfInput,
+    };
+    life.end(end);
+    reader.abort();
+    forward.abort();
+    writer.abort();
+    (life.ended().unwrap_or(end), life.was_shut_down())
+}
+
+/// `peace-lsp` / `peace-lsp lsp` / `peace-lsp --stdio`. Exits with 0 after
+/// `shutdown` then `exit` (or on SIGTERM), 1 otherwise.
 pub fn run_stdio() -> ExitCode {
-    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let cores = workers();
+    // Async handlers are short: two threads; blocking ones: the analyses
+    // (one per core), stdin, stdout and a few for hovers and files.
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(cores.min(2))
+        .max_blocking_threads(cores + 5)
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("peace-lsp: cannot start the async runtime: {e}");
             return ExitCode::from(2);
         }
     };
-    let clean = rt.block_on(serve(tokio::io::stdin(), tokio::io::stdout()));
-    // Do not wait for the blocking stdin read that may still be pending.
+    let (end, shutdown) =
+        rt.block_on(async { serve_until(tokio::io::stdin(), tokio::io::stdout(), terminated()).await });
+    // Do not wait for the blocking stdin read or analyses still running.
     rt.shutdown_background();
-    if clean {
+    if shutdown && end != End::ParentGone || end == End::Stopped {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
     }
+}
+
+/// Resolves on SIGTERM (Unix), else never.
+async fn terminated() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            term.recv().await;
+            return;
+        }
+    }
+    std::future::pending::<()>().await
 }

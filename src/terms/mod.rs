@@ -83,12 +83,18 @@ fn field_of(message: &str) -> Option<&'static str> {
 /// The lines of the entry whose id (or code) is `id`: its `[[` header, the
 /// `id` line, and the end (exclusive), as 0-based indexes into `lines`.
 fn entry_span(lines: &[&str], id: &str) -> Option<(usize, usize, usize)> {
-    let is_id = |l: &str| {
-        let l = l.trim();
-        (l.starts_with("id") || l.starts_with("code")) && l.contains(&format!("\"{id}\""))
-    };
-    let start = lines.iter().position(|l| is_id(l))?;
-    // The entry runs back to its `[[` header and on to the next one.
+    let start = lines.iter().position(|l| is_id_line(l, id))?;
+    Some(span_from(lines, start))
+}
+
+fn is_id_line(l: &str, id: &str) -> bool {
+    let l = l.trim();
+    (l.starts_with("id") || l.starts_with("code")) && l.contains(&format!("\"{id}\""))
+}
+
+/// The entry around its id line `start`: back to its `[[` header and on to
+/// the next one.
+fn span_from(lines: &[&str], start: usize) -> (usize, usize, usize) {
     let header = (0..=start)
         .rev()
         .find(|&i| lines[i].trim_start().starts_with("[["))
@@ -96,7 +102,44 @@ fn entry_span(lines: &[&str], id: &str) -> Option<(usize, usize, usize)> {
     let end = (start + 1..lines.len())
         .find(|&i| lines[i].trim_start().starts_with("[["))
         .unwrap_or(lines.len());
-    Some((header, start, end))
+    (header, start, end)
+}
+
+/// A file's lines and where each id is set, made once per file so that
+/// locating thousands of errors stays linear.
+struct Entries<'a> {
+    lines: Vec<&'a str>,
+    /// The first quoted value of an `id`/`code` line -> that line.
+    ids: HashMap<&'a str, usize>,
+}
+
+impl<'a> Entries<'a> {
+    fn new(text: &'a str) -> Entries<'a> {
+        let lines: Vec<&str> = text.lines().collect();
+        let mut ids = HashMap::new();
+        for (i, l) in lines.iter().enumerate() {
+            let t = l.trim();
+            if !(t.starts_with("id") || t.starts_with("code")) {
+                continue;
+            }
+            let mut quoted = t.split('"');
+            if let (Some(_), Some(value)) = (quoted.next(), quoted.next()) {
+                ids.entry(value).or_insert(i);
+            }
+        }
+        Entries { lines, ids }
+    }
+
+    /// The 1-based line of `field` in the entry whose id (or code) is `id`.
+    fn locate(&self, id: &str, field: Option<&str>) -> Option<usize> {
+        let start = match self.ids.get(id) {
+            Some(&i) => i,
+            // An id line the index could not read: search as before.
+            None => self.lines.iter().position(|l| is_id_line(l, id))?,
+        };
+        let (header, start, end) = span_from(&self.lines, start);
+        locate_field(&self.lines, header, start, end, field)
+    }
 }
 
 /// The 1-based line of the entry `id` that contains `needle`.
@@ -106,10 +149,8 @@ fn line_of(text: &str, id: &str, needle: &str) -> Option<usize> {
     (header..end).find(|&i| lines[i].contains(needle)).map(|i| i + 1)
 }
 
-/// The 1-based line of `field` in the entry whose id (or code) is `id`.
-fn locate(text: &str, id: &str, field: Option<&str>) -> Option<usize> {
-    let lines: Vec<&str> = text.lines().collect();
-    let (header, start, end) = entry_span(&lines, id)?;
+/// The 1-based line of `field` in an entry (its id line without one).
+fn locate_field(lines: &[&str], header: usize, start: usize, end: usize, field: Option<&str>) -> Option<usize> {
     if let Some(field) = field {
         if let Some(i) = (header..end).find(|&i| {
             let l = lines[i].trim_start();
@@ -195,13 +236,19 @@ impl Database {
     pub fn from_layers(layers: Vec<Vec<(String, String)>>) -> Result<Database, Vec<DbError>> {
         let texts: HashMap<String, String> = layers.iter().flatten().cloned().collect();
         Database::validate(layers).map_err(|errors| {
+            let mut entries: HashMap<&str, Entries<'_>> = HashMap::new();
             errors
                 .into_iter()
                 .map(|mut e| {
                     let field = e.field.clone().or_else(|| field_of(&e.message).map(str::to_string));
                     if e.line.is_none() {
                         let id = e.message.split('`').nth(1).unwrap_or_default().to_string();
-                        e.line = texts.get(&e.file).and_then(|t| locate(t, &id, field.as_deref()));
+                        e.line = texts.get_key_value(&e.file).and_then(|(file, t)| {
+                            entries
+                                .entry(file.as_str())
+                                .or_insert_with(|| Entries::new(t))
+                                .locate(&id, field.as_deref())
+                        });
                     }
                     e.field = field;
                     e

@@ -2,6 +2,7 @@
 //! any input is handled; unbalanced braces simply run to the end.
 
 use super::{BlockKind, Mask, Prose};
+use std::collections::HashMap;
 
 /// Commands whose arguments are not prose; they are hidden. The inline ones
 /// leave a placeholder so the surrounding sentence stays a sentence.
@@ -138,6 +139,7 @@ fn heading_level(name: &str) -> Option<u8> {
 
 pub fn extract(src: &str) -> Prose {
     let mut m = Mask::visible(src);
+    let ix = Index::new(src);
     let b = src.as_bytes();
     let n = b.len();
     let mut i = 0;
@@ -169,7 +171,7 @@ pub fn extract(src: &str) -> Prose {
                 math(&mut m, i..end, display);
                 i = end;
             }
-            b'\\' => i = command(&mut m, src, i),
+            b'\\' => i = command(&mut m, &ix, i),
             _ => i += 1,
         }
     }
@@ -209,8 +211,9 @@ fn find_unescaped(b: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
     None
 }
 
-/// End (exclusive) of a balanced group opened at `open` (`{` or `[`).
-fn group_end(b: &[u8], open: usize) -> usize {
+/// End (exclusive) of a balanced group opened at `open` (`{` or `[`), by
+/// scanning: what [`Index::group_end`] precomputes.
+fn group_end_scan(b: &[u8], open: usize) -> usize {
     let (o, c) = if b[open] == b'[' { (b'[', b']') } else { (b'{', b'}') };
     let mut depth = 0usize;
     let mut i = open;
@@ -232,7 +235,8 @@ fn group_end(b: &[u8], open: usize) -> usize {
 }
 
 /// Handle a command starting with the backslash at `i`; returns where to go on.
-fn command(m: &mut Mask<'_>, src: &str, i: usize) -> usize {
+fn command(m: &mut Mask<'_>, ix: &Index<'_>, i: usize) -> usize {
+    let src = ix.src;
     let b = src.as_bytes();
     let n = b.len();
     let name_start = i + 1;
@@ -272,10 +276,14 @@ fn command(m: &mut Mask<'_>, src: &str, i: usize) -> usize {
     m.hide(i..j);
     match name {
         "begin" | "end" => {
-            let Some(arg_end) = (b.get(j) == Some(&b'{')).then(|| group_end(b, j)) else {
+            let Some(arg_end) = (b.get(j) == Some(&b'{')).then(|| ix.group_end(j)) else {
                 return j;
             };
-            let env = src[j + 1..arg_end.saturating_sub(1).max(j + 1)].trim();
+            // Without its closing brace (unbalanced: the group runs to the
+            // end) the name ends at the end, not one byte before it, which
+            // may be inside a character (found by fuzzing).
+            let inner_end = if b[arg_end - 1] == b'}' { arg_end - 1 } else { arg_end };
+            let env = src[j + 1..inner_end.max(j + 1)].trim();
             m.hide(j..arg_end);
             m.brk(i);
             m.brk(arg_end);
@@ -284,9 +292,9 @@ fn command(m: &mut Mask<'_>, src: &str, i: usize) -> usize {
             }
             if name == "begin" {
                 let end_tag = format!("\\end{{{env}}}");
-                let body_end = find_sub(b, arg_end, end_tag.as_bytes());
+                let body_end = ix.end_tag(env, arg_end);
                 if TABLE_ENVS.contains(&env) {
-                    return table(m, src, arg_end, body_end.unwrap_or(n), env);
+                    return table(m, ix, arg_end, body_end.unwrap_or(n), env);
                 }
                 if VERBATIM_ENVS.contains(&env) {
                     let stop = body_end.map_or(n, |e| e + end_tag.len());
@@ -305,7 +313,7 @@ fn command(m: &mut Mask<'_>, src: &str, i: usize) -> usize {
             m.open_items.push(i);
             m.brk(i);
             if b.get(j) == Some(&b'[') {
-                let e = group_end(b, j);
+                let e = ix.group_end(j);
                 m.hide(j..e);
                 return e;
             }
@@ -314,7 +322,7 @@ fn command(m: &mut Mask<'_>, src: &str, i: usize) -> usize {
         "href" => {
             // \href{url}{text}: the URL is hidden, the text is prose.
             if b.get(j) == Some(&b'{') {
-                let e = group_end(b, j);
+                let e = ix.group_end(j);
                 m.hide(j..e);
                 return e;
             }
@@ -323,7 +331,7 @@ fn command(m: &mut Mask<'_>, src: &str, i: usize) -> usize {
         _ if INLINE_NON_PROSE.contains(&name) || NON_PROSE.contains(&name) => {
             let mut e = j;
             while matches!(b.get(e), Some(b'[') | Some(b'{')) {
-                e = group_end(b, e);
+                e = ix.group_end(e);
             }
             if INLINE_NON_PROSE.contains(&name) {
                 m.placeholder(i..e);
@@ -336,14 +344,14 @@ fn command(m: &mut Mask<'_>, src: &str, i: usize) -> usize {
             // Optional arguments are not prose.
             let mut e = j;
             while b.get(e) == Some(&b'[') {
-                let ge = group_end(b, e);
+                let ge = ix.group_end(e);
                 m.hide(e..ge);
                 e = ge;
             }
             if BLOCK_ARG.contains(&name) {
                 m.brk(i);
                 if b.get(e) == Some(&b'{') {
-                    let ge = group_end(b, e);
+                    let ge = ix.group_end(e);
                     m.brk(ge);
                     if let Some(level) = heading_level(name) {
                         m.block(i..ge, BlockKind::Heading(level));
@@ -353,7 +361,7 @@ fn command(m: &mut Mask<'_>, src: &str, i: usize) -> usize {
                 }
             }
             if QUOTE_COMMANDS.contains(&name) && b.get(e) == Some(&b'{') {
-                m.quoted.push(e..group_end(b, e));
+                m.quoted.push(e..ix.group_end(e));
             }
             e
         }
@@ -362,7 +370,8 @@ fn command(m: &mut Mask<'_>, src: &str, i: usize) -> usize {
 
 /// A table body from `start` to `end`: cells split at `&`, rows at `\\`,
 /// each cell a block of its own. The column specification is hidden.
-fn table(m: &mut Mask<'_>, src: &str, start: usize, end: usize, env: &str) -> usize {
+fn table(m: &mut Mask<'_>, ix: &Index<'_>, start: usize, end: usize, env: &str) -> usize {
+    let src = ix.src;
     let b = src.as_bytes();
     let mut i = start;
     // \begin{tabularx}{width}{spec}, \begin{tabular}[pos]{spec}
@@ -372,12 +381,12 @@ fn table(m: &mut Mask<'_>, src: &str, start: usize, end: usize, env: &str) -> us
             i += 1;
         }
         if b.get(i) == Some(&b'[') {
-            let e = group_end(b, i);
+            let e = ix.group_end(i);
             m.hide(i..e);
             i = e;
         }
         if b.get(i) == Some(&b'{') {
-            let e = group_end(b, i);
+            let e = ix.group_end(i);
             m.hide(i..e);
             i = e;
         }
@@ -404,7 +413,7 @@ fn table(m: &mut Mask<'_>, src: &str, start: usize, end: usize, env: &str) -> us
                 i += 2;
                 cell = i;
             }
-            b'\\' => i = command(m, src, i).max(i + 1),
+            b'\\' => i = command(m, ix, i).max(i + 1),
             b'&' => {
                 close(m, cell, i, row, col);
                 m.hide(i..i + 1);
@@ -426,6 +435,93 @@ fn table(m: &mut Mask<'_>, src: &str, start: usize, end: usize, env: &str) -> us
     }
     close(m, cell, end.min(b.len()), row, col);
     end
+}
+
+/// Where every group ends and every `\end{...}` is, found in one pass, so
+/// that deep nesting and thousands of environments stay linear (scanning
+/// from each opening to its end was quadratic on unbalanced input).
+struct Index<'a> {
+    src: &'a str,
+    /// (opening, end) of every `{` group and every `[` group, by opening.
+    braces: Vec<(usize, usize)>,
+    brackets: Vec<(usize, usize)>,
+    /// Environment name -> starts of its `\end{name}`, ascending.
+    ends: HashMap<&'a [u8], Vec<usize>>,
+}
+
+/// Longest environment name looked up in the index.
+const MAX_ENV_NAME: usize = 256;
+
+impl<'a> Index<'a> {
+    fn new(src: &'a str) -> Index<'a> {
+        let b = src.as_bytes();
+        let n = b.len();
+        let (mut braces, mut brackets) = (Vec::new(), Vec::new());
+        let (mut open_braces, mut open_brackets): (Vec<usize>, Vec<usize>) = (Vec::new(), Vec::new());
+        let mut i = 0;
+        while i < n {
+            match b[i] {
+                b'\\' => i += 1,
+                b'{' => {
+                    open_braces.push(braces.len());
+                    braces.push((i, n));
+                }
+                b'}' => {
+                    if let Some(k) = open_braces.pop() {
+                        braces[k].1 = i + 1;
+                    }
+                }
+                b'[' => {
+                    open_brackets.push(brackets.len());
+                    brackets.push((i, n));
+                }
+                b']' => {
+                    if let Some(k) = open_brackets.pop() {
+                        brackets[k].1 = i + 1;
+                    }
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        let mut ends: HashMap<&[u8], Vec<usize>> = HashMap::new();
+        const END: &[u8] = b"\\end{";
+        let mut from = 0;
+        while let Some(p) = find_sub(b, from, END) {
+            let name_start = p + END.len();
+            let limit = (name_start + MAX_ENV_NAME + 1).min(n);
+            if let Some(close) = b[name_start..limit].iter().position(|&c| c == b'}') {
+                ends.entry(&b[name_start..name_start + close]).or_default().push(p);
+            }
+            from = p + 1;
+        }
+        Index {
+            src,
+            braces,
+            brackets,
+            ends,
+        }
+    }
+
+    /// End (exclusive) of the balanced group opened at `open` (`{` or `[`).
+    fn group_end(&self, open: usize) -> usize {
+        let groups = if self.src.as_bytes()[open] == b'[' {
+            &self.brackets
+        } else {
+            &self.braces
+        };
+        match groups.binary_search_by_key(&open, |g| g.0) {
+            Ok(k) => groups[k].1,
+            // An opening the one pass read as escaped: scan for it.
+            Err(_) => group_end_scan(self.src.as_bytes(), open),
+        }
+    }
+
+    /// Start of the first `\end{env}` at or after `from`.
+    fn end_tag(&self, env: &str, from: usize) -> Option<usize> {
+        let starts = self.ends.get(env.as_bytes())?;
+        starts.get(starts.partition_point(|&p| p < from)).copied()
+    }
 }
 
 fn find_sub(b: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
@@ -461,6 +557,14 @@ mod tests {
 
     fn prose(src: &str) -> String {
         crate::text::tests::prose_words(extract(src), src)
+    }
+
+    #[test]
+    fn unclosed_environment_name_ending_in_a_multibyte_char() {
+        let src = "\n\t\\end{\u{FFFD}";
+        assert_eq!(extract(src).text.len(), src.len());
+        let src = "\\begin{é";
+        assert_eq!(extract(src).text.len(), src.len());
     }
 
     #[test]

@@ -32,8 +32,13 @@ pub fn check(s: &Sentence<'_>, rule: &RuleSpec, out: &mut Vec<Finding>) {
             continue;
         }
         let between = s.terms[a].toks.end..s.terms[b].toks.start;
-        // A gloss is short and never spans a clause break.
-        if between.len() > 8 || s.clause_of(s.terms[a].toks.start) != s.clause_of(s.terms[b].toks.start) {
+        // A gloss is short and never spans a clause break; terms whose
+        // tokens overlap ("--peacemaking-as-peacekeeping", found by
+        // fuzzing) have nothing between them.
+        if between.start > between.end
+            || between.len() > 8
+            || s.clause_of(s.terms[a].toks.start) != s.clause_of(s.terms[b].toks.start)
+        {
             continue;
         }
         let clause = s.clause_of(s.terms[b].toks.start);

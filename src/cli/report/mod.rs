@@ -53,7 +53,7 @@ pub struct ReportArgs {
     /// Document format of text files (markdown, latex, plaintext), instead
     /// of guessing from the extension; .docx and .odt are always read as
     /// what they are.
-    #[arg(long)]
+    #[arg(long, value_parser = crate::cli::parse_language)]
     pub language: Option<String>,
 }
 
