@@ -5,7 +5,7 @@
 use std::{env, fs, path::Path};
 
 fn main() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("terms");
+    let dir = Path::new(&env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR")).join("terms");
     println!("cargo:rerun-if-changed={}", dir.display());
     let mut files: Vec<_> = fs::read_dir(&dir)
         .expect("terms/ directory")
@@ -32,7 +32,7 @@ fn main() {
 /// `peace-lsp report`): writes `$OUT_DIR/embedded_rule_pages.rs` with one
 /// `(code, contents)` pair per page.
 fn embed_rule_pages() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rules");
+    let dir = Path::new(&env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR")).join("docs/rules");
     println!("cargo:rerun-if-changed={}", dir.display());
     // Without the folder (a packaged crate), the report explains with the
     // rule messages alone.
