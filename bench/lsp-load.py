@@ -136,6 +136,8 @@ wait(lambda: 2 in responses)
 hover = time.time() - t
 wait(lambda: all(published.get(u) == edits + 1 for u in uris))
 settled = time.time() - last_edit
+time.sleep(0.5)
+held = status()["VmRSS"]
 for u in uris + ["file:///load/quick.md"]:
     send({"jsonrpc": "2.0", "method": "textDocument/didClose", "params": {"textDocument": {"uri": u}}})
 wait(lambda: all(published.get(u, 0) is None for u in uris))
@@ -147,6 +149,6 @@ wait(lambda: 3 in responses)
 send({"jsonrpc": "2.0", "method": "exit"})
 code = proc.wait(timeout=10)
 print(f"{docs} docs x {size} B x {edits} edits: idle {cold / 1024:.0f} MiB before any analysis, {idle / 1024:.0f} MiB after one, peak {peak['VmRSS'] / 1024:.0f} MiB, "
-      f"{peak['Threads']} threads at most, {after / 1024:.0f} MiB after closing all; "
+      f"{held / 1024:.0f} MiB with all analysed, {peak['Threads']} threads at most, {after / 1024:.0f} MiB after closing all; "
       f"hover elsewhere {hover * 1000:.0f} ms; last publish {settled:.1f} s after the last edit "
       f"({time.time() - start:.1f} s in all); exit {code}")

@@ -119,6 +119,11 @@ fn analysis_budget() -> Duration {
     Duration::from_millis(ms)
 }
 
+/// After analysing a document this large, free memory goes back to the
+/// system at once (the analysis' temporary allocations are a few times the
+/// text; glibc would keep them in the worker thread's arena).
+const TRIM_AFTER_BYTES: usize = 256 * 1024;
+
 /// Analyses that may run at once: one per core.
 fn workers() -> usize {
     std::thread::available_parallelism().map_or(2, |n| n.get())
@@ -488,7 +493,14 @@ impl Backend {
             let version = snap.version;
             let (uri2, cfg) = (uri.clone(), Arc::clone(&config));
             let job = tokio::task::spawn_blocking(move || {
-                std::panic::catch_unwind(AssertUnwindSafe(|| analyse(&uri2, &snap, &cfg, analysis_budget()))).ok()
+                let large = snap.doc.len_bytes() >= TRIM_AFTER_BYTES;
+                let result =
+                    std::panic::catch_unwind(AssertUnwindSafe(|| analyse(&uri2, &snap, &cfg, analysis_budget()))).ok();
+                drop(snap);
+                if large {
+                    trim_memory();
+                }
+                result
             });
             let result = job.await.ok().flatten();
             drop(_permit);
