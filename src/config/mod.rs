@@ -6,8 +6,9 @@
 //! A configuration error never panics: it is a [`ConfigError`] naming the
 //! file, the line and the problem, and callers keep their last good config.
 
-use crate::analysis::{Finding, Severity};
+use crate::analysis::{Analysis, Finding, Severity};
 use crate::terms::{CueSet, Database};
+use crate::text::Format;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -530,6 +531,19 @@ impl Config {
             Some(level) => level.severity(),
             None => Some(default),
         }
+    }
+
+    /// Analyse a document under this configuration: its database, then its
+    /// levels. The one way the server, `check` and the class report analyse.
+    pub fn analyze(&self, source: &str, format: Format) -> Analysis {
+        self.analyze_until(source, format, &|| false)
+    }
+
+    /// [`Config::analyze`] that stops before a sentence when `stop` says so.
+    pub fn analyze_until(&self, source: &str, format: Format, stop: &dyn Fn() -> bool) -> Analysis {
+        let mut a = crate::analysis::analyze_until(source, format, &self.db, stop);
+        a.findings = self.apply(std::mem::take(&mut a.findings));
+        a
     }
 
     /// Apply the per-code levels: drop what is off, set the rest.

@@ -204,3 +204,34 @@ fn turn_off_keeps_comments_and_formatting() {
     let o = Options::from_toml(Path::new("t"), &out).expect("still valid");
     assert_eq!(o.rules["peacekeeping-as-peacemaking"], "off");
 }
+
+#[test]
+fn analyze_applies_the_levels() {
+    let text = "UN peacekeepers negotiated the Dayton Accords.";
+    let default = Config::default().analyze(text, Format::Plain);
+    assert!(default
+        .findings
+        .iter()
+        .any(|f| f.code == "peacekeeping-as-peacemaking" && f.severity == Severity::Warning));
+    let options = Options::from_toml(
+        Path::new("/p/.peace-lsp.toml"),
+        "[rules]\npeacekeeping-as-peacemaking = \"error\"\n",
+    )
+    .unwrap();
+    let config = Config::build(&options, Path::new("/p"), None).unwrap();
+    let raised = config.analyze(text, Format::Plain);
+    assert!(raised
+        .findings
+        .iter()
+        .all(|f| f.code != "peacekeeping-as-peacemaking" || f.severity == Severity::Error));
+    assert!(raised.findings.iter().any(|f| f.code == "peacekeeping-as-peacemaking"));
+    let off = Options::from_toml(
+        Path::new("/p/.peace-lsp.toml"),
+        "[rules]\npeacekeeping-as-peacemaking = \"off\"\n",
+    )
+    .unwrap();
+    let config = Config::build(&off, Path::new("/p"), None).unwrap();
+    let a = config.analyze(text, Format::Plain);
+    assert!(a.findings.iter().all(|f| f.code != "peacekeeping-as-peacemaking"));
+    assert_eq!(a.terms, default.terms, "terms are found whatever the levels");
+}
