@@ -235,3 +235,36 @@ fn analyze_applies_the_levels() {
     assert!(a.findings.iter().all(|f| f.code != "peacekeeping-as-peacemaking"));
     assert_eq!(a.terms, default.terms, "terms are found whatever the levels");
 }
+
+#[test]
+fn aids_options_from_the_project_file_and_the_editor() {
+    assert_eq!(Config::default().aids, Aids::default());
+    assert!(Aids::default().completion && Aids::default().semantic_tokens && !Aids::default().summary_lens);
+    let file = Options::from_toml(
+        Path::new("/p/.peace-lsp.toml"),
+        "completion = false\ncompletion-citations = false\nsemantic-tokens = false\nsummary-lens = true\n",
+    )
+    .unwrap();
+    let c = Config::build(&file, Path::new("/p"), None).unwrap();
+    assert_eq!(
+        c.aids,
+        Aids {
+            completion: false,
+            completion_citations: false,
+            semantic_tokens: false,
+            summary_lens: true
+        }
+    );
+    let editor = Options::from_json(
+        &serde_json::json!({"summaryLens": true, "semanticTokens": false, "completionCitations": false}),
+    )
+    .unwrap();
+    let c = Config::build(&editor, Path::new("/p"), None).unwrap();
+    assert!(c.aids.summary_lens && !c.aids.semantic_tokens && !c.aids.completion_citations && c.aids.completion);
+    // The project file wins over the editor, key by key.
+    let merged = Options::from_toml(Path::new("/p/.peace-lsp.toml"), "summary-lens = false\n")
+        .unwrap()
+        .over(&editor);
+    let c = Config::build(&merged, Path::new("/p"), None).unwrap();
+    assert!(!c.aids.summary_lens && !c.aids.semantic_tokens);
+}
