@@ -5,6 +5,19 @@ use super::commands::{DISABLE_RULE_COMMAND, EXPLAIN_COMMAND};
 use crate::document::Encoding;
 use tower_lsp_server::ls_types::*;
 
+/// The semantic token types, in legend order: one per concept family
+/// (`analysis::aids::Family::ALL`), then every other concept.
+pub(super) const TOKEN_TYPES: [&str; 6] = [
+    "conflictPrevention",
+    "peacemaking",
+    "peacekeeping",
+    "peaceEnforcement",
+    "peacebuilding",
+    "peaceTerm",
+];
+/// The semantic token modifiers: `flagged` (a finding is on the term).
+pub(super) const TOKEN_MODIFIERS: [&str; 1] = ["flagged"];
+
 /// The client capabilities the server acts on, set at `initialize`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(super) struct ClientCaps {
@@ -18,6 +31,12 @@ pub(super) struct ClientCaps {
     pub watch_files: bool,
     /// Settings are pulled with `workspace/configuration`.
     pub pull_config: bool,
+    /// The client pulls diagnostics (`textDocument/diagnostic`): never push.
+    pub pull_diagnostics: bool,
+    /// The client re-pulls on `workspace/diagnostic/refresh`.
+    pub diagnostic_refresh: bool,
+    /// The client shows server-initiated `$/progress`.
+    pub work_done_progress: bool,
 }
 
 impl ClientCaps {
@@ -48,6 +67,12 @@ impl ClientCaps {
                 .and_then(|d| d.dynamic_registration)
                 .unwrap_or(false),
             pull_config: workspace.and_then(|w| w.configuration).unwrap_or(false),
+            pull_diagnostics: caps.text_document.as_ref().is_some_and(|t| t.diagnostic.is_some()),
+            diagnostic_refresh: workspace
+                .and_then(|w| w.diagnostics.as_ref())
+                .and_then(|d| d.refresh_support)
+                .unwrap_or(false),
+            work_done_progress: caps.window.as_ref().and_then(|w| w.work_done_progress).unwrap_or(false),
         }
     }
 
@@ -67,6 +92,40 @@ impl ClientCaps {
                 ..TextDocumentSyncOptions::default()
             })),
             hover_provider: Some(HoverProviderCapability::Simple(true)),
+            completion_provider: Some(CompletionOptions {
+                resolve_provider: Some(true),
+                trigger_characters: None,
+                ..CompletionOptions::default()
+            }),
+            semantic_tokens_provider: Some(SemanticTokensServerCapabilities::SemanticTokensOptions(
+                SemanticTokensOptions {
+                    legend: SemanticTokensLegend {
+                        token_types: TOKEN_TYPES.iter().map(|t| SemanticTokenType::new(t)).collect(),
+                        token_modifiers: TOKEN_MODIFIERS.iter().map(|m| SemanticTokenModifier::new(m)).collect(),
+                    },
+                    range: Some(true),
+                    full: Some(SemanticTokensFullOptions::Bool(true)),
+                    work_done_progress_options: WorkDoneProgressOptions::default(),
+                },
+            )),
+            document_symbol_provider: Some(OneOf::Left(true)),
+            workspace_symbol_provider: Some(OneOf::Left(true)),
+            definition_provider: Some(OneOf::Left(true)),
+            document_link_provider: Some(DocumentLinkOptions {
+                resolve_provider: Some(false),
+                work_done_progress_options: WorkDoneProgressOptions::default(),
+            }),
+            code_lens_provider: Some(CodeLensOptions {
+                resolve_provider: Some(false),
+            }),
+            diagnostic_provider: self.pull_diagnostics.then(|| {
+                DiagnosticServerCapabilities::Options(DiagnosticOptions {
+                    identifier: Some("peace-lsp".into()),
+                    inter_file_dependencies: false,
+                    workspace_diagnostics: true,
+                    work_done_progress_options: WorkDoneProgressOptions::default(),
+                })
+            }),
             code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
                 code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
                 resolve_provider: Some(false),

@@ -16,6 +16,7 @@
 //! document's current one, under one publish lock so that publishes never
 //! overtake each other; handler panics are caught.
 
+mod aids;
 mod capabilities;
 mod commands;
 mod configs;
@@ -24,6 +25,7 @@ mod requests;
 mod state;
 mod to_proto;
 pub mod transport;
+mod workspace;
 
 use crate::config::Options;
 use crate::document::Encoding;
@@ -67,6 +69,10 @@ struct Inner {
     generations: AtomicU64,
     /// Why `initializationOptions` were ignored, shown once initialized.
     init_error: Mutex<Option<String>>,
+    /// The workspace scan's index.
+    workspace: Mutex<workspace::WorkspaceIndex>,
+    /// Woken when the index changes or the scan ends.
+    indexed: tokio::sync::Notify,
 }
 
 #[derive(Clone)]
@@ -90,6 +96,8 @@ impl Backend {
             analysed: tokio::sync::Notify::new(),
             generations: AtomicU64::new(0),
             init_error: Mutex::new(None),
+            workspace: Mutex::new(workspace::WorkspaceIndex::default()),
+            indexed: tokio::sync::Notify::new(),
         }))
     }
 
@@ -201,6 +209,63 @@ impl LanguageServer for Backend {
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
         caught("hover", self.hover_impl(params)).await
     }
+
+    async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+        caught("completion", self.completion_impl(params)).await
+    }
+
+    async fn completion_resolve(&self, item: CompletionItem) -> Result<CompletionItem> {
+        caught("completionItem/resolve", self.completion_resolve_impl(item)).await
+    }
+
+    async fn semantic_tokens_full(&self, params: SemanticTokensParams) -> Result<Option<SemanticTokensResult>> {
+        let tokens = caught(
+            "semanticTokens/full",
+            self.semantic_tokens_impl(&params.text_document.uri, None),
+        )
+        .await?;
+        Ok(tokens.map(SemanticTokensResult::Tokens))
+    }
+
+    async fn semantic_tokens_range(
+        &self,
+        params: SemanticTokensRangeParams,
+    ) -> Result<Option<SemanticTokensRangeResult>> {
+        let tokens = caught(
+            "semanticTokens/range",
+            self.semantic_tokens_impl(&params.text_document.uri, Some(params.range)),
+        )
+        .await?;
+        Ok(tokens.map(SemanticTokensRangeResult::Tokens))
+    }
+
+    async fn document_symbol(&self, params: DocumentSymbolParams) -> Result<Option<DocumentSymbolResponse>> {
+        caught("documentSymbol", self.document_symbol_impl(&params.text_document.uri)).await
+    }
+
+    async fn symbol(&self, params: WorkspaceSymbolParams) -> Result<Option<WorkspaceSymbolResponse>> {
+        caught("workspace/symbol", self.symbol_impl(params)).await
+    }
+
+    async fn goto_definition(&self, params: GotoDefinitionParams) -> Result<Option<GotoDefinitionResponse>> {
+        caught("definition", self.definition_impl(params)).await
+    }
+
+    async fn document_link(&self, params: DocumentLinkParams) -> Result<Option<Vec<DocumentLink>>> {
+        caught("documentLink", self.document_link_impl(&params.text_document.uri)).await
+    }
+
+    async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+        caught("codeLens", self.code_lens_impl(&params.text_document.uri)).await
+    }
+
+    async fn diagnostic(&self, params: DocumentDiagnosticParams) -> Result<DocumentDiagnosticReportResult> {
+        caught("textDocument/diagnostic", self.pull_diagnostic_impl(params)).await
+    }
+
+    async fn workspace_diagnostic(&self, params: WorkspaceDiagnosticParams) -> Result<WorkspaceDiagnosticReportResult> {
+        caught("workspace/diagnostic", self.workspace_diagnostic_impl(params)).await
+    }
 }
 
 /// Whether a process is alive (a zombie is not).
@@ -265,7 +330,9 @@ where
     let life = Lifecycle::new();
     let out = Arc::new(Outbox::default());
     let (l, o) = (Arc::clone(&life), Arc::clone(&out));
-    let (service, socket) = LspService::new(move |client| Backend::new(client, l, o));
+    let (service, socket) = LspService::build(move |client| Backend::new(client, l, o))
+        .custom_method("window/workDoneProgress/cancel", Backend::progress_cancel)
+        .finish();
     let (to_fw, fw_in) = tokio::io::duplex(1 << 16);
     let (fw_out, from_fw) = tokio::io::duplex(1 << 16);
     let writer = tokio::spawn(transport::write_frames(Arc::clone(&out), output));

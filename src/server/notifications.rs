@@ -22,12 +22,19 @@ impl Backend {
             self.0.client.show_message(MessageType::ERROR, message).await;
         }
         if self.caps().watch_files {
-            // Every TOML file: project files and glossaries (filtered on arrival).
+            // Every TOML file: project files and glossaries (filtered on
+            // arrival); and the documents the workspace scan covers.
             let options = DidChangeWatchedFilesRegistrationOptions {
-                watchers: vec![FileSystemWatcher {
-                    glob_pattern: GlobPattern::String("**/*.toml".into()),
-                    kind: None,
-                }],
+                watchers: vec![
+                    FileSystemWatcher {
+                        glob_pattern: GlobPattern::String("**/*.toml".into()),
+                        kind: None,
+                    },
+                    FileSystemWatcher {
+                        glob_pattern: GlobPattern::String("**/*.{md,markdown,tex,latex,txt,text}".into()),
+                        kind: None,
+                    },
+                ],
             };
             let registration = Registration {
                 id: "peace-lsp-config-files".into(),
@@ -62,6 +69,7 @@ impl Backend {
     }
 
     pub(super) async fn handle_did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        self.files_changed(&params.changes);
         let watched = lock(&self.0.configs).watched();
         let relevant = params.changes.iter().any(|c| {
             c.uri.to_file_path().is_some_and(|p| {
@@ -92,6 +100,7 @@ impl Backend {
                     generation,
                     config: None,
                     analysis: None,
+                    diagnostics: None,
                     running: false,
                     dirty: false,
                     latest: Arc::new(AtomicI32::new(td.version)),
@@ -123,6 +132,7 @@ impl Backend {
             d.latest.store(d.doc.version, Ordering::Relaxed);
             // The old analysis is of no use to anyone now.
             d.analysis = None;
+            d.diagnostics = None;
             known = true;
         });
         if known {
@@ -143,7 +153,9 @@ impl Backend {
             let mut docs = lock(&self.0.docs);
             let removed = docs.remove(uri.as_str());
             // Under the lock: no worker publishes for it after this.
-            publish(&self.0.out, uri, Vec::new(), None);
+            if !self.caps().pull_diagnostics {
+                publish(&self.0.out, uri, Vec::new(), None);
+            }
             removed.is_some() && docs.is_empty()
         };
         if removed {

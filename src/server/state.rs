@@ -31,6 +31,8 @@ pub(super) struct OpenDoc {
     /// The analysis of a version, with the configuration it was made
     /// under (its database gives the term indices meaning).
     pub(super) analysis: Option<(i32, Arc<Analysis>, Arc<Config>)>,
+    /// The diagnostics of a version (what a pull returns; a push sends them).
+    pub(super) diagnostics: Option<(i32, Arc<Vec<Diagnostic>>)>,
     /// A worker is analysing this document.
     pub(super) running: bool,
     /// The document changed since the worker took its snapshot.
@@ -165,7 +167,13 @@ impl Backend {
     /// open document.
     pub(super) fn reload(&self) {
         lock(&self.0.configs).invalidate();
-        let keys: Vec<String> = lock(&self.0.docs).keys().cloned().collect();
+        let keys: Vec<String> = {
+            let mut docs = lock(&self.0.docs);
+            // A pull waits for the new diagnostics rather than take the old.
+            docs.values_mut().for_each(|d| d.diagnostics = None);
+            docs.keys().cloned().collect()
+        };
+        self.refresh_diagnostics();
         for key in keys {
             self.schedule(&key);
         }
@@ -266,8 +274,12 @@ impl Backend {
                 match result {
                     Some((analysis, diagnostics)) if d.doc.version == version => {
                         d.analysis = analysis.map(|a| (version, Arc::new(a), Arc::clone(&config)));
-                        // Under the documents' lock: a didClose cannot slip in between.
-                        publish(&self.0.out, uri, diagnostics, Some(version));
+                        d.diagnostics = Some((version, Arc::new(diagnostics.clone())));
+                        // Pushed only to a client that does not pull; under the
+                        // documents' lock: a didClose cannot slip in between.
+                        if !self.caps().pull_diagnostics {
+                            publish(&self.0.out, uri, diagnostics, Some(version));
+                        }
                     }
                     None if d.doc.version == version => {
                         tracing::error!("analysis of {key} panicked; no diagnostics published");
