@@ -26,22 +26,24 @@ struct Current {
 }
 
 impl Backend {
-    fn current_text(&self, uri: &Uri) -> Option<Current> {
+    /// The document's text now, with the configuration its worker resolved
+    /// (a bounded wait right after it opened).
+    async fn current_text(&self, uri: &Uri) -> Option<Current> {
         if is_explanation(uri) || is_config_like(uri) {
             return None;
         }
+        let config = self.doc_config(uri.as_str()).await?;
         let (doc, format) = {
             let docs = lock(&self.0.docs);
             let d = docs.get(uri.as_str())?;
             (d.doc.clone(), d.format)
         };
-        let config = self.known_config(Some(uri));
         (doc.len_bytes() <= config.max_document_bytes).then_some(Current { doc, format, config })
     }
 
     pub(super) async fn completion_impl(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
         let uri = params.text_document_position.text_document.uri;
-        let Some(cur) = self.current_text(&uri) else {
+        let Some(cur) = self.current_text(&uri).await else {
             return Ok(None);
         };
         if !cur.config.aids.completion {
@@ -241,7 +243,7 @@ impl Backend {
     /// glossary it comes from.
     pub(super) async fn definition_impl(&self, params: GotoDefinitionParams) -> Result<Option<GotoDefinitionResponse>> {
         let uri = params.text_document_position_params.text_document.uri;
-        let Some(cur) = self.current_text(&uri) else {
+        let Some(cur) = self.current_text(&uri).await else {
             return Ok(None);
         };
         let enc = self.encoding();
@@ -303,7 +305,7 @@ impl Backend {
     }
 
     pub(super) async fn document_link_impl(&self, uri: &Uri) -> Result<Option<Vec<DocumentLink>>> {
-        let Some(cur) = self.current_text(uri) else {
+        let Some(cur) = self.current_text(uri).await else {
             return Ok(None);
         };
         let (text, format) = (cur.doc.text(), cur.format);
@@ -329,7 +331,7 @@ impl Backend {
 
     /// The summary lens on the first line, when `summaryLens` is on.
     pub(super) async fn code_lens_impl(&self, uri: &Uri) -> Result<Option<Vec<CodeLens>>> {
-        if !self.known_config(Some(uri)).aids.summary_lens {
+        if !self.doc_config(uri.as_str()).await.is_some_and(|c| c.aids.summary_lens) {
             return Ok(None);
         }
         let Some((analysis, _doc, config)) = self.current_analysis(uri).await? else {
