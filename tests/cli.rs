@@ -767,6 +767,10 @@ exclude = ["drafts"]
 max-document-bytes = 2000000
 debounce-ms = 300
 rules-base-url = "https://example.org/peace-lsp/rules/"
+completion = true
+completion-citations = false
+semantic-tokens = true
+summary-lens = true
 
 [rules]
 peacekeeping-as-peacemaking = "error"

@@ -6,6 +6,7 @@
 //! findings`, all with byte ranges into the source. Analysis never fails:
 //! odd input yields fewer findings, never an error.
 
+pub mod aids;
 mod discourse;
 pub mod evidence;
 mod fixes;

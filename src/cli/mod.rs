@@ -10,7 +10,6 @@ pub mod output;
 pub mod report;
 pub mod walk;
 
-use crate::analysis::analyze;
 use crate::config::{ConfigError, Level};
 use crate::input::{Office, Paragraphs};
 use crate::terms::{explain_markdown, Database};
@@ -127,7 +126,7 @@ impl FailOn {
 
 /// Analyse one document's text with a configuration and locate the findings.
 pub fn check_text(text: &str, format: Format, config: &crate::config::Config) -> Vec<Located> {
-    let findings = config.apply(analyze(text, format, &config.db).findings);
+    let findings = config.analyze(text, format).findings;
     Located::all(text, findings)
 }
 

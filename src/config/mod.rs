@@ -6,8 +6,9 @@
 //! A configuration error never panics: it is a [`ConfigError`] naming the
 //! file, the line and the problem, and callers keep their last good config.
 
-use crate::analysis::{Finding, Severity};
+use crate::analysis::{Analysis, Finding, Severity};
 use crate::terms::{CueSet, Database};
+use crate::text::Format;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -197,6 +198,18 @@ pub struct Options {
     pub debounce_ms: Option<u64>,
     #[serde(default, alias = "rulesBaseUrl", alias = "rules_base_url")]
     pub rules_base_url: Option<String>,
+    /// Offer completion of the vocabulary (default on).
+    #[serde(default)]
+    pub completion: Option<bool>,
+    /// Offer a second completion item that adds a citation (default on).
+    #[serde(default, alias = "completionCitations", alias = "completion_citations")]
+    pub completion_citations: Option<bool>,
+    /// Colour terms by concept (default on).
+    #[serde(default, alias = "semanticTokens", alias = "semantic_tokens")]
+    pub semantic_tokens: Option<bool>,
+    /// The summary code lens on the first line (default off).
+    #[serde(default, alias = "summaryLens", alias = "summary_lens")]
+    pub summary_lens: Option<bool>,
 }
 
 /// Keys allowed in the project file (anything else is a typo to report).
@@ -210,6 +223,10 @@ const KEYS: &[&str] = &[
     "max-document-bytes",
     "debounce-ms",
     "rules-base-url",
+    "completion",
+    "completion-citations",
+    "semantic-tokens",
+    "summary-lens",
 ];
 
 /// A problem in a configuration or glossary file.
@@ -366,6 +383,10 @@ impl Options {
         out.max_document_bytes = self.max_document_bytes.or(base.max_document_bytes);
         out.debounce_ms = self.debounce_ms.or(base.debounce_ms);
         out.rules_base_url = self.rules_base_url.clone().or_else(|| base.rules_base_url.clone());
+        out.completion = self.completion.or(base.completion);
+        out.completion_citations = self.completion_citations.or(base.completion_citations);
+        out.semantic_tokens = self.semantic_tokens.or(base.semantic_tokens);
+        out.summary_lens = self.summary_lens.or(base.summary_lens);
         out
     }
 }
@@ -388,6 +409,8 @@ pub struct Config {
     pub include: Vec<String>,
     pub exclude: Vec<String>,
     pub rules_base_url: Option<String>,
+    /// The learning aids the editor shows (see [`Aids`]).
+    pub aids: Aids,
     /// The built-in database, or one with the project's glossaries, cue
     /// words and exceptions over it.
     pub db: Arc<DbRef>,
@@ -396,6 +419,38 @@ pub struct Config {
     /// Files whose change should reload this config: the project file and
     /// its glossaries.
     pub watched: Vec<PathBuf>,
+}
+
+/// Which learning aids are on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Aids {
+    pub completion: bool,
+    pub completion_citations: bool,
+    pub semantic_tokens: bool,
+    pub summary_lens: bool,
+}
+
+impl Default for Aids {
+    fn default() -> Aids {
+        Aids {
+            completion: true,
+            completion_citations: true,
+            semantic_tokens: true,
+            summary_lens: false,
+        }
+    }
+}
+
+impl Aids {
+    fn from_options(o: &Options) -> Aids {
+        let d = Aids::default();
+        Aids {
+            completion: o.completion.unwrap_or(d.completion),
+            completion_citations: o.completion_citations.unwrap_or(d.completion_citations),
+            semantic_tokens: o.semantic_tokens.unwrap_or(d.semantic_tokens),
+            summary_lens: o.summary_lens.unwrap_or(d.summary_lens),
+        }
+    }
 }
 
 /// The built-in database (static) or one built for a project.
@@ -424,6 +479,7 @@ impl Default for Config {
             include: Vec::new(),
             exclude: Vec::new(),
             rules_base_url: None,
+            aids: Aids::default(),
             db: Arc::new(DbRef::Builtin),
             file: None,
             watched: Vec::new(),
@@ -500,6 +556,7 @@ impl Config {
             include: options.include.clone(),
             exclude: options.exclude.clone(),
             rules_base_url: options.rules_base_url.clone(),
+            aids: Aids::from_options(options),
             db,
             file: file.map(Path::to_path_buf),
             watched,
@@ -530,6 +587,19 @@ impl Config {
             Some(level) => level.severity(),
             None => Some(default),
         }
+    }
+
+    /// Analyse a document under this configuration: its database, then its
+    /// levels. The one way the server, `check` and the class report analyse.
+    pub fn analyze(&self, source: &str, format: Format) -> Analysis {
+        self.analyze_until(source, format, &|| false)
+    }
+
+    /// [`Config::analyze`] that stops before a sentence when `stop` says so.
+    pub fn analyze_until(&self, source: &str, format: Format, stop: &dyn Fn() -> bool) -> Analysis {
+        let mut a = crate::analysis::analyze_until(source, format, &self.db, stop);
+        a.findings = self.apply(std::mem::take(&mut a.findings));
+        a
     }
 
     /// Apply the per-code levels: drop what is off, set the rest.

@@ -204,3 +204,67 @@ fn turn_off_keeps_comments_and_formatting() {
     let o = Options::from_toml(Path::new("t"), &out).expect("still valid");
     assert_eq!(o.rules["peacekeeping-as-peacemaking"], "off");
 }
+
+#[test]
+fn analyze_applies_the_levels() {
+    let text = "UN peacekeepers negotiated the Dayton Accords.";
+    let default = Config::default().analyze(text, Format::Plain);
+    assert!(default
+        .findings
+        .iter()
+        .any(|f| f.code == "peacekeeping-as-peacemaking" && f.severity == Severity::Warning));
+    let options = Options::from_toml(
+        Path::new("/p/.peace-lsp.toml"),
+        "[rules]\npeacekeeping-as-peacemaking = \"error\"\n",
+    )
+    .unwrap();
+    let config = Config::build(&options, Path::new("/p"), None).unwrap();
+    let raised = config.analyze(text, Format::Plain);
+    assert!(raised
+        .findings
+        .iter()
+        .all(|f| f.code != "peacekeeping-as-peacemaking" || f.severity == Severity::Error));
+    assert!(raised.findings.iter().any(|f| f.code == "peacekeeping-as-peacemaking"));
+    let off = Options::from_toml(
+        Path::new("/p/.peace-lsp.toml"),
+        "[rules]\npeacekeeping-as-peacemaking = \"off\"\n",
+    )
+    .unwrap();
+    let config = Config::build(&off, Path::new("/p"), None).unwrap();
+    let a = config.analyze(text, Format::Plain);
+    assert!(a.findings.iter().all(|f| f.code != "peacekeeping-as-peacemaking"));
+    assert_eq!(a.terms, default.terms, "terms are found whatever the levels");
+}
+
+#[test]
+fn aids_options_from_the_project_file_and_the_editor() {
+    assert_eq!(Config::default().aids, Aids::default());
+    assert!(Aids::default().completion && Aids::default().semantic_tokens && !Aids::default().summary_lens);
+    let file = Options::from_toml(
+        Path::new("/p/.peace-lsp.toml"),
+        "completion = false\ncompletion-citations = false\nsemantic-tokens = false\nsummary-lens = true\n",
+    )
+    .unwrap();
+    let c = Config::build(&file, Path::new("/p"), None).unwrap();
+    assert_eq!(
+        c.aids,
+        Aids {
+            completion: false,
+            completion_citations: false,
+            semantic_tokens: false,
+            summary_lens: true
+        }
+    );
+    let editor = Options::from_json(
+        &serde_json::json!({"summaryLens": true, "semanticTokens": false, "completionCitations": false}),
+    )
+    .unwrap();
+    let c = Config::build(&editor, Path::new("/p"), None).unwrap();
+    assert!(c.aids.summary_lens && !c.aids.semantic_tokens && !c.aids.completion_citations && c.aids.completion);
+    // The project file wins over the editor, key by key.
+    let merged = Options::from_toml(Path::new("/p/.peace-lsp.toml"), "summary-lens = false\n")
+        .unwrap()
+        .over(&editor);
+    let c = Config::build(&merged, Path::new("/p"), None).unwrap();
+    assert!(!c.aids.summary_lens && !c.aids.semantic_tokens);
+}

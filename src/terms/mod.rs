@@ -187,6 +187,9 @@ pub struct Database {
     pub cues: Vec<Cue>,
     pub rules: Vec<RuleSpec>,
     pub language: Language,
+    /// The file each term comes from (same order as `terms`): a built-in
+    /// file's name, or the path of the glossary that defined it.
+    origins: Vec<String>,
     /// For each cue matcher pattern, the cues it stands for.
     cue_candidates: Vec<Vec<usize>>,
     /// Surface forms of cues listed as verbs.
@@ -215,6 +218,18 @@ impl Database {
                 },
             )
         })
+    }
+
+    /// The file term `i` comes from: a built-in file's name (`missions.toml`)
+    /// or the path of a user glossary.
+    pub fn origin(&self, i: usize) -> Option<&str> {
+        self.origins.get(i).map(String::as_str)
+    }
+
+    /// Whether term `i` comes from a user glossary rather than the built-in files.
+    pub fn from_glossary(&self, i: usize) -> bool {
+        self.origin(i)
+            .is_some_and(|o| !embedded_files().iter().any(|(name, _)| *name == o))
     }
 
     /// Parse and validate a set of files; all problems are reported together.
@@ -529,7 +544,7 @@ impl Database {
         if !errors.is_empty() {
             return Err(errors);
         }
-        let terms: Vec<Term> = terms.into_iter().map(|(_, t)| t).collect();
+        let (origins, terms): (Vec<String>, Vec<Term>) = terms.into_iter().unzip();
         let rule_exceptions = rules.iter().map(|(_, r)| Phrases::new(&r.exceptions)).collect();
         let term_matcher = Matcher::new(forms.iter().map(|(f, _)| f.as_str()));
         // One matcher pattern per surface form; a form listed by several cue
@@ -558,6 +573,7 @@ impl Database {
         let abbreviations = language.abbreviations.iter().map(|a| a.to_lowercase()).collect();
         Ok(Database {
             terms,
+            origins,
             contrasts: contrasts.into_iter().map(|(_, c)| c).collect(),
             cues,
             cue_candidates,

@@ -10,7 +10,7 @@
 //! "Essay 1".."Essay N" in a random order and the names go to a separate
 //! file.
 
-pub mod define;
+pub use crate::analysis::aids::define;
 pub mod formats;
 pub mod html;
 pub mod model;

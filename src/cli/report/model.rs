@@ -3,7 +3,7 @@
 //! Every output format (HTML, JSON, CSV, Markdown) renders this.
 
 use super::define::{defined_concepts, sentence_around};
-use crate::analysis::{analyze, Severity, DIRECTIVE_PREFIX};
+use crate::analysis::{Severity, DIRECTIVE_PREFIX};
 use crate::cli::output::Located;
 use crate::cli::Loaded;
 use crate::config::Config;
@@ -269,9 +269,8 @@ fn essay_finding(text: &str, prose: &str, l: &Located, db: &Database) -> EssayFi
 /// what the report shows of it. `number`, `id` and `name` are set later.
 pub fn essay(loaded: &Loaded, format: &str, config: &Config) -> Essay {
     let db: &Database = &config.db;
-    let analysis = analyze(&loaded.text, loaded.format, db);
-    let findings = config.apply(analysis.findings);
-    let mut located = Located::all(&loaded.text, findings);
+    let analysis = config.analyze(&loaded.text, loaded.format);
+    let mut located = Located::all(&loaded.text, analysis.findings.clone());
     if let Some(p) = &loaded.paragraphs {
         Located::set_positions(&mut located, &loaded.text, p);
     }

@@ -1,0 +1,125 @@
+//! Conversions from the core's plain data (byte ranges, findings) to LSP
+//! types, and the framed `publishDiagnostics` the outbox carries.
+
+use super::{lock, transport, Outbox};
+use crate::analysis::{Finding, Severity};
+use crate::config::Config;
+use crate::document::{Document, Encoding, Pos};
+use std::path::Path;
+use std::sync::Mutex;
+use tower_lsp_server::ls_types::*;
+
+/// The page explaining a code: under `rulesBaseUrl` when set, else the
+/// `docs/rules/` folder of the source tree this binary was built from, if it
+/// is still there (a link to a missing file helps nobody).
+pub(super) fn rule_url(config: &Config, code: &str) -> Option<Uri> {
+    if let Some(base) = &config.rules_base_url {
+        return format!("{base}{code}.md").parse().ok();
+    }
+    // Looked up on disk once per code, not on every publish.
+    static PAGES: Mutex<std::collections::BTreeMap<String, Option<Uri>>> =
+        Mutex::new(std::collections::BTreeMap::new());
+    lock(&PAGES)
+        .entry(code.to_string())
+        .or_insert_with(|| {
+            let page = Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("docs/rules")
+                .join(format!("{code}.md"));
+            page.is_file().then(|| file_uri(&page)).flatten()
+        })
+        .clone()
+}
+
+pub(super) fn file_uri(path: &Path) -> Option<Uri> {
+    format!("file://{}", path.display()).parse().ok()
+}
+
+pub(super) fn to_lsp_pos(p: Pos) -> Position {
+    Position {
+        line: p.line,
+        character: p.character,
+    }
+}
+
+pub(super) fn from_lsp_pos(p: Position) -> Pos {
+    Pos {
+        line: p.line,
+        character: p.character,
+    }
+}
+
+pub(super) fn lsp_range(doc: &Document, r: std::ops::Range<usize>, enc: Encoding) -> Range {
+    let (s, e) = doc.range(r, enc);
+    Range {
+        start: to_lsp_pos(s),
+        end: to_lsp_pos(e),
+    }
+}
+
+pub(super) fn lsp_severity(s: Severity) -> DiagnosticSeverity {
+    match s {
+        Severity::Error => DiagnosticSeverity::ERROR,
+        Severity::Warning => DiagnosticSeverity::WARNING,
+        Severity::Information => DiagnosticSeverity::INFORMATION,
+        Severity::Hint => DiagnosticSeverity::HINT,
+    }
+}
+
+pub(super) fn diagnostic(uri: &Uri, doc: &Document, f: &Finding, enc: Encoding, config: &Config) -> Diagnostic {
+    let related = f
+        .related
+        .iter()
+        .map(|r| DiagnosticRelatedInformation {
+            location: Location {
+                uri: uri.clone(),
+                range: lsp_range(doc, r.range.clone(), enc),
+            },
+            message: r.message.clone(),
+        })
+        .collect::<Vec<_>>();
+    Diagnostic {
+        range: lsp_range(doc, f.range.clone(), enc),
+        severity: Some(lsp_severity(f.severity)),
+        code: Some(NumberOrString::String(f.code.clone())),
+        code_description: rule_url(config, &f.code).map(|href| CodeDescription { href }),
+        source: Some("peace-lsp".into()),
+        message: f.message.clone(),
+        related_information: (!related.is_empty()).then_some(related),
+        tags: None,
+        data: None,
+    }
+}
+
+/// An information diagnostic at the start of the document.
+pub(super) fn note(code: &str, range: Range, message: String) -> Diagnostic {
+    Diagnostic {
+        range,
+        severity: Some(DiagnosticSeverity::INFORMATION),
+        code: Some(NumberOrString::String(code.into())),
+        source: Some("peace-lsp".into()),
+        message,
+        ..Diagnostic::default()
+    }
+}
+
+/// A `publishDiagnostics` notification, framed.
+pub(super) fn publish_frame(uri: Uri, diagnostics: Vec<Diagnostic>, version: Option<i32>) -> Vec<u8> {
+    let params = PublishDiagnosticsParams {
+        uri,
+        diagnostics,
+        version,
+    };
+    let body = serde_json::json!({
+        "jsonrpc": "2.0",
+        "method": "textDocument/publishDiagnostics",
+        "params": params,
+    });
+    transport::frame(body.to_string().as_bytes())
+}
+
+/// Queue a publish (a newer one for the same document replaces it while
+/// it is unsent).
+pub(super) fn publish(out: &Outbox, uri: Uri, diagnostics: Vec<Diagnostic>, version: Option<i32>) {
+    let key = uri.as_str().to_string();
+    out.publish(&key, publish_frame(uri, diagnostics, version));
+}
