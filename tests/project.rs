@@ -1,5 +1,5 @@
 //! Facts about the project a newcomer relies on: the Rust version it states
-//! is the one its lock file needs.
+//! is the one its lock file needs, and the licence files it names exist.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -192,4 +192,60 @@ fn readmes_state_rust_version() {
         mentions >= 2,
         "README.md and editors/vscode/README.md state the Rust version"
     );
+}
+
+/// The files that carry each licence of an SPDX expression such as
+/// "MIT OR Apache-2.0" (parentheses allowed): LICENSE-MIT, LICENSE-APACHE.
+fn licence_files(expression: &str) -> Vec<String> {
+    expression
+        .split(|c: char| c.is_whitespace() || c == '(' || c == ')')
+        .filter(|w| !w.is_empty() && !matches!(*w, "OR" | "AND" | "WITH"))
+        .map(|id| match id {
+            "MIT" => "LICENSE-MIT".to_string(),
+            "Apache-2.0" => "LICENSE-APACHE".to_string(),
+            other => panic!("no licence file known for SPDX id {other:?}: add it here and to the repository"),
+        })
+        .collect()
+}
+
+fn assert_licence_file(file: &str, declared_in: &str) {
+    let path = root().join(file);
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{declared_in} declares a licence whose text should be in {file}: {e}"));
+    let (title, holder) = match file {
+        "LICENSE-MIT" => (
+            "Permission is hereby granted, free of charge",
+            "Copyright (c) the peace-lsp authors",
+        ),
+        _ => (
+            "Apache License\n                        Version 2.0, January 2004",
+            "Copyright the peace-lsp authors",
+        ),
+    };
+    assert!(text.contains(title), "{file} is not the standard licence text");
+    assert!(text.contains(holder), "{file} names the copyright holder: {holder:?}");
+}
+
+#[test]
+fn licence_files_named_by_the_manifests_exist() {
+    let cargo_licence = manifest()["package"]["license"]
+        .as_str()
+        .expect("Cargo.toml states package.license")
+        .to_string();
+    let files = licence_files(&cargo_licence);
+    assert_eq!(files, ["LICENSE-MIT", "LICENSE-APACHE"]);
+    for f in &files {
+        assert_licence_file(f, "Cargo.toml");
+    }
+    let package: serde_json::Value =
+        serde_json::from_str(&read(&root().join("editors/vscode/package.json"))).expect("package.json parses");
+    let npm_licence = package["license"].as_str().expect("package.json states a license");
+    assert_eq!(
+        licence_files(npm_licence),
+        files,
+        "package.json and Cargo.toml declare the same licences"
+    );
+    for f in licence_files(npm_licence) {
+        assert_licence_file(&f, "editors/vscode/package.json");
+    }
 }
