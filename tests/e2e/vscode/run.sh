@@ -152,6 +152,14 @@ export PEACE_LSP_BINARY=$SERVER
 VSIX="$T/peace-lsp.vsix"
 step "npm run package" 600 bash -c "cd '$EXT' && npm run package -- --out '$VSIX'"
 ls -l "$VSIX" | awk '{print "   " $5 " bytes: " $NF}'
+# The extension's page: no README link or image that leaves the package.
+if node "$EXT/scripts/check-vsix.mjs" "$VSIX"; then
+  echo "PASS: the packaged README's links and images resolve inside the .vsix; licences packed"
+  passed=$((passed + 1))
+else
+  echo "FAIL: the packaged README has links outside the .vsix"
+  failed=$((failed + 1))
+fi
 
 # 3. Does the server offer code actions yet? (decides whether a missing quick fix fails)
 step "initialize probe" 30 bash -c "node '$HERE/probe_capabilities.js' '$SERVER' > '$T/capabilities.json'"
