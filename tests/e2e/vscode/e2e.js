@@ -240,20 +240,17 @@ async function runCommand(page, title) {
       await page.mouse.click(w.x + w.width / 2, w.y + w.height / 2);
       await page.mouse.move(5, 400);
       await runCommand(page, 'Peace LSP: Explain Term Under Cursor');
-      // The answer shows as a rendered Markdown preview beside the essay (the
-      // extension turns the server's window/showDocument of a temporary .md
-      // file into one); a server may instead answer with a notification.
+      // The answer shows as a rendered Markdown preview beside the essay,
+      // made from the Markdown that the peace-lsp.explain command returns;
+      // no temporary file is opened and no notification carries it.
       const tab = page.locator('.tabs-container .tab', { hasText: /Preview Explain/ }).first();
-      const toast = page.locator('.notifications-toasts .notification-toast', { hasText: /Peace(keep|mak)/ }).first();
-      await tab.or(toast).first().waitFor({ timeout: 15000 });
-      if (await toast.isVisible()) {
-        await page.screenshot({ path: path.join(OUT, 'explain.png') });
-        return { detail: `notification: ${(await toast.innerText()).replace(/\s+/g, ' ').slice(0, 100)}` };
-      }
+      await tab.waitFor({ timeout: 15000 });
+      const toast = page.locator('.notifications-toasts .notification-toast', { hasText: /Peace(keep|mak)/ });
+      if (await toast.count()) throw new Error('the explanation also came as a notification');
       const preview = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
       await preview.getByText(/Peace(keeping|making|keeper|maker)/).first().waitFor({ timeout: 15000 });
       await page.screenshot({ path: path.join(OUT, 'explain.png') });
-      const raw = await page.locator('.tabs-container .tab', { hasText: /explain-\d+\.md/ }).count();
+      const raw = await page.locator('.tabs-container .tab', { hasText: /explain-[\w-]*\.md/ }).count();
       if (raw) throw new Error('the raw explanation file was opened as a text editor beside the preview');
       return { detail: `preview tab "${(await tab.innerText()).trim()}"` };
     });
