@@ -141,10 +141,11 @@ async function openFile(page, name, marker) {
 
 // The default colours the extension contributes for dark themes
 // (code-server starts with Default Dark Modern), as computed CSS colours.
+// Keys: words of concepts.md as written there.
 const DARK = {
-  peacekeeping: 'rgb(108, 182, 255)', // #6CB6FF
-  peacemaking: 'rgb(143, 209, 138)', // #8FD18A
-  peacebuilding: 'rgb(229, 192, 123)', // #E5C07B
+  Peacekeeping: 'rgb(108, 182, 255)', // peacekeeping #6CB6FF
+  peacemaking: 'rgb(143, 209, 138)', // peacemaking #8FD18A
+  peacebuilding: 'rgb(229, 192, 123)', // peacebuilding #E5C07B
 };
 
 async function runCommand(page, title) {
