@@ -15,6 +15,6 @@ fn main() -> ExitCode {
         None | Some(Command::Lsp) => peace_lsp::server::run_stdio(),
         Some(Command::Check(args)) => run_check(&args),
         Some(Command::Report(args)) => run_report(&args),
-        Some(Command::Explain { term }) => run_explain(&term),
+        Some(Command::Explain { term, format }) => run_explain(&term, format),
     }
 }

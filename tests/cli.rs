@@ -842,6 +842,62 @@ fn explain_known_term() {
     }
 }
 
+/// Piped, `explain` prints Markdown (for files and other programs);
+/// `--format markdown` says so explicitly; `--format terminal` lays it out
+/// for a terminal (no Markdown markers, the comparison as aligned columns,
+/// lines within `COLUMNS`), without styles when the output is not a terminal.
+#[test]
+fn explain_prints_markdown_when_piped_and_renders_for_a_terminal() {
+    let piped = run(&["explain", "peacekeeping"]);
+    assert_eq!(piped.status.code(), Some(0), "{}", piped.stderr);
+    assert!(piped.stdout.starts_with("**Peacekeeping**"), "{}", piped.stdout);
+    assert!(
+        piped.stdout.contains("\n|---|---|---|"),
+        "a Markdown table: {}",
+        piped.stdout
+    );
+    let markdown = run(&["explain", "peacekeeping", "--format", "markdown"]);
+    assert_eq!(markdown.stdout, piped.stdout);
+
+    let out = Command::new(BIN)
+        .args(["explain", "peacekeeping", "--format", "terminal"])
+        .env("COLUMNS", "64")
+        .output()
+        .expect("runs");
+    let rendered = String::from_utf8(out.stdout).unwrap();
+    assert!(out.status.success());
+    assert!(rendered.starts_with("Peacekeeping · concept\n"), "{rendered}");
+    assert!(!rendered.contains("**") && !rendered.contains("|---"), "{rendered}");
+    assert!(!rendered.contains('\x1b'), "no styles into a pipe: {rendered:?}");
+    assert!(rendered.contains("─┼─"), "the comparison table is drawn: {rendered}");
+    assert!(rendered.lines().all(|l| l.chars().count() <= 64), "{rendered}");
+}
+
+/// On a real terminal (a pseudo-terminal made by util-linux `script`) the
+/// default is the terminal rendering, with bold as ANSI styles.
+#[test]
+fn explain_on_a_terminal_renders_bold_and_tables() {
+    if Command::new("script").arg("--version").output().is_err() {
+        eprintln!("SKIP: no `script` (util-linux) to make a pseudo-terminal");
+        return;
+    }
+    let out = Command::new("script")
+        .args(["-qec", &format!("{BIN} explain peacekeeping"), "/dev/null"])
+        .env("COLUMNS", "70")
+        .env_remove("NO_COLOR")
+        .stdin(Stdio::null())
+        .output()
+        .expect("script runs");
+    let text = String::from_utf8_lossy(&out.stdout).replace("\r\n", "\n");
+    assert!(out.status.success(), "{text}");
+    assert!(
+        text.starts_with("\x1b[1mPeacekeeping\x1b[22m"),
+        "bold on a terminal: {text:?}"
+    );
+    assert!(!text.contains("**"), "{text}");
+    assert!(text.contains("─┼─"), "{text}");
+}
+
 #[test]
 fn explain_unknown_term_suggests() {
     let out = run(&["explain", "peacekeepin"]);

@@ -8,6 +8,7 @@
 
 pub mod output;
 pub mod report;
+pub mod terminal;
 pub mod walk;
 
 use crate::config::{ConfigError, Level};
@@ -60,7 +61,19 @@ pub enum Command {
         /// The term, e.g. "blue helmets" or UNEF I.
         #[arg(required = true, num_args = 1..)]
         term: Vec<String>,
+        /// Output format: `auto` renders for a terminal when standard
+        /// output is one (bold, wrapped, tables in columns) and prints
+        /// Markdown otherwise.
+        #[arg(long, value_enum, default_value_t = ExplainFormat::Auto)]
+        format: ExplainFormat,
     },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExplainFormat {
+    Auto,
+    Markdown,
+    Terminal,
 }
 
 #[derive(Debug, Clone, clap::Args)]
@@ -435,13 +448,28 @@ pub fn run_check(args: &CheckArgs) -> ExitCode {
     }
 }
 
-pub fn run_explain(words: &[String]) -> ExitCode {
+pub fn run_explain(words: &[String], format: ExplainFormat) -> ExitCode {
     let db = Database::builtin();
     let query = words.join(" ");
     match db.lookup(&query) {
         Some(t) => {
+            let markdown = explain_markdown(db, t);
+            let terminal = match format {
+                ExplainFormat::Auto => std::io::stdout().is_terminal(),
+                ExplainFormat::Markdown => false,
+                ExplainFormat::Terminal => true,
+            };
+            if terminal {
+                // anstream drops the styles under NO_COLOR.
+                let _ = write!(
+                    anstream::stdout().lock(),
+                    "{}",
+                    terminal::render(&markdown, terminal::width())
+                );
+                return ExitCode::SUCCESS;
+            }
             let mut out = std::io::stdout().lock();
-            let _ = writeln!(out, "{}", explain_markdown(db, t));
+            let _ = writeln!(out, "{markdown}");
             ExitCode::SUCCESS
         }
         None => {

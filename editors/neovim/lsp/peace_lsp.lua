@@ -14,4 +14,14 @@ return {
   -- A project's .peace-lsp.toml marks its root; otherwise the repository's.
   -- With neither, the server still starts, for the single file.
   root_markers = { '.peace-lsp.toml', '.git' },
+  -- The learning aids the server reads (`peace-lsp` section), with their
+  -- defaults; see :help peace-lsp-settings
+  settings = {
+    ['peace-lsp'] = {
+      completion = true,
+      completionCitations = true,
+      semanticTokens = true,
+      summaryLens = false,
+    },
+  },
 }

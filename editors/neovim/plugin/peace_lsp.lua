@@ -16,4 +16,5 @@ if vim.fn.has('nvim-0.11') ~= 1 then
   return
 end
 
+require('peace_lsp').setup()
 vim.lsp.enable('peace_lsp')

@@ -1,7 +1,10 @@
 // Builds a platform-specific .vsix: copies the peace-lsp binary into
 // server/<platform>-<arch>/ (Node's process.platform / process.arch names,
 // which is where the extension looks for it), the rule pages into
-// server/rules/, then runs `vsce package --target <target>`.
+// server/rules/, the licence files, and a copy of README.md whose images
+// point into media/ (copied there) and whose other links leave nothing
+// outside the package, then runs `vsce package --target <target>` and
+// checks the result with scripts/check-vsix.mjs.
 //
 // Usage (after `npm run build`; `npm run package -- ARGS` does both):
 //   node scripts/package.mjs                      # this machine's platform,
@@ -14,6 +17,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { checkVsix, relativeTarget, markdownLinks } from './check-vsix.mjs';
 
 const here = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const repo = path.resolve(here, '..', '..');
@@ -98,13 +102,61 @@ if (target === currentTarget()) {
   }
 }
 
+// The licence texts the manifest's "license" names.
+for (const f of ['LICENSE-MIT', 'LICENSE-APACHE']) {
+  const src = path.join(repo, f);
+  if (!fs.existsSync(src)) die(`${src} is missing`);
+  fs.copyFileSync(src, path.join(here, f));
+}
+
+// The README shown on the extension's page: in the repository its images and
+// links point up into ../../docs; in the package nothing above the extension
+// exists. Images are copied into media/ and linked there, rule pages point at
+// the copies in server/rules/, and any other link outside the package keeps
+// its text and loses the link.
+const mediaDir = path.join(here, 'media');
+fs.rmSync(mediaDir, { recursive: true, force: true });
+const readme = fs.readFileSync(path.join(here, 'README.md'), 'utf8');
+let packagedReadme = '';
+let last = 0;
+for (const link of markdownLinks(readme)) {
+  const rel = relativeTarget(link.target);
+  if (rel === undefined) continue;
+  const abs = path.resolve(here, rel.path);
+  const inside = !path.relative(here, abs).startsWith('..');
+  let replacement;
+  if (inside) {
+    continue;
+  } else if (link.image) {
+    if (!fs.existsSync(abs)) die(`README.md shows ${link.target}, which does not exist`);
+    fs.mkdirSync(mediaDir, { recursive: true });
+    const name = path.basename(abs);
+    fs.copyFileSync(abs, path.join(mediaDir, name));
+    replacement = `![${link.text}](media/${name})`;
+  } else if (path.dirname(abs) === rulesSrc && fs.existsSync(path.join(serverDir, 'rules', path.basename(abs)))) {
+    replacement = `[${link.text}](server/rules/${path.basename(abs)}${rel.fragment})`;
+  } else {
+    console.log(`package: README link ${link.target} points outside the package; keeping its text only`);
+    replacement = link.text;
+  }
+  packagedReadme += readme.slice(last, link.start) + replacement;
+  last = link.end;
+}
+packagedReadme += readme.slice(last);
+const buildDir = path.join(here, 'build');
+fs.mkdirSync(buildDir, { recursive: true });
+fs.writeFileSync(path.join(buildDir, 'README.md'), packagedReadme);
+
 const version = JSON.parse(fs.readFileSync(path.join(here, 'package.json'), 'utf8')).version;
 const out = path.resolve(arg('--out') ?? path.join(here, `peace-lsp-${target}-${version}.vsix`));
 const vsce = path.join(here, 'node_modules', '@vscode', 'vsce', 'vsce');
 execFileSync(
   process.execPath,
   [vsce, 'package', '--target', target, '--out', out, '--no-dependencies', '--skip-license',
-    '--allow-missing-repository', '--no-rewrite-relative-links'],
+    '--allow-missing-repository', '--no-rewrite-relative-links', '--readme-path', 'build/README.md'],
   { cwd: here, stdio: ['ignore', 'inherit', 'inherit'] },
 );
 console.log(`package: wrote ${out}`);
+const problems = await checkVsix(out);
+if (problems.length > 0) die(`the package is broken:\n  ${problems.join('\n  ')}`);
+console.log('package: every link and image of the packaged README resolves inside the package');

@@ -1,6 +1,8 @@
 // VS Code client for peace-lsp: finds the server binary, starts it over stdio
 // for essays (Markdown, LaTeX, plain text and any files named in
-// `peace-lsp.files`) and adds three commands.
+// `peace-lsp.files`), adds three commands, and shows the Markdown that the
+// server's `peace-lsp.explain` command returns (from Explain Term Under
+// Cursor, the Explain quick fix or the summary code lens) in a preview.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -33,6 +35,8 @@ let client: LanguageClient | undefined;
 let starting: Promise<LanguageClient | undefined> | undefined;
 /** Set after a start failed and the user was told; cleared by a restart or a settings change. */
 let failed = false;
+/** `peace-lsp.explain` requests under way: their result is what is shown. */
+let explaining = 0;
 const explanations = new Map<string, string>();
 const explainChanged = new vscode.EventEmitter<vscode.Uri>();
 
@@ -190,12 +194,20 @@ async function openServerPathSetting(): Promise<void> {
 
 // ---------------------------------------------------------------- client lifecycle
 
-function initializationOptions(): Record<string, unknown> {
-  const cfg = config();
-  const options: Record<string, unknown> = {
+/** The settings the server reads, in its camelCase names. */
+function serverSettings(cfg = config()): Record<string, unknown> {
+  return {
     rules: cfg.get<Record<string, string>>('rules', {}),
     maxDocumentBytes: cfg.get<number>('maxDocumentBytes', 10485760),
+    completion: cfg.get<boolean>('completion', true),
+    completionCitations: cfg.get<boolean>('completionCitations', true),
+    semanticTokens: cfg.get<boolean>('semanticTokens', true),
+    summaryLens: cfg.get<boolean>('summaryLens', false),
   };
+}
+
+function initializationOptions(): Record<string, unknown> {
+  const options = serverSettings();
   // The rule pages shipped in the package, so each diagnostic's link opens offline.
   const rules = ctx.asAbsolutePath(path.join('server', 'rules'));
   if (fs.existsSync(path.join(rules, 'README.md'))) options.rulesBaseUrl = `${vscode.Uri.file(rules).toString()}/`;
@@ -233,12 +245,24 @@ async function startClient(): Promise<LanguageClient | undefined> {
     initializationOptions,
     synchronize: { configurationSection: SECTION },
     middleware: {
+      // `peace-lsp.explain` returns its explanation as Markdown; whoever ran
+      // it (the Explain quick fix, the summary code lens, a keybinding), show
+      // that result rendered, in a preview that is not itself checked.
+      executeCommand: async (command, args, next) => {
+        if (command !== EXPLAIN_COMMAND) return next(command, args);
+        const result = await explainRequest(() => next(command, args));
+        await showExplanation(result);
+        return result;
+      },
       window: {
-        // The server shows an explanation by writing it to a temporary
-        // Markdown file and asking to open it; show it rendered instead, in a
-        // preview that is not itself checked.
+        // While an explanation is being asked for, a server that would also
+        // open it itself (window/showDocument) is told it is shown: the
+        // command's result is.
         showDocument: async (params, next) => {
-          if (await showServerExplanation(params.uri)) return { success: true };
+          if (explaining > 0) {
+            log(`not opening ${params.uri}: the explanation is shown from the command's result`);
+            return { success: true };
+          }
           return (await next(params, new vscode.CancellationTokenSource().token)) as ShowDocumentResult;
         },
       },
@@ -297,24 +321,23 @@ function isUnsupported(e: unknown): boolean {
   return e.code === ErrorCodes.InvalidParams && /unknown command|not supported|unsupported/i.test(e.message);
 }
 
-/** Shows a server-written `…/peace-lsp/explain-<pid>.md` as a preview; false for any other document. */
-async function showServerExplanation(uriString: string): Promise<boolean> {
-  let uri: vscode.Uri;
+/** Runs a `peace-lsp.explain` request, counting it as under way. */
+async function explainRequest<T>(request: () => T | Thenable<T>): Promise<T> {
+  explaining += 1;
   try {
-    uri = vscode.Uri.parse(uriString, true);
-  } catch {
-    return false;
+    return await request();
+  } finally {
+    explaining -= 1;
   }
-  if (uri.scheme !== 'file' || !/[\\/]peace-lsp[\\/]explain-[^\\/]*\.md$/.test(uri.fsPath)) return false;
-  let markdown: string;
-  try {
-    markdown = await fs.promises.readFile(uri.fsPath, 'utf8');
-  } catch (e) {
-    log(`cannot read the explanation ${uri.fsPath}: ${errorText(e)}`);
-    return false;
-  }
-  const term = /\*\*([^*]+)\*\*/.exec(markdown)?.[1];
-  await showMarkdown(markdown, term ? `Explain ${term}` : 'Explain');
+}
+
+/** Shows the Markdown a `peace-lsp.explain` returned; false when it returned none. */
+async function showExplanation(result: unknown): Promise<boolean> {
+  if (typeof result !== 'string' || result.trim() === '') return false;
+  // The title: the first bold words (the term, "**Peacekeeping** · concept")
+  // or the first heading (a rule's explanation).
+  const title = /^#+\s+(.+)$/m.exec(result)?.[1] ?? /\*\*([^*]+)\*\*/.exec(result)?.[1];
+  await showMarkdown(result, title ? `Explain ${title.replace(/[`*_]/g, '').trim()}` : 'Explain');
   return true;
 }
 
@@ -359,14 +382,16 @@ async function explainTerm(): Promise<void> {
 
   const commands = c.initializeResult?.capabilities.executeCommandProvider?.commands ?? [];
   if (commands.includes(EXPLAIN_COMMAND)) {
-    // The server shows the explanation itself (window/showDocument, turned
-    // into a preview above, or a message), and says so when there is no
-    // term at the cursor.
+    // The command returns the explanation as Markdown (and the server says
+    // so itself when there is no term at the cursor).
     try {
-      await c.sendRequest(ExecuteCommandRequest.type, {
-        command: EXPLAIN_COMMAND,
-        arguments: [{ uri: c.code2ProtocolConverter.asUri(doc.uri), position: c.code2ProtocolConverter.asPosition(position) }],
-      });
+      const result = await explainRequest(() =>
+        c.sendRequest(ExecuteCommandRequest.type, {
+          command: EXPLAIN_COMMAND,
+          arguments: [{ uri: c.code2ProtocolConverter.asUri(doc.uri), position: c.code2ProtocolConverter.asPosition(position) }],
+        }),
+      );
+      await showExplanation(result);
       return;
     } catch (e) {
       if (!isUnsupported(e)) {

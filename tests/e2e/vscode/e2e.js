@@ -106,6 +106,48 @@ async function wordBox(page, word) {
   return box;
 }
 
+/** Computed style of the rendered span that holds `word` in the text editor. */
+async function wordStyle(page, word) {
+  return page.evaluate(
+    ({ word, sel }) => {
+      const root = document.querySelector(sel);
+      if (!root) return null;
+      for (const span of root.querySelectorAll('.view-line span span')) {
+        if (span.textContent.replace(/\u00a0/g, ' ').trim() === word) {
+          const cs = getComputedStyle(span);
+          return { color: cs.color, fontWeight: cs.fontWeight, textDecoration: cs.textDecorationLine };
+        }
+      }
+      return null;
+    },
+    { word, sel: editorLines },
+  );
+}
+
+async function openFile(page, name, marker) {
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 10000 });
+  await input.fill(name);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 15000 });
+  await page.keyboard.press('Enter');
+  const active = page.locator('.part.editor .editor-group-container.active');
+  await active.locator('.tab.active', { hasText: name }).waitFor({ timeout: 15000 });
+  await page.waitForFunction(
+    ({ sel, marker }) => [...document.querySelectorAll(sel)].some((e) => e.textContent.includes(marker)),
+    { sel: editorLines, marker }, { timeout: 15000 });
+}
+
+// The default colours the extension contributes for dark themes
+// (code-server starts with Default Dark Modern), as computed CSS colours.
+// Keys: words of concepts.md as written there.
+const DARK = {
+  Peacekeeping: 'rgb(108, 182, 255)', // peacekeeping #6CB6FF
+  peacemaking: 'rgb(143, 209, 138)', // peacemaking #8FD18A
+  peacebuilding: 'rgb(229, 192, 123)', // peacebuilding #E5C07B
+};
+
 async function runCommand(page, title) {
   await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input');
@@ -240,22 +282,115 @@ async function runCommand(page, title) {
       await page.mouse.click(w.x + w.width / 2, w.y + w.height / 2);
       await page.mouse.move(5, 400);
       await runCommand(page, 'Peace LSP: Explain Term Under Cursor');
-      // The answer shows as a rendered Markdown preview beside the essay (the
-      // extension turns the server's window/showDocument of a temporary .md
-      // file into one); a server may instead answer with a notification.
+      // The answer shows as a rendered Markdown preview beside the essay,
+      // made from the Markdown that the peace-lsp.explain command returns;
+      // no temporary file is opened and no notification carries it.
       const tab = page.locator('.tabs-container .tab', { hasText: /Preview Explain/ }).first();
-      const toast = page.locator('.notifications-toasts .notification-toast', { hasText: /Peace(keep|mak)/ }).first();
-      await tab.or(toast).first().waitFor({ timeout: 15000 });
-      if (await toast.isVisible()) {
-        await page.screenshot({ path: path.join(OUT, 'explain.png') });
-        return { detail: `notification: ${(await toast.innerText()).replace(/\s+/g, ' ').slice(0, 100)}` };
-      }
+      await tab.waitFor({ timeout: 15000 });
+      const toast = page.locator('.notifications-toasts .notification-toast', { hasText: /Peace(keep|mak)/ });
+      if (await toast.count()) throw new Error('the explanation also came as a notification');
       const preview = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
       await preview.getByText(/Peace(keeping|making|keeper|maker)/).first().waitFor({ timeout: 15000 });
       await page.screenshot({ path: path.join(OUT, 'explain.png') });
-      const raw = await page.locator('.tabs-container .tab', { hasText: /explain-\d+\.md/ }).count();
+      const raw = await page.locator('.tabs-container .tab', { hasText: /explain-[\w-]*\.md/ }).count();
       if (raw) throw new Error('the raw explanation file was opened as a text editor beside the preview');
       return { detail: `preview tab "${(await tab.innerText()).trim()}"` };
+    });
+
+    await check(page, 'summary lens opens the explanation', async () => {
+      needServer();
+      // "peace-lsp.summaryLens": true in the profile; essay.md is the active editor.
+      await page.keyboard.press('Escape');
+      await openFile(page, ESSAY, 'Dayton');
+      const lens = page.locator('.part.editor .editor-group-container.active .codelens-decoration a', {
+        hasText: /peacekeeping \d+/,
+      }).first();
+      await lens.waitFor({ timeout: 20000 });
+      const text = (await lens.innerText()).trim();
+      await page.screenshot({ path: path.join(OUT, 'lens.png') });
+      await lens.click();
+      // Its command is peace-lsp.explain: the result is shown as a preview.
+      const tabs = page.locator('.tabs-container .tab', { hasText: /Preview Explain/ });
+      await page.waitForFunction(
+        () => [...document.querySelectorAll('.tabs-container .tab')].filter((t) => /Preview Explain/.test(t.textContent)).length > 0,
+        null, { timeout: 15000 });
+      const raw = await page.locator('.tabs-container .tab', { hasText: /explain-[\w-]*\.md/ }).count();
+      if (raw) throw new Error('a temporary explanation file was opened');
+      return { detail: `lens "${text}" -> ${(await tabs.last().innerText()).trim()}` };
+    });
+
+    await check(page, 'coloured tokens', async () => {
+      needServer();
+      await openFile(page, 'concepts.md', 'Mediators');
+      // The semantic tokens arrive after the text: wait for the colours.
+      const want = Object.entries(DARK);
+      let got = {};
+      const deadline = Date.now() + 20000;
+      while (Date.now() < deadline) {
+        got = {};
+        for (const [word] of want) got[word] = await wordStyle(page, word);
+        if (want.every(([w, c]) => got[w] && got[w].color === c)) break;
+        await page.waitForTimeout(250);
+      }
+      const wrong = want.filter(([w, c]) => !got[w] || got[w].color !== c);
+      if (wrong.length) {
+        throw new Error(`not in their concept colours: ${wrong.map(([w, c]) => `${w} is ${got[w] && got[w].color}, want ${c}`).join('; ')}`);
+      }
+      const shown = await page.locator('.part.editor .editor-group-container.active').boundingBox();
+      await page.screenshot({ path: path.join(OUT, 'tokens.png'), clip: { x: shown.x, y: shown.y, width: shown.width, height: Math.min(shown.height, 220) } });
+      return { detail: want.map(([w, c]) => `${w} ${c}`).join(', ') };
+    });
+
+    await check(page, 'completion list with documentation', async () => {
+      needServer();
+      await page.keyboard.press('Control+End');
+      await page.keyboard.press('Enter');
+      await page.keyboard.press('Enter');
+      await page.keyboard.type('The envoys worked at peacem', { delay: 20 });
+      await page.keyboard.press('Control+Space');
+      const item = page.locator('.suggest-widget .monaco-list-row', { hasText: /^\s*peacemaking/i }).first();
+      await item.waitFor({ timeout: 15000 });
+      const details = page.locator('.suggest-details-container .suggest-details');
+      if (!(await details.isVisible())) await page.keyboard.press('Control+Space'); // toggle "read more"
+      await details.waitFor({ state: 'visible', timeout: 10000 });
+      await page.waitForFunction(
+        () => (document.querySelector('.suggest-details .docs')?.textContent || '').trim().length > 20, null, { timeout: 10000 });
+      const doc = (await details.innerText()).replace(/\s+/g, ' ').trim();
+      if (!/negotiat|diplomatic|agreement/i.test(doc)) throw new Error(`the documentation does not define peacemaking: ${doc.slice(0, 160)}`);
+      await page.screenshot({ path: path.join(OUT, 'completion.png') });
+      const labels = (await page.locator('.suggest-widget .monaco-list-row').allInnerTexts()).map((t) => t.split('\n')[0]);
+      await page.keyboard.press('Escape');
+      for (let i = 0; i < 4; i += 1) await page.keyboard.press('Control+Z');
+      return { detail: `${labels.slice(0, 4).join(' | ')}; docs: ${doc.slice(0, 80)}` };
+    });
+
+    await check(page, 'outline view', async () => {
+      needServer();
+      await runCommand(page, 'Explorer: Focus on Outline View');
+      const row = page.locator('.outline-pane .monaco-list-row', { hasText: /Peacekeeping/ }).first();
+      await row.waitFor({ timeout: 15000 });
+      const rows = (await page.locator('.outline-pane .monaco-list-row').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+      if (!rows.some((r) => /Peacemaking/i.test(r))) throw new Error(`no Peacemaking in the outline: ${JSON.stringify(rows)}`);
+      await page.screenshot({ path: path.join(OUT, 'outline.png') });
+      return { detail: rows.slice(0, 6).join(' | ') };
+    });
+
+    await check(page, 'workspace findings in the Problems panel (5 unopened files)', async () => {
+      needServer();
+      await runCommand(page, 'View: Focus Problems');
+      const names = [1, 2, 3, 4, 5].map((i) => `essay-${i}.md`);
+      const deadline = Date.now() + 45000;
+      let missing = names;
+      while (Date.now() < deadline) {
+        const text = (await page.locator('.markers-panel').innerText()).replace(/\s+/g, ' ');
+        missing = names.filter((n) => !text.includes(n));
+        if (missing.length === 0) break;
+        await page.waitForTimeout(500);
+      }
+      if (missing.length) throw new Error(`not in the Problems panel: ${missing.join(', ')}`);
+      await page.screenshot({ path: path.join(OUT, 'problems-workspace.png') });
+      await runCommand(page, 'View: Hide Panel');
+      return { detail: `${names.join(', ')} listed with their findings, none of them opened` };
     });
 
     await check(page, 'peace-lsp.files pattern', async () => {

@@ -5,10 +5,14 @@
 # cargo) it installs what it needs, builds the release server and the .vsix,
 # installs the .vsix into a fresh code-server profile, opens an essay and
 # checks the squiggle, the Problems panel, the hover card, the quick fix,
-# Explain Term Under Cursor and the server-not-found notification.
+# Explain Term Under Cursor, the summary lens, the concept colours, the
+# completion list with documentation, the outline view, the findings of five
+# unopened files in the Problems panel (workspace diagnostics) and the
+# server-not-found notification.
 #
 # Usage: tests/e2e/vscode/run.sh [--update-docs]
-#   --update-docs           copy the hover and diagnostic screenshots to docs/img/
+#   --update-docs           copy the screenshots (hover, diagnostic, completion,
+#                           tokens, outline, workspace problems, lens) to docs/img/
 # Environment:
 #   PEACE_E2E_CACHE         install cache (default ~/.cache/peace-lsp-e2e):
 #                           code-server and npm's download cache
@@ -27,7 +31,7 @@ UPDATE_DOCS=0
 for a in "$@"; do
   case "$a" in
     --update-docs) UPDATE_DOCS=1 ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument $a" >&2; exit 2 ;;
   esac
 done
@@ -152,6 +156,14 @@ export PEACE_LSP_BINARY=$SERVER
 VSIX="$T/peace-lsp.vsix"
 step "npm run package" 600 bash -c "cd '$EXT' && npm run package -- --out '$VSIX'"
 ls -l "$VSIX" | awk '{print "   " $5 " bytes: " $NF}'
+# The extension's page: no README link or image that leaves the package.
+if node "$EXT/scripts/check-vsix.mjs" "$VSIX"; then
+  echo "PASS: the packaged README's links and images resolve inside the .vsix; licences packed"
+  passed=$((passed + 1))
+else
+  echo "FAIL: the packaged README has links outside the .vsix"
+  failed=$((failed + 1))
+fi
 
 # 3. Does the server offer code actions yet? (decides whether a missing quick fix fails)
 step "initialize probe" 30 bash -c "node '$HERE/probe_capabilities.js' '$SERVER' > '$T/capabilities.json'"
@@ -172,6 +184,7 @@ cat > "$T/ud/User/settings.json" <<'JSON'
   "update.mode": "none",
   "chat.disableAIFeatures": true,
   "peace-lsp.files": ["**/*.rst"],
+  "peace-lsp.summaryLens": true,
   "editor.hover.delay": 150,
   "editor.minimap.enabled": false,
   "editor.wordWrap": "on",
@@ -179,7 +192,7 @@ cat > "$T/ud/User/settings.json" <<'JSON'
   "workbench.layoutControl.enabled": false
 }
 JSON
-cp "$HERE/fixtures/essay.md" "$HERE/fixtures/notes.rst" "$T/ws/"
+cp -r "$HERE/fixtures/." "$T/ws/"
 export XDG_CONFIG_HOME="$T/xdg-config" XDG_DATA_HOME="$T/xdg-data"
 step "install .vsix into code-server" 120 \
   "$CODE_SERVER" --user-data-dir "$T/ud" --extensions-dir "$T/ext" --install-extension "$VSIX"
@@ -227,7 +240,10 @@ else
     mkdir -p "$ROOT/docs/img"
     cp "$OUT/hover.png" "$ROOT/docs/img/vscode-hover.png"
     cp "$OUT/diagnostic-problems.png" "$ROOT/docs/img/vscode-diagnostic.png"
-    say "copied hover.png and diagnostic-problems.png to docs/img/"
+    for f in completion tokens outline problems-workspace lens; do
+      cp "$OUT/$f.png" "$ROOT/docs/img/vscode-$f.png"
+    done
+    say "copied hover, diagnostic-problems, completion, tokens, outline, problems-workspace and lens screenshots to docs/img/"
   fi
   [ "${PEACE_E2E_KEEP:-0}" = 1 ] && say "kept $T" || rm -rf "$T"
 fi
