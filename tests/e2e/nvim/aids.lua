@@ -9,8 +9,9 @@
 --                     "peacemaking" with documentation
 --   go to definition  <C-]> (LSP tagfunc) on "peacekeeping" in the last
 --                     line jumps to the writer's own definition on line 3
---   document symbols  gO (vim.lsp.buf.document_symbol) lists the concepts
---                     used, Peacekeeping among them, at its first use
+--   document symbols  :PeaceOutline (vim.lsp.buf.document_symbol) lists the
+--                     concepts used, Peacekeeping among them, at its first
+--                     use; gO stays Neovim's Markdown heading outline
 --
 -- The essay (written by run.sh):
 --   1 # Peace operations
@@ -172,24 +173,27 @@ else
   end
 end
 
--- 3. Document symbols with gO (location list of vim.lsp.buf.document_symbol).
+-- 3. Document symbols with :PeaceOutline (location list of
+-- vim.lsp.buf.document_symbol), typed as a command line.
 if not caps.documentSymbolProvider then
   fail('the server offers no document symbols (no documentSymbolProvider)')
 else
   lua([[vim.api.nvim_win_set_cursor(0, { 1, 0 })]])
-  input('gO')
+  input(':PeaceOutline<CR>')
   local list = poll([[
     local l = vim.fn.getloclist(0)
     return #l > 0 and l or nil
   ]])
   if not list then
-    fail('gO listed no symbols')
+    fail(':PeaceOutline listed no symbols')
   else
     local texts = vim.tbl_map(function(i) return ('%d: %s'):format(i.lnum, i.text) end, list)
     out('symbols: %s', table.concat(texts, ' | '))
     local keeping
     for _, i in ipairs(list) do
-      if i.text:find('Peacekeeping') or i.text:find('peacekeeping') then keeping = keeping or i end
+      -- The term entry (a Key under its concept), not the concept itself,
+      -- which sits at the concept's first term (here "Peace operations").
+      if i.text:match('%] Peacekeeping$') then keeping = keeping or i end
     end
     if not keeping then
       fail('no Peacekeeping symbol: %s', vim.inspect(texts))

@@ -81,12 +81,19 @@ if vim.fs.normalize(c.root_dir or '') ~= want_root then
 end
 
 -- 2. Diagnostics on didOpen.
+-- Neovim 0.12 supports pull diagnostics, so the server answers
+-- textDocument/diagnostic and never pushes: the finding lands in the pull
+-- namespace. Whichever model is used, it must land exactly once.
 local function ours()
-  return vim.tbl_filter(function(d) return d.code == CODE end,
-    vim.diagnostic.get(buf, { namespace = vim.lsp.diagnostic.get_namespace(c.id) }))
+  return vim.tbl_filter(function(d) return d.code == CODE end, vim.diagnostic.get(buf))
 end
 if not wait(function() return #ours() > 0 end) then
   return fail('no %s diagnostic; got %s', CODE, vim.inspect(vim.diagnostic.get(buf)))
+end
+vim.wait(300)
+if #ours() ~= 1 then
+  return fail('%d %s diagnostics (pushed and pulled both?); expected 1: %s', #ours(), CODE,
+    vim.inspect(ours()))
 end
 local d = ours()[1]
 out('diagnostic %d:%d-%d:%d [%s] %s: %s', d.lnum, d.col, d.end_lnum, d.end_col, d.source,

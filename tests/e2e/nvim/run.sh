@@ -8,7 +8,7 @@
 #   pack  a copy in pack/peace/start/ on 'packpath' (a native package); this
 #         run also builds the help tags and follows every |link| in the doc
 # then the learning aids typed into a listening Neovim (aids.lua: completion
-# with <C-x><C-o>, go to definition with <C-]>, document symbols with gO),
+# with <C-x><C-o>, go to definition with <C-]>, document symbols with :PeaceOutline),
 # and checks that vim.g.peace_lsp_disable = true keeps the server off.
 # The plugin is used exactly as shipped: its cmd is {'peace-lsp'}, so the
 # binary under test is put first on PATH under that name.

@@ -33,9 +33,22 @@ end
 --- omnifunc a user chose.
 local replaceable_omnifunc = { [''] = true, ['htmlcomplete#CompleteTags'] = true }
 
+--- :PeaceOutline lists the concepts the document uses (document symbols) in
+--- the location list. In Markdown buffers Neovim's ftplugin keeps `gO` for
+--- its heading outline, so the concept outline needs a name of its own.
+---@param buf integer
+local function outline_command(buf)
+  vim.api.nvim_buf_create_user_command(buf, 'PeaceOutline', function()
+    vim.lsp.buf.document_symbol()
+  end, { desc = 'peace-lsp: the concepts this document uses, each at its first use' })
+end
+
 ---@param client vim.lsp.Client
 ---@param buf integer
 function M.on_attach(client, buf)
+  if client:supports_method('textDocument/documentSymbol', buf) then
+    outline_command(buf)
+  end
   if vim.g.peace_lsp_completion == false then
     return
   end
