@@ -2292,3 +2292,60 @@ async fn hover_is_answered_while_a_workspace_scan_runs_and_the_scan_can_be_cance
     let n = report["result"]["items"].as_array().unwrap().len();
     assert!(n < 1000, "a cancelled scan reports what it checked: {n}");
 }
+
+/// The editor extension's own folder of rule pages (`rulesDir`, an
+/// initialization option only) becomes each diagnostic's link, percent-
+/// encoded, without an error message and without dropping the other
+/// options; a project file cannot name one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rules_dir_from_the_editor_links_its_pages_and_keeps_the_other_options() {
+    let f = Folder::new("rules dir");
+    f.write("server/rules/README.md", "# Rules\n");
+    let dir = f.0.join("server/rules");
+    let mut lsp = Lsp::start();
+    lsp.initialize_in(None, json!({}), json!({"rulesDir": dir, "summaryLens": true}))
+        .await;
+    let u = uri("rules-dir.md");
+    lsp.open(&u, "markdown", 1, CONFLATION).await;
+    let diags = lsp.wait_publish(&u, Some(1)).await;
+    let href = only(&diags, CODE_PK_AS_PM)["codeDescription"]["href"].clone();
+    let want = format!(
+        "file://{}/server/rules/peacekeeping-as-peacemaking.md",
+        f.0.display().to_string().replace(' ', "%20")
+    );
+    assert_eq!(href, want.as_str());
+    let lenses = lsp
+        .request("textDocument/codeLens", json!({"textDocument": {"uri": u}}))
+        .await;
+    assert_eq!(lenses.as_array().map(Vec::len), Some(1), "summaryLens kept: {lenses}");
+    assert!(
+        !lsp.received().contains("window/showMessage"),
+        "no error message: {}",
+        lsp.received()
+    );
+    assert!(lsp.shutdown_exit().await);
+
+    // In a project file the key is unknown: reported, not obeyed.
+    let root = workspace("rules-dir-project");
+    std::fs::write(
+        root.join(".peace-lsp.toml"),
+        format!("rulesDir = {:?}\n", dir.display().to_string()),
+    )
+    .unwrap();
+    let (mut lsp, _) = started_in(&root, json!({}), Value::Null).await;
+    let u = file_uri_of(&root.join("essay.md"));
+    lsp.open(&u, "markdown", 1, CONFLATION).await;
+    let diags = lsp.wait_publish(&u, Some(1)).await;
+    let href = only(&diags, CODE_PK_AS_PM)["codeDescription"]["href"]
+        .as_str()
+        .unwrap_or("")
+        .to_string();
+    assert!(!href.contains("server/rules"), "{href}");
+    let msg = lsp
+        .wait_for("error message", |m| {
+            m["method"] == "window/showMessage" && m["params"]["type"] == 1
+        })
+        .await;
+    assert!(msg["params"]["message"].as_str().unwrap().contains("rulesDir"), "{msg}");
+    assert!(lsp.shutdown_exit().await);
+}

@@ -111,6 +111,26 @@ impl Backend {
     }
 }
 
+/// Takes the editor-only initialization option `rulesDir` out of `options`:
+/// a local folder of rule pages that an editor extension ships (the VS Code
+/// package does), so each diagnostic's link opens offline. Only the editor
+/// that starts the server can name it, never a project file or a workspace
+/// setting, which is why a `file:` link is allowed here and not in
+/// `rules-base-url`. Returns the options without it and, when the folder
+/// exists, its `file:` URL with a trailing slash.
+fn take_rules_dir(options: &serde_json::Value) -> (serde_json::Value, Option<String>) {
+    let mut options = options.clone();
+    let dir = options
+        .as_object_mut()
+        .and_then(|o| o.remove("rulesDir"))
+        .and_then(|v| v.as_str().map(std::path::PathBuf::from));
+    let url = dir
+        .filter(|d| d.is_absolute() && d.is_dir())
+        .and_then(|d| to_proto::file_uri(&d))
+        .map(|u| format!("{}/", u.as_str().trim_end_matches('/')));
+    (options, url)
+}
+
 /// Run a request handler, turning a panic into an `InternalError` response.
 async fn caught<T>(name: &str, handler: impl std::future::Future<Output = Result<T>>) -> Result<T> {
     AssertUnwindSafe(handler).catch_unwind().await.unwrap_or_else(|_| {
@@ -133,8 +153,14 @@ impl LanguageServer for Backend {
         {
             let mut configs = lock(&self.0.configs);
             if let Some(options) = &params.initialization_options {
-                match Options::from_json(options) {
-                    Ok(o) => configs.init_options = o,
+                let (options, rules_dir) = take_rules_dir(options);
+                match Options::from_json(&options) {
+                    Ok(mut o) => {
+                        if o.rules_base_url.is_none() {
+                            o.rules_base_url = rules_dir;
+                        }
+                        configs.init_options = o;
+                    }
                     Err(e) => {
                         tracing::warn!("ignoring invalid initializationOptions: {e}");
                         *lock(&self.0.init_error) = Some(e);

@@ -30,8 +30,9 @@ pub(super) fn rule_url(config: &Config, code: &str) -> Option<Uri> {
         .clone()
 }
 
+/// The `file:` URI of an absolute path, percent-encoded (spaces, `#`, `%`).
 pub(super) fn file_uri(path: &Path) -> Option<Uri> {
-    format!("file://{}", path.display()).parse().ok()
+    Uri::from_file_path(path)
 }
 
 pub(super) fn to_lsp_pos(p: Pos) -> Position {

@@ -210,7 +210,8 @@ function initializationOptions(): Record<string, unknown> {
   const options = serverSettings();
   // The rule pages shipped in the package, so each diagnostic's link opens offline.
   const rules = ctx.asAbsolutePath(path.join('server', 'rules'));
-  if (fs.existsSync(path.join(rules, 'README.md'))) options.rulesBaseUrl = `${vscode.Uri.file(rules).toString()}/`;
+  // rulesDir is a folder, which only the editor may name (a project's rules-base-url is http(s) only).
+  if (fs.existsSync(path.join(rules, 'README.md'))) options.rulesDir = rules;
   return options;
 }
 
