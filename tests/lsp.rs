@@ -2349,3 +2349,32 @@ async fn rules_dir_from_the_editor_links_its_pages_and_keeps_the_other_options()
     assert!(msg["params"]["message"].as_str().unwrap().contains("rulesDir"), "{msg}");
     assert!(lsp.shutdown_exit().await);
 }
+
+/// Go to definition finds the writer's definition in another file of the
+/// project: on disk (the scan runs for it, even for a push client), and in
+/// an open document as the editor has it, not as it was saved.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn definition_in_another_file_of_the_project_on_disk_or_open() {
+    let f = Folder::new("definition-project");
+    let concepts = "# Concepts\n\nPeacekeeping is the deployment of impartial forces with consent.\n";
+    let c = f.write("concepts.md", concepts);
+    let essay = "# Essay\n\nIn Cyprus, peacekeeping has held the buffer zone since 1974.\n";
+    let u = f.write("essay.md", essay);
+    let mut lsp = Lsp::start();
+    lsp.initialize_in(Some(&f), json!({}), Value::Null).await;
+    lsp.open(&u, "markdown", 1, essay).await;
+    lsp.wait_publish(&u, Some(1)).await;
+    let at = pos_of(essay, essay.find("peacekeeping").unwrap() + 2, false);
+    let def = lsp.at("textDocument/definition", &u, at.clone()).await;
+    assert_eq!(def["uri"], c.as_str(), "{def}");
+    assert_eq!(def["range"], range_of(concepts, "Peacekeeping"));
+
+    // The same file open with unsaved changes: its definition moved down.
+    let edited = "# Concepts\n\nFirst a note.\n\nPeacekeeping is the deployment of impartial forces with consent.\n";
+    lsp.open(&c, "markdown", 1, edited).await;
+    lsp.wait_publish(&c, Some(1)).await;
+    let def = lsp.at("textDocument/definition", &u, at).await;
+    assert_eq!(def["uri"], c.as_str(), "{def}");
+    assert_eq!(def["range"], range_of(edited, "Peacekeeping"));
+    assert!(lsp.shutdown_exit().await);
+}

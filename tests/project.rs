@@ -249,3 +249,49 @@ fn licence_files_named_by_the_manifests_exist() {
         assert_licence_file(&f, "editors/vscode/package.json");
     }
 }
+
+/// The README's "Using it" section shows the learning aids with pictures
+/// from the VS Code end-to-end run: every picture it names is a PNG in the
+/// repository, and each one under docs/img/vscode-* is one that
+/// `tests/e2e/vscode/run.sh --update-docs` writes (so it can be retaken).
+#[test]
+fn readme_pictures_exist_and_come_from_the_vscode_run() {
+    let readme = read(&root().join("README.md"));
+    let start = readme.find("\n## Using it").expect("README has a \"Using it\" section");
+    let end = readme[start + 1..]
+        .find("\n## ")
+        .map_or(readme.len(), |e| start + 1 + e);
+    let section = &readme[start..end];
+    let run_sh = read(&root().join("tests/e2e/vscode/run.sh"));
+    let mut pictures = Vec::new();
+    for (i, _) in section.match_indices("](docs/img/") {
+        let rest = &section[i + 2..];
+        let path = &rest[..rest.find(')').expect("a closed image link")];
+        let bytes = std::fs::read(root().join(path)).unwrap_or_else(|e| panic!("README names {path}: {e}"));
+        assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n"), "{path} is not a PNG");
+        if let Some(name) = path
+            .strip_prefix("docs/img/vscode-")
+            .and_then(|n| n.strip_suffix(".png"))
+        {
+            let copied = run_sh.contains(&format!("docs/img/vscode-{name}.png"))
+                || run_sh
+                    .lines()
+                    .any(|l| l.contains("for f in") && l.split_whitespace().any(|w| w.trim_end_matches(';') == name));
+            assert!(copied, "{path}: run.sh --update-docs does not write it");
+        }
+        pictures.push(path.to_string());
+    }
+    for aid in [
+        "completion",
+        "tokens",
+        "outline",
+        "definition",
+        "lens",
+        "problems-workspace",
+    ] {
+        assert!(
+            pictures.iter().any(|p| p == &format!("docs/img/vscode-{aid}.png")),
+            "\"Using it\" shows no picture of {aid}: {pictures:?}"
+        );
+    }
+}

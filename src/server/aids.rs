@@ -276,7 +276,7 @@ impl Backend {
             })));
         }
         let id = cur.config.db.terms[term].id.clone();
-        if let Some(loc) = self.project_definition(&id, &uri) {
+        if let Some(loc) = self.project_definition(&id, &uri).await {
             return Ok(Some(GotoDefinitionResponse::Scalar(loc)));
         }
         if !cur.config.db.from_glossary(term) {

@@ -20,6 +20,10 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+/// How long go to definition waits for a running scan before answering
+/// from what is indexed so far.
+const INDEX_WAIT: Duration = Duration::from_secs(3);
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 
@@ -515,15 +519,62 @@ impl Backend {
         Ok(Some(WorkspaceSymbolResponse::Flat(out)))
     }
 
-    /// The writer's first definition of a term in another file of the project.
-    pub(super) fn project_definition(&self, id: &str, except: &Uri) -> Option<Location> {
-        let ws = lock(&self.0.workspace);
-        ws.files.values().filter(|f| f.uri != *except).find_map(|f| {
-            f.definitions.iter().find(|(t, _)| t == id).map(|(_, r)| Location {
-                uri: f.uri.clone(),
-                range: *r,
+    /// The writer's first definition of a term in another file of the
+    /// project: the open documents as they are in the editor, then the
+    /// scan's index of the others (the scan is started if it has not run,
+    /// and waited for, bounded).
+    pub(super) async fn project_definition(&self, id: &str, except: &Uri) -> Option<Location> {
+        self.start_scan();
+        let deadline = Instant::now() + INDEX_WAIT;
+        loop {
+            let woken = self.0.indexed.notified();
+            tokio::pin!(woken);
+            woken.as_mut().enable();
+            if lock(&self.0.workspace).state != ScanState::Running {
+                break;
+            }
+            if tokio::time::timeout_at(deadline.into(), woken).await.is_err() {
+                break; // answer from what is indexed so far
+            }
+        }
+        let open: Vec<(Uri, Document, Format, Arc<crate::analysis::Analysis>, Arc<Config>)> = lock(&self.0.docs)
+            .values()
+            .filter(|d| d.uri != *except)
+            .filter_map(|d| {
+                let (v, a, c) = d.analysis.as_ref()?;
+                (*v == d.doc.version).then(|| (d.uri.clone(), d.doc.clone(), d.format, Arc::clone(a), Arc::clone(c)))
+            })
+            .collect();
+        let open_uris: Vec<String> = open.iter().map(|(u, ..)| u.as_str().to_string()).collect();
+        let (wanted, enc) = (id.to_string(), self.encoding());
+        let in_open = tokio::task::spawn_blocking(move || {
+            open.into_iter().find_map(|(uri, doc, format, a, c)| {
+                let prose = extract(&doc.text(), format).text;
+                outline::definitions(&prose, &a.terms)
+                    .into_iter()
+                    .find(|(t, _)| c.db.terms[*t].id == wanted)
+                    .map(|(_, d)| Location {
+                        uri: uri.clone(),
+                        range: lsp_range(&doc, d.term_range, enc),
+                    })
             })
         })
+        .await
+        .ok()
+        .flatten();
+        if in_open.is_some() {
+            return in_open;
+        }
+        let ws = lock(&self.0.workspace);
+        ws.files
+            .values()
+            .filter(|f| f.uri != *except && !open_uris.contains(&f.uri.as_str().to_string()))
+            .find_map(|f| {
+                f.definitions.iter().find(|(t, _)| t == id).map(|(_, r)| Location {
+                    uri: f.uri.clone(),
+                    range: *r,
+                })
+            })
     }
 }
 

@@ -1,8 +1,12 @@
 // Drives code-server (VS Code 1.100 in the browser) in headless Debian
 // Chromium against the installed peace-lsp extension and checks what a
-// student sees: the squiggle, the Problems panel entry, the hover card, the
-// quick fix, Explain Term Under Cursor, and the notification when the server
-// binary cannot be found. Started by run.sh, which sets up code-server.
+// student sees: the squiggle (and no error notification), the Problems panel
+// entry, the hover card, the quick fix, Explain Term Under Cursor, the summary
+// lens, the concept colours, completion with documentation, the outline, go
+// to definition (peek) into another file, the findings of five unopened files
+// in the Problems panel, the peace-lsp.files setting, and the notification
+// when the server binary cannot be found. Started by run.sh, which sets up
+// code-server.
 //
 // Environment:
 //   CS_URL     code-server address (http://127.0.0.1:PORT)
@@ -64,7 +68,8 @@ async function check(page, name, fn) {
   }
 }
 
-const editorLines = '.part.editor .editor-instance .monaco-editor .view-lines';
+// The text editor of the active editor group (Explain opens a preview beside it).
+const editorLines = '.part.editor .editor-group-container.active .editor-instance .monaco-editor .view-lines';
 
 /** The editor's visible text, spaces normalised. */
 async function editorText(page) {
@@ -139,14 +144,39 @@ async function openFile(page, name, marker) {
     { sel: editorLines, marker }, { timeout: 15000 });
 }
 
-// The default colours the extension contributes for dark themes
-// (code-server starts with Default Dark Modern), as computed CSS colours.
-// Keys: words of concepts.md as written there.
-const DARK = {
-  Peacekeeping: 'rgb(108, 182, 255)', // peacekeeping #6CB6FF
-  peacemaking: 'rgb(143, 209, 138)', // peacemaking #8FD18A
-  peacebuilding: 'rgb(229, 192, 123)', // peacebuilding #E5C07B
+// The default colours the extension contributes for light and dark themes
+// (code-server follows the browser's colour scheme: headless Chromium gets
+// Default Light Modern), as computed CSS colours. Keys: words of concepts.md.
+const COLOURS = {
+  light: {
+    Peacekeeping: 'rgb(0, 87, 184)', // peacekeeping #0057B8
+    peacemaking: 'rgb(46, 125, 50)', // peacemaking #2E7D32
+    peacebuilding: 'rgb(154, 103, 0)', // peacebuilding #9A6700
+  },
+  dark: {
+    Peacekeeping: 'rgb(108, 182, 255)', // peacekeeping #6CB6FF
+    peacemaking: 'rgb(143, 209, 138)', // peacemaking #8FD18A
+    peacebuilding: 'rgb(229, 192, 123)', // peacebuilding #E5C07B
+  },
 };
+
+/**
+ * Close the Markdown previews (Explain and the lens open one beside the
+ * essay), leaving one editor group with the keyboard focus in a text editor:
+ * keys typed while a preview's webview has the focus never reach the workbench.
+ */
+async function closePreviews(page) {
+  const previews = page.locator('.tabs-container .tab', { hasText: /^\s*Preview / });
+  for (let i = 0; i < 10 && (await previews.count()); i += 1) {
+    await previews.first().click({ button: 'middle' });
+    await page.waitForTimeout(200);
+  }
+  await page.waitForFunction(() => document.querySelectorAll('.part.editor .editor-group-container').length === 1,
+    null, { timeout: 10000 });
+  const ed = await page.locator(`${editorLines}`).first().boundingBox();
+  await page.mouse.click(ed.x + ed.width / 2, ed.y + ed.height - 10);
+  await page.mouse.move(5, 400);
+}
 
 async function runCommand(page, title) {
   await page.keyboard.press('F1');
@@ -207,6 +237,16 @@ async function runCommand(page, title) {
         throw new Error(`the squiggle is at x=${box && box.x}, "peacekeepers" at x=${word.x}`);
       }
       return { detail: 'warning decoration over "peacekeepers"' };
+    });
+
+    await check(page, 'no error notification at start', async () => {
+      needServer();
+      // The extension's own initialization options (settings, its folder of
+      // rule pages) are all valid: the server shows no error about them.
+      const toasts = await page.locator('.notifications-toasts .notification-toast').allInnerTexts();
+      const bad = toasts.filter((t) => /peace-lsp|initializationOptions/i.test(t));
+      if (bad.length) throw new Error(`error notification: ${bad[0].replace(/\s+/g, ' ').slice(0, 160)}`);
+      return { detail: `${toasts.length} notifications, none from peace-lsp` };
     });
 
     await check(page, 'Problems panel entry', async () => {
@@ -294,7 +334,9 @@ async function runCommand(page, title) {
       await page.screenshot({ path: path.join(OUT, 'explain.png') });
       const raw = await page.locator('.tabs-container .tab', { hasText: /explain-[\w-]*\.md/ }).count();
       if (raw) throw new Error('the raw explanation file was opened as a text editor beside the preview');
-      return { detail: `preview tab "${(await tab.innerText()).trim()}"` };
+      const title = (await tab.innerText()).trim();
+      await closePreviews(page);
+      return { detail: `preview tab "${title}"` };
     });
 
     await check(page, 'summary lens opens the explanation', async () => {
@@ -306,24 +348,37 @@ async function runCommand(page, title) {
         hasText: /peacekeeping \d+/,
       }).first();
       await lens.waitFor({ timeout: 20000 });
+      // The quick fix above left the essay without findings: the lens must
+      // say so (a lens computed before the edit would still count one).
+      const fixed = (await editorText(page)).includes('peacemakers');
+      if (fixed) {
+        try {
+          await page.waitForFunction(
+            (sel) => / 0 findings/.test(document.querySelector(sel)?.textContent || ''),
+            '.part.editor .editor-group-container.active .codelens-decoration', { timeout: 10000 });
+        } catch {
+          throw new Error(`the lens is stale after the quick fix: "${(await lens.innerText()).trim()}"`);
+        }
+      }
       const text = (await lens.innerText()).trim();
       await page.screenshot({ path: path.join(OUT, 'lens.png') });
       await lens.click();
       // Its command is peace-lsp.explain: the result is shown as a preview.
       const tabs = page.locator('.tabs-container .tab', { hasText: /Preview Explain/ });
-      await page.waitForFunction(
-        () => [...document.querySelectorAll('.tabs-container .tab')].filter((t) => /Preview Explain/.test(t.textContent)).length > 0,
-        null, { timeout: 15000 });
+      await tabs.first().waitFor({ timeout: 15000 });
       const raw = await page.locator('.tabs-container .tab', { hasText: /explain-[\w-]*\.md/ }).count();
       if (raw) throw new Error('a temporary explanation file was opened');
-      return { detail: `lens "${text}" -> ${(await tabs.last().innerText()).trim()}` };
+      const shown = (await tabs.last().innerText()).trim();
+      await closePreviews(page);
+      return { detail: `lens "${text}" -> ${shown}` };
     });
 
     await check(page, 'coloured tokens', async () => {
       needServer();
       await openFile(page, 'concepts.md', 'Mediators');
       // The semantic tokens arrive after the text: wait for the colours.
-      const want = Object.entries(DARK);
+      const theme = await page.evaluate(() => (document.querySelector('.monaco-workbench').classList.contains('vs-dark') ? 'dark' : 'light'));
+      const want = Object.entries(COLOURS[theme]);
       let got = {};
       const deadline = Date.now() + 20000;
       while (Date.now() < deadline) {
@@ -338,7 +393,7 @@ async function runCommand(page, title) {
       }
       const shown = await page.locator('.part.editor .editor-group-container.active').boundingBox();
       await page.screenshot({ path: path.join(OUT, 'tokens.png'), clip: { x: shown.x, y: shown.y, width: shown.width, height: Math.min(shown.height, 220) } });
-      return { detail: want.map(([w, c]) => `${w} ${c}`).join(', ') };
+      return { detail: `${theme} theme: ${want.map(([w, c]) => `${w} ${c}`).join(', ')}` };
     });
 
     await check(page, 'completion list with documentation', async () => {
@@ -360,7 +415,7 @@ async function runCommand(page, title) {
       await page.screenshot({ path: path.join(OUT, 'completion.png') });
       const labels = (await page.locator('.suggest-widget .monaco-list-row').allInnerTexts()).map((t) => t.split('\n')[0]);
       await page.keyboard.press('Escape');
-      for (let i = 0; i < 4; i += 1) await page.keyboard.press('Control+Z');
+      await runCommand(page, 'File: Revert File'); // the typed line goes
       return { detail: `${labels.slice(0, 4).join(' | ')}; docs: ${doc.slice(0, 80)}` };
     });
 
@@ -369,10 +424,40 @@ async function runCommand(page, title) {
       await runCommand(page, 'Explorer: Focus on Outline View');
       const row = page.locator('.outline-pane .monaco-list-row', { hasText: /Peacekeeping/ }).first();
       await row.waitFor({ timeout: 15000 });
+      // Fold the file tree away so the outline has the sidebar's height.
+      const folders = page.locator('.part.sidebar .pane-header.expanded', { hasText: 'WS' }).first();
+      if (await folders.count()) await folders.click({ position: { x: 40, y: 10 } });
+      else log('      (the file tree header was not found: the outline keeps its small pane)');
+      await page.waitForTimeout(400);
       const rows = (await page.locator('.outline-pane .monaco-list-row').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
       if (!rows.some((r) => /Peacemaking/i.test(r))) throw new Error(`no Peacemaking in the outline: ${JSON.stringify(rows)}`);
       await page.screenshot({ path: path.join(OUT, 'outline.png') });
       return { detail: rows.slice(0, 6).join(' | ') };
+    });
+
+    await check(page, 'go to definition (peek)', async () => {
+      needServer();
+      // "Peacekeeping" in the essay: the writer defined it in concepts.md.
+      await page.keyboard.press('Escape');
+      await page.locator('.part.editor .tabs-container .tab', { hasText: ESSAY }).first().click();
+      await page.waitForFunction(
+        ({ sel, marker }) => [...document.querySelectorAll(sel)].some((e) => e.textContent.includes(marker)),
+        { sel: editorLines, marker: 'Dayton' }, { timeout: 15000 });
+      const w = await wordBox(page, 'Peacekeeping');
+      await page.mouse.click(w.x + w.width / 2, w.y + w.height / 2);
+      await page.mouse.move(5, 400);
+      await runCommand(page, 'Peek Definition');
+      const peek = page.locator('.peekview-widget').first();
+      await peek.waitFor({ state: 'visible', timeout: 15000 });
+      await page.waitForFunction(
+        () => /concepts\.md/.test(document.querySelector('.peekview-widget .peekview-title')?.textContent || '')
+          && /Peacekeeping is the deployment/.test(document.querySelector('.peekview-widget')?.textContent || ''),
+        null, { timeout: 15000 });
+      await page.waitForTimeout(300);
+      await page.screenshot({ path: path.join(OUT, 'definition.png') });
+      const title = (await peek.locator('.peekview-title').innerText()).replace(/\s+/g, ' ').trim();
+      await page.keyboard.press('Escape');
+      return { detail: `peek: ${title}` };
     });
 
     await check(page, 'workspace findings in the Problems panel (5 unopened files)', async () => {
@@ -381,7 +466,13 @@ async function runCommand(page, title) {
       const names = [1, 2, 3, 4, 5].map((i) => `essay-${i}.md`);
       const deadline = Date.now() + 45000;
       let missing = names;
+      // The panel's list is virtual (only rows in view exist): collapse the
+      // files to one row each, then read the rows.
+      const fileRows = page.locator('.markers-panel .monaco-list-row', { hasText: /essay-\d\.md/ });
+      await fileRows.first().waitFor({ timeout: 45000 });
       while (Date.now() < deadline) {
+        const collapse = page.locator('.part.panel .action-label[aria-label^="Collapse All"]').first();
+        if (await collapse.count()) await collapse.click().catch(() => {});
         const text = (await page.locator('.markers-panel').innerText()).replace(/\s+/g, ' ');
         missing = names.filter((n) => !text.includes(n));
         if (missing.length === 0) break;

@@ -240,10 +240,10 @@ else
     mkdir -p "$ROOT/docs/img"
     cp "$OUT/hover.png" "$ROOT/docs/img/vscode-hover.png"
     cp "$OUT/diagnostic-problems.png" "$ROOT/docs/img/vscode-diagnostic.png"
-    for f in completion tokens outline problems-workspace lens; do
+    for f in completion tokens outline definition problems-workspace lens explain; do
       cp "$OUT/$f.png" "$ROOT/docs/img/vscode-$f.png"
     done
-    say "copied hover, diagnostic-problems, completion, tokens, outline, problems-workspace and lens screenshots to docs/img/"
+    say "copied hover, diagnostic-problems, completion, tokens, outline, definition, problems-workspace, lens and explain screenshots to docs/img/"
   fi
   [ "${PEACE_E2E_KEEP:-0}" = 1 ] && say "kept $T" || rm -rf "$T"
 fi
