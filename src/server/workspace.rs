@@ -24,6 +24,9 @@ use std::time::{Duration, Instant};
 /// How long go to definition waits for a running scan before answering
 /// from what is indexed so far.
 const INDEX_WAIT: Duration = Duration::from_secs(3);
+
+/// An open document with the analysis of its current version.
+type Analysed = (Uri, Document, Format, Arc<crate::analysis::Analysis>, Arc<Config>);
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 
@@ -537,7 +540,7 @@ impl Backend {
                 break; // answer from what is indexed so far
             }
         }
-        let open: Vec<(Uri, Document, Format, Arc<crate::analysis::Analysis>, Arc<Config>)> = lock(&self.0.docs)
+        let open: Vec<Analysed> = lock(&self.0.docs)
             .values()
             .filter(|d| d.uri != *except)
             .filter_map(|d| {
