@@ -382,12 +382,14 @@ fn exits_when_the_editor_dies() {
 /// SIGTERM ends the server cleanly.
 #[test]
 fn sigterm_ends_the_server() {
-    let mut s = Server::start();
+    let mut s = Server::start_with(&[("PEACE_LSP_LOG", "debug")]);
     s.initialize(json!({}));
     unsafe {
         libc::kill(s.pid(), libc::SIGTERM);
     }
-    assert_eq!(s.exit_code(Duration::from_secs(10)), 0);
+    let code = s.exit_code(Duration::from_secs(10));
+    std::thread::sleep(Duration::from_millis(300)); // the last of stderr
+    assert_eq!(code, 0, "stderr: {}", s.stderr());
 }
 
 // ---------------------------------------------------------------------------

@@ -367,11 +367,22 @@ where
     let server = Server::new(fw_in, fw_out, socket)
         .concurrency_level(CONCURRENCY)
         .serve(service);
+    // Each arm records its reason before `select!` drops the other futures:
+    // dropping the framework's future makes a frame being forwarded fail,
+    // and the input filter would then record the end of input first.
+    let stopped = async {
+        stop.await;
+        life.end(End::Stopped);
+    };
+    let served = async {
+        let _ = server.await;
+        life.end(End::EndOfInput);
+    };
     let end = tokio::select! {
         biased;
-        _ = stop => End::Stopped,
+        _ = stopped => End::Stopped,
         e = life.wait() => e,
-        _ = server => End::EndOfInput,
+        _ = served => End::EndOfInput,
     };
     life.end(end);
     reader.abort();
@@ -400,6 +411,7 @@ pub fn run_stdio() -> ExitCode {
     };
     let (end, shutdown) =
         rt.block_on(async { serve_until(tokio::io::stdin(), tokio::io::stdout(), terminated()).await });
+    tracing::debug!("session ended: {end:?}, shutdown requested: {shutdown}");
     // Do not wait for the blocking stdin read or analyses still running.
     rt.shutdown_background();
     if shutdown && end != End::ParentGone || end == End::Stopped {
