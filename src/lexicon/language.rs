@@ -86,6 +86,9 @@ language_lists! {
     instrument_nouns: Noun,
     /// "were deployed", "sent in": the one sent does the work.
     deployment_verbs: Verb,
+    /// "served as a peacemaker in Lebanon, at checkpoints": the role named
+    /// after "as" holds the post where the subject served.
+    service_verbs: Verb,
     /// "X tried to negotiate": the subject does the act that follows.
     subject_control_verbs: Verb,
     /// "X helped the parties negotiate": the subject facilitates the object's

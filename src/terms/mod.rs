@@ -447,8 +447,16 @@ impl Database {
         // Cues: every form of every listed phrase.
         let mut cues = Vec::new();
         for (file, set) in &cue_sets {
-            let followers = (!set.followed_by.is_empty())
-                .then(|| std::sync::Arc::new((Phrases::new(&set.followed_by), set.within)));
+            // A follower matches in the singular and the plural ("stop
+            // the war", "stops wars").
+            let followers = (!set.followed_by.is_empty()).then(|| {
+                let forms: Vec<String> = set
+                    .followed_by
+                    .iter()
+                    .flat_map(|w| phrase_forms(w, PartOfSpeech::Noun))
+                    .collect();
+                std::sync::Arc::new((Phrases::new(&forms), set.within))
+            });
             // A cue set signals a concept, or a topic that some rule uses as
             // its work ("ongoing-war").
             let topic = rules

@@ -105,7 +105,34 @@ pub fn collect(scope: &Scope<'_, '_>, ev: &mut Evidence) {
             vg_before(at).filter(|&v| s.lex.deployment_verbs.at(&s.toks, s.g.vgs[v].main).is_some())
         }
         .is_some();
+        // "served as a peacemaker in Lebanon, mostly at checkpoints": a place
+        // of the work in the clause of a verb of service, whose role after
+        // "as" is the one posted there.
+        let served_as = (np.toks.start > 1 && s.toks[np.toks.start - 1].tag == crate::lexicon::Tag::Adp)
+            .then(|| {
+                let v = (0..s.g.vgs.len())
+                    .rev()
+                    .find(|&v| s.g.vgs[v].toks.end <= np.toks.start)?;
+                let vg = &s.g.vgs[v];
+                s.lex.service_verbs.at(&s.toks, vg.main)?;
+                let as_at = vg.toks.end;
+                (s.toks.get(as_at)?.lower == "as").then_some(())?;
+                let role = s.g.np_of.get(as_at + 1).copied().flatten()?;
+                // Only commas, places and adverbs between: one clause.
+                let clause = (s.g.nps[role].toks.end..np.toks.start).all(|j| {
+                    !s.toks[j].word
+                        || s.toks[j].tag == crate::lexicon::Tag::Adp
+                        || s.toks[j].tag == crate::lexicon::Tag::Adv
+                        || s.g.np_of[j].is_some()
+                });
+                (clause && !vg.negated).then_some(role)
+            })
+            .flatten();
         let owners = match object_of {
+            _ if served_as.is_some() => crate::analysis::grammar::relations::Agents {
+                nps: served_as.into_iter().collect(),
+                ..Default::default()
+            },
             Some(v) if s.lex.possession_verbs.at(&s.toks, s.g.vgs[v].main).is_some() => r.agents_of_verb(v),
             _ if placed => {
                 let v = vg_before(np.toks.start - 1).expect("checked");
@@ -206,6 +233,46 @@ mod tests {
             PK_PM,
             "blue helmets",
         );
+    }
+
+    #[test]
+    fn plural_subjects_of_generic_claims_and_light_verbs() {
+        flags("Peacekeepers broker ceasefires.", PK_PM, "Peacekeepers");
+        flags("Peacemakers patrol buffer zones.", PM_PK, "Peacemakers");
+        flags(
+            "Peacekeeping helps warring states reach a peaceful settlement.",
+            PK_PM,
+            "Peacekeeping",
+        );
+        flags(
+            "Peacekeeping forces took military action against the militia.",
+            "peacekeeping-as-enforcement",
+            "Peacekeeping",
+        );
+        quiet(
+            "The peacekeepers took part in the ceremony.",
+            "peacekeeping-as-enforcement",
+        );
+        quiet(
+            "The envoys talk to the leaders and the peacekeepers guard the ceasefire line.",
+            PM_PK,
+        );
+    }
+
+    #[test]
+    fn the_role_a_writer_served_as_holds_the_post() {
+        flags(
+            "My father served as a peacemaker in Lebanon, mostly at checkpoints.",
+            PM_PK,
+            "peacemaker",
+        );
+        quiet("Jimmy Carter served as a peacemaker in the Middle East.", PM_PK);
+        quiet("My sister is the peacemaker of our family.", PM_PK);
+        quiet(
+            "At family dinners Dad served as the peacemaker, like a buffer zone between my aunts.",
+            PM_PK,
+        );
+        quiet("My father did not serve as a peacemaker at the checkpoints.", PM_PK);
     }
 
     #[test]

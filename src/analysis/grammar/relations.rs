@@ -239,6 +239,25 @@ impl<'a> Relations<'a> {
                         "after" | "before" | "since" | "until" | "till" | "once" | "as" | "while" | "because"
                     );
                 if self.in_pp(first) && !opens_clause {
+                    // "talked to the leaders and the peacekeepers guarded the
+                    // line": after a first clause's verb, the last of the
+                    // list stands right before a finite verb, so "and" joins
+                    // two clauses and that phrase is this verb's subject
+                    // (not so in "the envoys from Norway and Cuba were").
+                    let first_start = self.g.nps[first].toks.start;
+                    let earlier_verb = self
+                        .g
+                        .vgs
+                        .iter()
+                        .any(|w| w.toks.end <= first_start && w.form == VerbForm::Finite);
+                    if n != first
+                        && earlier_verb
+                        && np.toks.end == start
+                        && self.g.vgs[v].form == VerbForm::Finite
+                        && !self.g.vgs[v].passive
+                    {
+                        return Some(vec![n]);
+                    }
                     k = self.g.nps[first].toks.start; // the preposition is skipped next
                     continue;
                 }
@@ -1027,6 +1046,26 @@ mod tests {
             agents("Peacekeepers helped the parties reach a settlement.", "reach"),
             "the parties | helper:peacekeepers"
         );
+    }
+
+    #[test]
+    fn and_before_a_new_subject_joins_two_clauses() {
+        assert_eq!(
+            agents(
+                "The envoys talk to the leaders and the peacekeepers guard the line.",
+                "guard"
+            ),
+            "the peacekeepers"
+        );
+        assert_eq!(
+            agents("The envoys talk to the leaders and the peacekeepers.", "talk"),
+            "the envoys"
+        );
+        assert_eq!(
+            agents("The envoys from Norway and Cuba was negotiating.", "negotiating"),
+            "the envoys"
+        );
+        assert_eq!(agents("NATO took military action.", "action"), "nato");
     }
 
     #[test]

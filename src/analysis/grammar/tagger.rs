@@ -239,7 +239,15 @@ pub fn tag(toks: &mut [Tok], text: &str, known: &[Option<Tag>]) -> usize {
     for (t, tag) in toks.iter_mut().zip(tags) {
         t.tag = if t.word { tag.map_or(Tag::X, to_tag) } else { Tag::Punct };
     }
+    // "warring states", "civil wars": a word written in lowercase is not a
+    // name, whatever the lexicon's entry for its capitalised use says.
+    for t in toks.iter_mut() {
+        if t.word && t.tag == Tag::Propn && text[t.range.clone()].chars().all(|c| !c.is_uppercase()) {
+            t.tag = Tag::Noun;
+        }
+    }
     correct(toks);
+    verb_after_a_plural_subject(toks);
     // A capitalised name the lexicon knows as one stays a name ("forced
     // Iraq out"), whatever the rules made of it.
     for (i, t) in toks.iter_mut().enumerate() {
@@ -401,6 +409,20 @@ fn correct(toks: &mut [Tok]) {
         {
             toks[i].tag = Tag::Verb;
         }
+        // "helps warring parties reach a deal": an "-ing" word between a verb
+        // and a plural noun that a verb follows describes the noun (the noun
+        // is the object, and the verb its act).
+        if i > 0
+            && toks[i].tag == Tag::Verb
+            && toks[i].lower.ends_with("ing")
+            && toks[i - 1].tag == Tag::Verb
+            && toks
+                .get(i + 1)
+                .is_some_and(|n| n.tag == Tag::Noun && n.lower.ends_with('s'))
+            && toks.get(i + 2).is_some_and(|n| n.tag == Tag::Verb)
+        {
+            toks[i].tag = Tag::Adj;
+        }
         // "the peacemakers manned observation posts": an "-ed" word between
         // a noun and a noun phrase is a verb, not an adjective.
         if i > 0 && toks[i].tag == Tag::Adj && toks[i].lower.ends_with("ed") && !toks[i].lower.starts_with("un") {
@@ -417,6 +439,60 @@ fn correct(toks: &mut [Tok]) {
                 toks[i].tag = Tag::Verb;
             }
         }
+    }
+}
+
+/// "Peacemakers patrol buffer zones": a sentence needs a verb. When the
+/// model read the plural subject and its verb as a compound ("peacemakers
+/// patrol") and found no verb, or only a bare word that modifies the next
+/// noun ("buffer zones"), the bare noun right after the subject is the verb.
+fn verb_after_a_plural_subject(toks: &mut [Tok]) {
+    // The subject: the opening noun phrase, ending in a plural noun.
+    let Some(i) = (1..toks.len()).find(|&i| {
+        !matches!(toks[i].tag, Tag::Det | Tag::Adj | Tag::Noun | Tag::Propn | Tag::Num)
+            || toks[i].tag == Tag::Noun && !toks[i].lower.ends_with('s')
+    }) else {
+        return;
+    };
+    let plural = |t: &Tok| {
+        matches!(t.tag, Tag::Noun | Tag::Propn)
+            && t.lower.ends_with('s')
+            && !t.lower.ends_with("'s")
+            && !t.lower.ends_with("s'")
+    };
+    let candidate = toks[i].tag == Tag::Noun
+        && toks[i].lower.chars().all(char::is_alphabetic)
+        && plural(&toks[i - 1])
+        && toks.get(i + 1).is_some_and(|n| {
+            matches!(
+                n.tag,
+                Tag::Noun | Tag::Propn | Tag::Adj | Tag::Det | Tag::Num | Tag::Verb
+            ) || is_possessive_pronoun(&n.lower)
+        });
+    if !candidate || toks.iter().any(|t| t.tag == Tag::Aux) {
+        return;
+    }
+    // Any other verb that could be the sentence's own must be a bare word
+    // before a noun: "buffer zones". One after a preposition or "to" is not
+    // ("by standing between", "to stop"), nor one joined by "and" ("patrol
+    // buffer zones and man the checkpoints").
+    let others: Vec<usize> = (i + 1..toks.len())
+        .filter(|&j| {
+            toks[j].tag == Tag::Verb && !matches!(toks[j - 1].tag, Tag::Adp | Tag::Sconj | Tag::Part | Tag::Cconj)
+        })
+        .collect();
+    let modifiers = others.iter().all(|&j| {
+        !toks[j].lower.ends_with("ed")
+            && !toks[j].lower.ends_with("ing")
+            && !toks[j].lower.ends_with('s')
+            && toks.get(j + 1).is_some_and(|n| n.tag == Tag::Noun)
+    });
+    if !modifiers {
+        return;
+    }
+    toks[i].tag = Tag::Verb;
+    for j in others {
+        toks[j].tag = Tag::Noun;
     }
 }
 
@@ -488,5 +564,34 @@ mod tests {
         assert!(got.contains(&"work/VERB".to_string()), "{got:?}");
         let got = tags("In May 1967 Egypt asked for the force to leave.");
         assert!(got.contains(&"1967/NUM".to_string()), "{got:?}");
+    }
+
+    #[test]
+    fn a_verbless_sentence_gets_its_verb_after_a_plural_subject() {
+        let got = tags("Peacemakers patrol buffer zones.");
+        assert!(got.contains(&"patrol/VERB".to_string()), "{got:?}");
+        let got = tags("Peacekeepers broker ceasefires.");
+        assert!(got.contains(&"broker/VERB".to_string()), "{got:?}");
+        let got = tags("Peacekeepers end civil wars by standing between the armies.");
+        assert!(got.contains(&"end/VERB".to_string()), "{got:?}");
+        // A sentence with a verb keeps its compounds.
+        let got = tags("The peacekeepers patrol route was mined.");
+        assert!(got.contains(&"patrol/NOUN".to_string()), "{got:?}");
+    }
+
+    #[test]
+    fn a_lowercase_word_is_not_a_name() {
+        let got = tags("Mediators help warring states reach a settlement and end civil wars.");
+        assert!(got.contains(&"states/NOUN".to_string()), "{got:?}");
+        assert!(got.contains(&"wars/NOUN".to_string()), "{got:?}");
+    }
+
+    #[test]
+    fn an_ing_word_before_a_plural_object_and_its_verb_describes_it() {
+        let got = tags("The mission helps warring parties reach a settlement.");
+        assert!(got.contains(&"warring/ADJ".to_string()), "{got:?}");
+        // A progressive stays a verb.
+        let got = tags("The envoys are negotiating terms with the parties.");
+        assert!(got.contains(&"negotiating/VERB".to_string()), "{got:?}");
     }
 }
