@@ -200,7 +200,7 @@ impl<'a> Sentence<'a> {
                 let cue = &db.cues[c.item];
                 // Not a simile: "like a (one-woman) buffer zone".
                 let mut k = c.toks.start;
-                while k > 0 && matches!(toks[k - 1].tag, Tag::Det | Tag::Adj | Tag::Num) || k > 0 && !toks[k - 1].word {
+                while k > 0 && (!toks[k - 1].word || matches!(toks[k - 1].tag, Tag::Det | Tag::Adj | Tag::Num)) {
                     k -= 1;
                 }
                 let figure = k > 0 && matches!(toks[k - 1].lower.as_str(), "like" | "as");
