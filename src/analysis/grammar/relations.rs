@@ -437,7 +437,28 @@ impl<'a> Relations<'a> {
                     return None;
                 }
                 let n = self.g.np_of.get(k + 1).copied().flatten()?;
-                return Some(self.coordinated_right(n));
+                let mut agents = self.coordinated_right(n);
+                // "mediated by Norway and the peacekeepers monitored the
+                // ceasefire": a phrase right before an active finite verb
+                // opens a new clause; it is that verb's subject.
+                while agents.len() > 1 {
+                    let last = agents[agents.len() - 1];
+                    let opens_clause = self
+                        .g
+                        .vg_of
+                        .get(self.g.nps[last].toks.end)
+                        .copied()
+                        .flatten()
+                        .is_some_and(|w| {
+                            let vg = &self.g.vgs[w];
+                            vg.toks.start == self.g.nps[last].toks.end && vg.form == VerbForm::Finite && !vg.passive
+                        });
+                    if !opens_clause {
+                        break;
+                    }
+                    agents.pop();
+                }
+                return Some(agents);
             }
             // "drafted and signed by": another participle of the same agent.
             if let Some(w) = self.g.vg_of[k] {
@@ -1045,6 +1066,21 @@ mod tests {
         assert_eq!(
             agents("Peacekeepers helped the parties reach a settlement.", "reach"),
             "the parties | helper:peacekeepers"
+        );
+    }
+
+    #[test]
+    fn a_by_list_ends_where_a_new_clause_opens() {
+        assert_eq!(
+            agents(
+                "The talks were mediated by Norway and the peacekeepers monitored the ceasefire.",
+                "mediated"
+            ),
+            "norway"
+        );
+        assert_eq!(
+            agents("The accord was brokered by Norway and the United States.", "brokered"),
+            "norway | the united states"
         );
     }
 
