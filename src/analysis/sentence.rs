@@ -194,22 +194,23 @@ impl<'a> Sentence<'a> {
         // as a peacemaker in Lebanon, at checkpoints" is not: service at a
         // field post of peacekeeping or enforcement keeps the UN sense (a
         // post alone may be a figure: "like a one-woman buffer zone").
-        let served = lex.service_verbs.any_in(&toks, 0..toks.len());
-        let field_post = served
-            && cue_spans.iter().any(|c| {
-                let cue = &db.cues[c.item];
-                // Not a simile: "like a (one-woman) buffer zone".
-                let mut k = c.toks.start;
-                while k > 0 && (!toks[k - 1].word || matches!(toks[k - 1].tag, Tag::Det | Tag::Adj | Tag::Num)) {
-                    k -= 1;
-                }
-                let figure = k > 0 && matches!(toks[k - 1].lower.as_str(), "like" | "as");
-                cue.role == crate::terms::Role::Asset
-                    && cue.weight >= 1.0
-                    && !figure
-                    && matches!(cue.concept.as_str(), "peacekeeping" | "peace-enforcement")
-            });
-        let everyday = lex.everyday_contexts.any_in(&toks, 0..toks.len()) && !field_post;
+        let field_post = || {
+            lex.service_verbs.any_in(&toks, 0..toks.len())
+                && cue_spans.iter().any(|c| {
+                    let cue = &db.cues[c.item];
+                    // Not a simile: "like a (one-woman) buffer zone".
+                    let mut k = c.toks.start;
+                    while k > 0 && (!toks[k - 1].word || matches!(toks[k - 1].tag, Tag::Det | Tag::Adj | Tag::Num)) {
+                        k -= 1;
+                    }
+                    let figure = k > 0 && matches!(toks[k - 1].lower.as_str(), "like" | "as");
+                    cue.role == Role::Asset
+                        && cue.weight >= 1.0
+                        && !figure
+                        && matches!(cue.concept.as_str(), "peacekeeping" | "peace-enforcement")
+                })
+        };
+        let everyday = lex.everyday_contexts.any_in(&toks, 0..toks.len()) && !field_post();
         let context = discourse.context(s.start);
         let mut sentence = Sentence {
             text: &prose.text,

@@ -20,6 +20,8 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use tower_lsp_server::jsonrpc::Result;
+use tower_lsp_server::ls_types::*;
 
 /// How long go to definition waits for a running scan before answering
 /// from what is indexed so far.
@@ -27,8 +29,6 @@ const INDEX_WAIT: Duration = Duration::from_secs(3);
 
 /// An open document with the analysis of its current version.
 type Analysed = (Uri, Document, Format, Arc<crate::analysis::Analysis>, Arc<Config>);
-use tower_lsp_server::jsonrpc::Result;
-use tower_lsp_server::ls_types::*;
 
 /// What the scan keeps of one file.
 #[derive(Debug, Clone)]

@@ -449,14 +449,8 @@ impl Database {
         for (file, set) in &cue_sets {
             // A follower matches in the singular and the plural ("stop
             // the war", "stops wars").
-            let followers = (!set.followed_by.is_empty()).then(|| {
-                let forms: Vec<String> = set
-                    .followed_by
-                    .iter()
-                    .flat_map(|w| phrase_forms(w, PartOfSpeech::Noun))
-                    .collect();
-                std::sync::Arc::new((Phrases::new(&forms), set.within))
-            });
+            let followers = (!set.followed_by.is_empty())
+                .then(|| std::sync::Arc::new((Phrases::inflected(&set.followed_by, PartOfSpeech::Noun), set.within)));
             // A cue set signals a concept, or a topic that some rule uses as
             // its work ("ongoing-war").
             let topic = rules
