@@ -961,13 +961,7 @@ pub fn clauses(toks: &[Tok], lex: &Lexicon) -> Vec<Range<usize>> {
 fn quoted_tokens(toks: &[Tok], prose: &Prose, s: &Range<usize>) -> Vec<bool> {
     let mut q = vec![false; toks.len()];
     for (i, t) in toks.iter().enumerate() {
-        if prose
-            .quoted
-            .iter()
-            .any(|r| r.start <= t.range.start && t.range.end <= r.end)
-        {
-            q[i] = true;
-        }
+        q[i] = prose.in_quote(&t.range);
     }
     if q.iter().all(|&x| x) {
         return q;

@@ -1,15 +1,16 @@
 //! Lists of phrases matched on token sequences, whole words only.
 
 use super::forms::{phrase_forms, PartOfSpeech};
-use super::tokens::{tokenize, Tok};
+use super::tokens::{tokenize, word_key, Tok};
 use rustc_hash::FxHashMap;
 use std::ops::Range;
 
 /// A list of phrases, each a token sequence, indexed by first word.
 #[derive(Debug, Clone, Default)]
 pub struct Phrases {
-    /// First token -> the phrases starting with it, longest first.
-    by_first: FxHashMap<String, Vec<Vec<String>>>,
+    /// First token's [`word_key`] -> the phrases starting with it, longest
+    /// first (the words are compared as well, so a hash collision is harmless).
+    by_first: FxHashMap<u64, Vec<Vec<String>>>,
 }
 
 impl Phrases {
@@ -21,12 +22,12 @@ impl Phrases {
     /// Phrases whose first word is a verb lemma (or last word a noun lemma):
     /// every inflection is matched.
     pub fn inflected(list: &[String], pos: PartOfSpeech) -> Phrases {
-        let mut by_first: FxHashMap<String, Vec<Vec<String>>> = FxHashMap::default();
+        let mut by_first: FxHashMap<u64, Vec<Vec<String>>> = FxHashMap::default();
         for p in list {
             for form in phrase_forms(p, pos) {
                 let toks: Vec<String> = tokenize(&form, 0..form.len()).into_iter().map(|t| t.lower).collect();
                 if let Some(first) = toks.first() {
-                    by_first.entry(first.clone()).or_default().push(toks);
+                    by_first.entry(word_key(first)).or_default().push(toks);
                 }
             }
         }
@@ -40,7 +41,7 @@ impl Phrases {
     /// Length in tokens of the longest phrase starting at `toks[i]`.
     pub fn at(&self, toks: &[Tok], i: usize) -> Option<usize> {
         self.by_first
-            .get(&toks.get(i)?.lower)?
+            .get(&toks.get(i)?.key)?
             .iter()
             .find(|p| i + p.len() <= toks.len() && p.iter().zip(&toks[i..]).all(|(w, t)| *w == t.lower))
             .map(Vec::len)
@@ -59,7 +60,9 @@ impl Phrases {
 
     /// Whether `w` (lowercase) is a one-word phrase of the list.
     pub fn contains_word(&self, w: &str) -> bool {
-        self.by_first.get(w).is_some_and(|v| v.iter().any(|p| p.len() == 1))
+        self.by_first
+            .get(&word_key(w))
+            .is_some_and(|v| v.iter().any(|p| p.len() == 1 && p[0] == w))
     }
 
     pub fn is_empty(&self) -> bool {

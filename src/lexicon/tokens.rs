@@ -87,9 +87,45 @@ pub struct Tok {
     pub range: Range<usize>,
     /// Lowercase text, curly apostrophes straightened, dashes as `-`.
     pub lower: String,
+    /// [`word_key`] of `lower`: phrase lists look tokens up by it, so a
+    /// token's text is hashed once, not once per list.
+    pub key: u64,
     pub word: bool,
     /// Part of speech, once tagged.
     pub tag: Tag,
+}
+
+/// The hash of a token's lowercase text, as kept in [`Tok::key`].
+pub fn word_key(lower: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = rustc_hash::FxHasher::default();
+    lower.hash(&mut h);
+    h.finish()
+}
+
+impl Tok {
+    /// Rewrite the token's lowercase text (a chat spelling read as the
+    /// word it stands for), keeping its key in step.
+    pub fn set_lower(&mut self, lower: &str) {
+        self.lower = lower.to_string();
+        self.key = word_key(lower);
+    }
+}
+
+/// A word's lowercase form, curly apostrophes straightened and Unicode
+/// hyphens written `-`; one allocation for the common ASCII word.
+fn lowercase(w: &str) -> String {
+    if w.is_ascii() {
+        return w.to_ascii_lowercase();
+    }
+    w.to_lowercase()
+        .chars()
+        .map(|c| match c {
+            '\u{2019}' => '\'',
+            '\u{2010}' | '\u{2011}' => '-',
+            c => c,
+        })
+        .collect()
 }
 
 fn is_word_char(c: char) -> bool {
@@ -137,12 +173,10 @@ pub fn tokenize(text: &str, range: Range<usize>) -> Vec<Tok> {
                     break;
                 }
             }
-            let lower = s[i..end]
-                .to_lowercase()
-                .replace('\u{2019}', "'")
-                .replace(['\u{2010}', '\u{2011}'], "-");
+            let lower = lowercase(&s[i..end]);
             out.push(Tok {
                 range: start..range.start + end,
+                key: word_key(&lower),
                 lower,
                 word: true,
                 tag: Tag::X,
@@ -156,6 +190,7 @@ pub fn tokenize(text: &str, range: Range<usize>) -> Vec<Tok> {
             };
             out.push(Tok {
                 range: start..start + c.len_utf8(),
+                key: word_key(&lower),
                 lower,
                 word: false,
                 tag: Tag::Punct,

@@ -71,8 +71,11 @@ pub struct Prose {
     /// Sorted offsets that separate blocks: no sentence spans one.
     pub breaks: Vec<usize>,
     /// Ranges the writer quotes rather than asserts (blockquotes, quote
-    /// environments, `\enquote{}`).
+    /// environments, `\enquote{}`), sorted by start.
     pub quoted: Vec<Range<usize>>,
+    /// `quoted_reach[k]`: the furthest end of `quoted[..=k]`, so a lookup
+    /// is a binary search however many quotations the document holds.
+    quoted_reach: Vec<usize>,
     /// Headings, list items and table cells, sorted by start: the document
     /// structure the discourse analysis reads (a heading opens a section; a
     /// list item continues its lead-in; a cell belongs to its row).
@@ -102,6 +105,12 @@ pub struct Block {
 }
 
 impl Prose {
+    /// Whether `r` lies inside a quoted range.
+    pub fn in_quote(&self, r: &Range<usize>) -> bool {
+        let k = self.quoted.partition_point(|q| q.start <= r.start);
+        k > 0 && self.quoted_reach[k - 1] >= r.end
+    }
+
     /// The innermost block containing byte `at`.
     pub fn block_at(&self, at: usize) -> Option<&Block> {
         let i = self.blocks.partition_point(|b| b.range.start <= at);
@@ -313,10 +322,19 @@ impl<'a> Mask<'a> {
             tracing::error!("mask produced invalid UTF-8: {e}");
             self.src.to_string()
         });
+        let quoted_reach = self
+            .quoted
+            .iter()
+            .scan(0, |reach, q| {
+                *reach = q.end.max(*reach);
+                Some(*reach)
+            })
+            .collect();
         Prose {
             text,
             breaks: self.breaks,
             quoted: self.quoted,
+            quoted_reach,
             blocks: self.blocks,
         }
     }
@@ -331,6 +349,23 @@ pub(crate) mod tests {
     pub(crate) fn prose_words(p: Prose, src: &str) -> String {
         assert_eq!(p.text.len(), src.len());
         p.text.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    #[test]
+    fn in_quote_sees_a_long_quotation_that_starts_before_a_short_one() {
+        let src = "0123456789012345678901234567890123456789";
+        let mut m = Mask::visible(src);
+        // A blockquote 0..30 holding an inline quotation 5..10.
+        m.quoted.push(5..10);
+        m.quoted.push(0..30);
+        m.quoted.push(35..38);
+        let p = m.finish();
+        assert!(p.in_quote(&(6..8)));
+        assert!(p.in_quote(&(20..25)), "inside the long one, after the short one ends");
+        assert!(!p.in_quote(&(28..32)), "runs past the end");
+        assert!(!p.in_quote(&(31..33)));
+        assert!(p.in_quote(&(35..38)));
+        assert!(!p.in_quote(&(38..39)));
     }
 
     #[test]

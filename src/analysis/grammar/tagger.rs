@@ -10,21 +10,24 @@
 
 use crate::lexicon::{Tag, Tok};
 use harper_brill::{BrillTagger, Tagger, UPOS};
+use rustc_hash::FxHashMap;
 use serde::Deserialize;
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
 thread_local! {
     /// Tags known before tagging, one per token of the sentence being tagged.
     static KNOWN: RefCell<Vec<Option<UPOS>>> = const { RefCell::new(Vec::new()) };
+    /// The sentence's lowercase words as the model takes them, reused from
+    /// one sentence to the next so tagging allocates only for longer words.
+    static WORDS: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
 }
 
 /// The tagger's base lexicon (the `base` of harper-brill's model), consulted
 /// after the known tags and before the guess.
 #[derive(Debug, Deserialize)]
 struct Lexicon {
-    mapping: HashMap<String, UPOS>,
+    mapping: FxHashMap<String, UPOS>,
 }
 
 impl Tagger for Lexicon {
@@ -35,7 +38,11 @@ impl Tagger for Lexicon {
                 .enumerate()
                 .map(|(i, w)| {
                     let known = known.get(i).copied().flatten();
-                    Some(known.or_else(|| self.lookup(w)).unwrap_or_else(|| self.guess(w, i)))
+                    Some(
+                        known
+                            .or_else(|| self.lookup(w))
+                            .unwrap_or_else(|| self.guess(w, false, i)),
+                    )
                 })
                 .collect()
         })
@@ -47,13 +54,9 @@ impl Lexicon {
         self.mapping.get(w).copied()
     }
 
-    /// A tag for a word the lexicon does not know, from its shape. `w` is
-    /// lowercase except that a capital is kept as a leading `^`.
-    fn guess(&self, w: &str, i: usize) -> UPOS {
-        let (capital, w) = match w.strip_prefix('^') {
-            Some(rest) => (true, rest),
-            None => (false, w),
-        };
+    /// A tag for a word the lexicon does not know, from its shape: `w` in
+    /// lowercase, `capital` whether it was written with one, `i` its place.
+    fn guess(&self, w: &str, capital: bool, i: usize) -> UPOS {
         if w.chars().any(|c| c.is_ascii_digit()) && w.chars().all(|c| c.is_ascii_digit() || ",.%/-".contains(c)) {
             return UPOS::NUM;
         }
@@ -210,28 +213,30 @@ pub fn tag(toks: &mut [Tok], text: &str, known: &[Option<Tag>]) -> usize {
     if toks.is_empty() {
         return 0;
     }
-    let words: Vec<String> = toks
-        .iter()
-        .map(|t| {
-            let capital = text[t.range.clone()].chars().next().is_some_and(char::is_uppercase);
-            if capital && t.word {
-                format!("^{}", t.lower)
-            } else {
-                t.lower.clone()
-            }
-        })
-        .collect();
-    // The model's lexicon and rules are lowercase; the capital mark is only
-    // for the guess, so look words up without it.
-    let lookup: Vec<String> = words.iter().map(|w| w.trim_start_matches('^').to_string()).collect();
     let (tagger, base) = model();
+    let capital = |t: &Tok| t.word && text[t.range.clone()].chars().next().is_some_and(char::is_uppercase);
+    // The model's lexicon and rules are lowercase; a capital matters only
+    // for the guess.
+    let mut lookup = WORDS.take();
+    lookup.truncate(toks.len());
+    for (i, t) in toks.iter().enumerate() {
+        match lookup.get_mut(i) {
+            Some(w) => {
+                w.clear();
+                w.push_str(&t.lower);
+            }
+            None => lookup.push(t.lower.clone()),
+        }
+    }
+    let mut guessed = 0;
     KNOWN.with_borrow_mut(|k| {
         k.clear();
         k.extend(known.iter().map(|t| t.and_then(to_upos)));
-        // Words the lexicon lacks get their guess now, with the capital mark.
-        for (i, w) in words.iter().enumerate() {
-            if k[i].is_none() && base.lookup(&lookup[i]).is_none() {
-                k[i] = Some(base.guess(w, i));
+        // Words the lexicon lacks get their guess now.
+        for (i, (t, w)) in toks.iter().zip(&lookup).enumerate() {
+            if k[i].is_none() && base.lookup(w).is_none() {
+                k[i] = Some(base.guess(w, capital(t), i));
+                guessed += 1;
             }
         }
     });
@@ -268,13 +273,8 @@ pub fn tag(toks: &mut [Tok], text: &str, known: &[Option<Tag>]) -> usize {
             }
         }
     }
-    let guessed = words
-        .iter()
-        .zip(&lookup)
-        .zip(known)
-        .filter(|((_, l), k)| k.is_none() && base.lookup(l).is_none())
-        .count();
     KNOWN.with_borrow_mut(Vec::clear);
+    WORDS.set(lookup);
     guessed
 }
 
@@ -315,7 +315,7 @@ fn correct(toks: &mut [Tok]) {
     for i in 0..toks.len() {
         // Chat spellings: "peacemakers r the ones", "u can".
         if toks[i].lower == "r" && i > 0 && toks[i - 1].tag.is_nominal() {
-            toks[i].lower = "are".to_string();
+            toks[i].set_lower("are");
             toks[i].tag = Tag::Aux;
         }
         // "was", "have", "can" are never nouns or names.
