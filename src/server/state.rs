@@ -219,10 +219,16 @@ impl Backend {
     /// document changed meanwhile.
     pub(super) async fn work(&self, key: &str, generation: u64) {
         loop {
+            // Cleared before the configuration is read: a reload that comes
+            // after this point (new settings) or an edit asks for another
+            // round, which the check at the end sees.
             let uri = {
-                let docs = lock(&self.0.docs);
-                match docs.get(key).filter(|d| d.generation == generation) {
-                    Some(d) => d.uri.clone(),
+                let mut docs = lock(&self.0.docs);
+                match docs.get_mut(key).filter(|d| d.generation == generation) {
+                    Some(d) => {
+                        d.dirty = false;
+                        d.uri.clone()
+                    }
                     None => return,
                 }
             };
@@ -243,7 +249,6 @@ impl Backend {
                 let Some(d) = docs.get_mut(key).filter(|d| d.generation == generation) else {
                     return;
                 };
-                d.dirty = false;
                 Snapshot {
                     doc: d.doc.clone(),
                     format: d.format,
