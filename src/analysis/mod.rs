@@ -6,6 +6,7 @@
 //! findings`, all with byte ranges into the source. Analysis never fails:
 //! odd input yields fewer findings, never an error.
 
+mod acronyms;
 pub mod aids;
 mod discourse;
 pub mod evidence;
@@ -192,7 +193,8 @@ fn analyze_traced(
     let prose = text::extract(source, format);
     let norm = Normalized::new(&prose.text);
     let ids = rule_ids(&prose.text, db);
-    let terms = term_hits(&norm, db, &ids);
+    let mut terms = term_hits(&norm, db, &ids);
+    acronyms::drop_redefined(&prose.text, &mut terms);
     let mut cues = db.cue_matcher().find(&norm);
     cues.retain(|c| !overlaps(&ids, &c.range));
     let lex = db.lexicon();

@@ -315,7 +315,7 @@ impl<'a> Sentence<'a> {
                 agents.nps,
                 actors,
                 if agents.negated { " NEG" } else { "" },
-                if agents.prevented { " PREVENTED" } else { "" },
+                if agents.not_done { " NOT-DONE" } else { "" },
                 if agents.generic { " GENERIC" } else { "" },
             );
         }
@@ -631,7 +631,18 @@ impl<'a> Sentence<'a> {
         };
         // An object pronoun never stands for its own verb's subject ("both
         // sides trust them": not the sides).
-        let own_subject = {
+        // "said it would negotiate": a pronoun before a finite verb is that
+        // verb's subject, not the object of the verb before it.
+        let subject_here = self
+            .g
+            .vg_of
+            .get(np.toks.end)
+            .copied()
+            .flatten()
+            .is_some_and(|v| self.g.vgs[v].form == super::grammar::VerbForm::Finite);
+        let own_subject = if subject_here {
+            Vec::new()
+        } else {
             let r = self.relations();
             r.object_of(n).and_then(|v| r.subject(v)).unwrap_or_default()
         };
@@ -663,9 +674,13 @@ impl<'a> Sentence<'a> {
             let actor = &self.actors[a];
             // Learners write "the peacekeeper ... they": in the same sentence,
             // a plural pronoun may stand for a singular person.
-            let agrees =
-                super::discourse::agrees(self.db, actor.term, &self.words(actor.range.clone()), plural, pronoun)
-                    || plural && pronoun && self.db.terms[actor.term].kind == "actor";
+            // "it" is never "peacekeeping operations": the phrase's number is
+            // its head's.
+            let h = &self.toks[self.g.nps[m].head];
+            let plural_head = h.tag == Tag::Noun && h.lower.ends_with('s') && !h.lower.ends_with("ss");
+            let agrees = !(pronoun && !plural && plural_head)
+                && (super::discourse::agrees(self.db, actor.term, &self.words(actor.range.clone()), plural, pronoun)
+                    || plural && pronoun && self.db.terms[actor.term].kind == "actor");
             // "the missions" are missions, never the mediators named before.
             let fits = pronoun
                 || !matches!(head.lower.as_str(), "mission" | "missions" | "operation" | "operations")
@@ -827,6 +842,9 @@ impl<'a> Sentence<'a> {
         if let Some(p) = a.possessor {
             out.extend(self.actor_at_token(p));
         }
+        if let Some(k) = a.named {
+            out.extend(self.actor_at_token(k));
+        }
         out.sort_unstable();
         out.dedup();
         out
@@ -878,6 +896,18 @@ fn select_cues(toks: &[Tok], cues: &[Match], db: &Database) -> Vec<Span> {
             // A verb pattern needs a verb: "force the parties", not "a force
             // that patrolled the ceasefire line".
             if cue.pos == PartOfSpeech::Verb && cue.followers.is_some() && !tag.is_verbal() {
+                continue;
+            }
+            // "the initial mandate", "a concluding chapter": a verb's form
+            // used as an adjective before a noun describes, it does not act.
+            if cue.pos == PartOfSpeech::Verb
+                && tag == Tag::Adj
+                && ts.len() == 1
+                && !first.lower.ends_with("ed")
+                && toks
+                    .get(ts.end)
+                    .is_some_and(|n| matches!(n.tag, Tag::Noun | Tag::Propn))
+            {
                 continue;
             }
             let span = match &cue.followers {

@@ -15,6 +15,9 @@ pub enum PartOfSpeech {
     Fixed,
 }
 
+/// Irregular pasts the `english` crate gives as regular: (lemma, past).
+const CRATE_MISSES: &[(&str, &str)] = &[("lead", "led"), ("mislead", "misled")];
+
 /// The forms of a verb: lemma, third person singular, past, past participle,
 /// present participle, plus the British doubled-consonant spellings
 /// ("initialled", "labelled") when the crate gives the American ones.
@@ -34,6 +37,11 @@ pub fn verb_forms(lemma: &str) -> Vec<String> {
                 out.push(English::verb(&lemma, &person, &number, &tense, &form).to_lowercase());
             }
         }
+    }
+    // The crate's data inflects the metal ("leaded"); the verb is "led".
+    if let Some((_, past)) = CRATE_MISSES.iter().find(|(l, _)| *l == lemma) {
+        out.retain(|f| !f.ends_with("ed") || f.as_str() == *past);
+        out.push(past.to_string());
     }
     // British spelling doubles a final l: "initialed" / "initialled".
     if lemma.ends_with('l') && !lemma.ends_with("ll") {
@@ -107,6 +115,7 @@ mod tests {
         let initial = verb_forms("initial");
         assert!(initial.contains(&"initialled".to_string()) && initial.contains(&"initialed".to_string()));
         assert!(verb_forms("patrol").contains(&"patrolled".to_string()));
+        assert_eq!(verb_forms("lead"), ["lead", "leading", "leads", "led"]);
     }
 
     #[test]

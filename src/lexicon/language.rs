@@ -84,6 +84,19 @@ language_lists! {
     instrument_verbs: Verb,
     /// "the use of X to V": X is used by whoever uses it.
     instrument_nouns: Noun,
+    /// "told to prepare to fight", "ready to defend themselves": the act
+    /// after these is prepared for, not done.
+    readiness_verbs: Verb,
+    /// "provided security for peace talks", "support for the negotiations":
+    /// an act after one of these (and a preposition) is someone else's,
+    /// which the phrase only makes possible.
+    support_nouns: Noun,
+    /// "ONUMOZ was the outcome of long diplomacy": an act after one of
+    /// these and "of" brought the subject about; the subject did not do it.
+    origin_nouns: Noun,
+    /// "ambushes blamed on the militia", "raids carried out by the army": after
+    /// an act noun, the participle and preposition that name its agent.
+    agent_participles: Fixed,
     /// "were deployed", "sent in": the one sent does the work.
     deployment_verbs: Verb,
     /// "served as a peacemaker in Lebanon, at checkpoints": the role named

@@ -90,6 +90,8 @@ pub struct Tok {
     /// [`word_key`] of `lower`: phrase lists look tokens up by it, so a
     /// token's text is hashed once, not once per list.
     pub key: u64,
+    /// Written with a capital first letter.
+    pub capital: bool,
     pub word: bool,
     /// Part of speech, once tagged.
     pub tag: Tag,
@@ -178,6 +180,7 @@ pub fn tokenize(text: &str, range: Range<usize>) -> Vec<Tok> {
                 range: start..range.start + end,
                 key: word_key(&lower),
                 lower,
+                capital: c.is_uppercase(),
                 word: true,
                 tag: Tag::X,
             });
@@ -192,6 +195,7 @@ pub fn tokenize(text: &str, range: Range<usize>) -> Vec<Tok> {
                 range: start..start + c.len_utf8(),
                 key: word_key(&lower),
                 lower,
+                capital: false,
                 word: false,
                 tag: Tag::Punct,
             });

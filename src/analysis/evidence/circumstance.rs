@@ -167,7 +167,7 @@ fn attach(s: &Sentence<'_>, c: usize) -> Attachment {
     let mut agents = r.agents_of_verb(v);
     // "rather than deploy a force": a clause opened by a negation.
     let opened_negated = s.lex.is_negation(&s.toks, s.clause_of(vg.toks.start).start);
-    if agents.negated || agents.prevented || opened_negated {
+    if agents.negated || agents.not_done || opened_negated {
         return Attachment::Denied;
     }
     // "were sent in before any ceasefire": who is sent.
@@ -199,7 +199,7 @@ fn attach(s: &Sentence<'_>, c: usize) -> Attachment {
     let actors = s.actors_of(&agents);
     if !actors.is_empty() {
         Attachment::Actors(actors)
-    } else if agents.nps.is_empty() && agents.possessor.is_none() {
+    } else if agents.nps.is_empty() && agents.possessor.is_none() && agents.named.is_none() {
         Attachment::Unknown
     } else {
         Attachment::Others

@@ -267,6 +267,21 @@ fn score_predicate(
             continue;
         }
         let cue = s.cue(c);
+        // "UNEF - a decade after the Israeli invasion": an act in a
+        // phrase of time is when, not what.
+        let mut np_start = s.g.np_of[at].map_or(at, |n| s.g.nps[n].toks.start);
+        // Over a determiner or a year the chunker split off ("the 1974").
+        while np_start > 0 && at - np_start < 4 && matches!(s.toks[np_start - 1].tag, Tag::Det | Tag::Num) {
+            np_start -= 1;
+        }
+        if np_start > 0
+            && matches!(
+                s.toks[np_start - 1].lower.as_str(),
+                "after" | "before" | "since" | "following" | "during" | "until" | "amid"
+            )
+        {
+            continue;
+        }
         // Exclusive definitions: a predicate with the actor's own work too
         // is a fair description ("keeping the peace and rebuilding").
         if scope.rule.exclusive_definition && cue.concept == *own && matches!(cue.role, Role::Act | Role::Asset) {
@@ -336,7 +351,7 @@ fn score_predicate(
 /// The act is asserted (not negated or prevented), whoever does it.
 fn done(s: &Sentence<'_>, c: usize) -> bool {
     let agents = s.agents_of_cue(c);
-    !agents.negated && !agents.prevented
+    !agents.negated && !agents.not_done
 }
 
 /// The noun phrase right after act `c` holds a cue of another concept
@@ -366,7 +381,18 @@ fn cut(s: &Sentence<'_>, pred: &Range<usize>) -> usize {
             && s.toks
                 .get(p + 1)
                 .is_some_and(|n| matches!(n.lower.as_str(), "which" | "who"));
-        let new_clause = t.lower == ";"
+        // "has been a costly deployment, with dozens lost in raids ...": an
+        // adjunct after a comma adds circumstances; it does not define.
+        let adjunct = t.lower == ","
+            && p > pred.start + 1
+            && s.toks.get(p + 1).is_some_and(|n| {
+                matches!(
+                    n.lower.as_str(),
+                    "with" | "despite" | "amid" | "after" | "during" | "following" | "notably" | "including"
+                )
+            });
+        let new_clause = adjunct
+            || t.lower == ";"
             || t.lower == "."
             || relative
             || next_gloss
@@ -392,7 +418,7 @@ fn cut(s: &Sentence<'_>, pred: &Range<usize>) -> usize {
 /// patrol"), or the actor itself.
 fn unattributed(s: &Sentence<'_>, c: usize, a: usize, pred_start: usize) -> bool {
     let agents = s.agents_of_cue(c);
-    if agents.negated || agents.prevented {
+    if agents.negated || agents.not_done {
         return false;
     }
     let k = s.cues[c].toks.start;
@@ -410,6 +436,11 @@ fn unattributed(s: &Sentence<'_>, c: usize, a: usize, pred_start: usize) -> bool
     // Someone named does it: "Gaddafi's forces", "NATO jets enforced".
     if agents.possessor.is_some_and(|p| s.actor_at_token(p) != Some(a)) {
         return false;
+    }
+    // "peacemaking took the form of NATO air strikes": the kind of act the
+    // predicate names defines the term, whoever carried it out.
+    if agents.named.is_some() && agents.nps.is_empty() && agents.possessor.is_none() {
+        return true;
     }
     // "what has been agreed": a passive with nobody named is someone
     // else's act, not what defines the subject; but whoever is deployed
@@ -464,6 +495,33 @@ mod tests {
             "peace keeping mean that the soldiers negotiate a treaty",
             "peacekeeping-as-peacemaking",
             "peace keeping",
+        );
+    }
+
+    #[test]
+    fn circumstances_and_origins_in_the_predicate_do_not_define() {
+        // An adjunct after a comma, a phrase of time, what brought it about.
+        quiet(
+            "UNIFIL has been a costly deployment, with dozens of soldiers lost in raids blamed on local militias.",
+            "peacekeeping-as-enforcement",
+        );
+        quiet(
+            "Sinai - UNEF - a decade after the 1956 Israeli invasion.",
+            "peacekeeping-as-enforcement",
+        );
+        quiet(
+            "ONUMOZ was the outcome of patient diplomatic work in Rome.",
+            "peacekeeping-as-peacemaking",
+        );
+        quiet(
+            "The first mandate of UNAMSIL was to provide security for peace talks.",
+            "peacekeeping-as-peacemaking",
+        );
+        // The kind of act the predicate names defines, whoever did it.
+        flags(
+            "In that war, peacemaking took the form of NATO air strikes on artillery sites.",
+            "peacemaking-as-enforcement",
+            "peacemaking",
         );
     }
 

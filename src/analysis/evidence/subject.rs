@@ -16,7 +16,7 @@ pub fn collect(scope: &Scope<'_, '_>, ev: &mut Evidence) {
     let r = s.relations();
     for c in scope.work_cues(&[Role::Act]) {
         let agents = s.agents_of_cue(c);
-        if agents.negated || agents.prevented || scope.tactical_after(c) || own_object(scope, c) {
+        if agents.negated || agents.not_done || scope.tactical_after(c) || own_object(scope, c) {
             continue;
         }
         // "ended the war" tells what happened; "sent to end the war",
@@ -156,7 +156,7 @@ pub fn collect(scope: &Scope<'_, '_>, ev: &mut Evidence) {
                 }
             }
         };
-        if owners.negated || owners.prevented {
+        if owners.negated || owners.not_done {
             continue;
         }
         let mut found = s.actors_of(&owners);
@@ -222,6 +222,46 @@ mod tests {
 
     const PK_PM: &str = "peacekeeping-as-peacemaking";
     const PM_PK: &str = "peacemaking-as-peacekeeping";
+
+    #[test]
+    fn it_is_never_a_plural_phrase_and_a_verb_form_before_a_noun_is_no_act() {
+        quiet(
+            "Quiet diplomacy within peacekeeping missions, and why it can help to resolve conflicts.",
+            PK_PM,
+        );
+        flags(
+            "The peacekeeping mission said it would negotiate the treaty itself.",
+            PK_PM,
+            "peacekeeping",
+        );
+        quiet("The initial mandate of UNMIS covered the south.", PK_PM);
+        flags("UNPROFOR negotiated the peace agreement.", PK_PM, "UNPROFOR");
+    }
+
+    #[test]
+    fn an_act_prepared_for_is_not_done() {
+        quiet(
+            "The report warns that blue helmets must prepare to fight armed gangs.",
+            "peacekeeping-as-enforcement",
+        );
+        quiet(
+            "Peacekeepers must be ready to defend themselves and to fight off attackers.",
+            "peacekeeping-as-enforcement",
+        );
+    }
+
+    #[test]
+    fn crimes_named_with_a_war_word_are_misconduct() {
+        quiet(
+            "Cases of sexual assault involving peacekeepers were reported in 2015.",
+            "peacekeeping-as-enforcement",
+        );
+        flags(
+            "The peacekeepers led an assault on the rebel base.",
+            "peacekeeping-as-enforcement",
+            "peacekeepers",
+        );
+    }
 
     #[test]
     fn the_actor_that_does_the_act() {

@@ -33,8 +33,9 @@ pub struct Agents {
     pub possessor: Option<usize>,
     /// The act is negated ("did not negotiate", "no peacekeepers negotiated").
     pub negated: bool,
-    /// The act is prevented by someone ("stopped the sides from attacking").
-    pub prevented: bool,
+    /// The act is not done: prevented by someone ("stopped the sides from
+    /// attacking") or only prepared for ("told to prepare to fight").
+    pub not_done: bool,
     /// Noun phrases that help others do the act ("helped the parties reach a
     /// settlement"): facilitation counts as their own work.
     pub facilitators: Vec<usize>,
@@ -44,6 +45,10 @@ pub struct Agents {
     pub generic: bool,
     /// The agents were named after "by" (a passive): someone in particular.
     pub by_phrase: bool,
+    /// A name written before the act noun ("the Iraqi invasion", "NATO
+    /// air strikes", "UNIFIL mediation"): who does it, or, in a definition,
+    /// the kind of act named.
+    pub named: Option<usize>,
 }
 
 impl Agents {
@@ -67,7 +72,7 @@ impl Agents {
 
     /// Nobody known does it.
     pub fn is_empty(&self) -> bool {
-        self.nps.is_empty() && self.possessor.is_none() && self.facilitators.is_empty()
+        self.nps.is_empty() && self.possessor.is_none() && self.named.is_none() && self.facilitators.is_empty()
     }
 }
 
@@ -641,8 +646,8 @@ impl<'a> Relations<'a> {
             if self.verb_in(w, &self.lex.negative_verbs) {
                 a.negated = true;
             }
-            if self.verb_in(w, &self.lex.prevention_verbs) {
-                a.prevented = true;
+            if self.verb_in(w, &self.lex.prevention_verbs) || self.verb_in(w, &self.lex.readiness_verbs) {
+                a.not_done = true;
             }
             a.negated |= self.negated(w);
             return a;
@@ -690,6 +695,8 @@ impl<'a> Relations<'a> {
                 let mut a = self.verb_agents(w, depth + 1);
                 // "have been unable to make peace".
                 a.negated |= self.lex.negative_adjectives.contains_word(self.lower(before));
+                // "must be ready to fight": prepared for, not done.
+                a.not_done |= self.lex.readiness_verbs.contains_word(self.lower(before));
                 return a;
             }
         }
@@ -715,7 +722,7 @@ impl<'a> Relations<'a> {
             a.facilitators.extend(user.nps);
         }
         if self.verb_in(w, &self.lex.prevention_verbs) {
-            a.prevented = true;
+            a.not_done = true;
         }
         a
     }
@@ -737,14 +744,14 @@ impl<'a> Relations<'a> {
                 }
             } else if let Some(w) = self.vg_ending_at(prev) {
                 a = self.verb_agents(w, depth + 1);
-                a.prevented = self.verb_in(w, &self.lex.prevention_verbs) || self.verb_in(w, &self.lex.negative_verbs);
+                a.not_done = self.verb_in(w, &self.lex.prevention_verbs) || self.verb_in(w, &self.lex.negative_verbs);
             }
             // "protection from attacking", "refrained from": nobody does it.
             let governor = (prev.saturating_sub(6)..prev).any(|k| {
                 self.lex.prevention_verbs.at(self.toks, k).is_some()
                     || self.lex.negative_verbs.at(self.toks, k).is_some()
             });
-            a.prevented |= governor;
+            a.not_done |= governor;
             return a;
         }
         if self.lex.negations.at(self.toks, prev).is_some() || self.lex.is_negation(self.toks, prev) {
@@ -760,7 +767,7 @@ impl<'a> Relations<'a> {
             && self.lex.prevention_verbs.at(self.toks, prev - 1).is_some()
         {
             let mut a = Agents::none();
-            a.prevented = true;
+            a.not_done = true;
             return a;
         }
         if matches!(self.toks[prev].tag, Tag::Adp | Tag::Sconj) {
@@ -850,6 +857,13 @@ impl<'a> Relations<'a> {
             .filter_map(|j| self.g.vg_of[j])
             .find(|&w| self.g.vgs[w].form == VerbForm::Finite);
         match w {
+            // "operations are launched in order to end the war": what is
+            // launched does the work, unless someone is named after "by".
+            Some(w) if self.g.vgs[w].passive && self.by_agent(w).is_none() => {
+                let mut a = self.subject_at(w, depth + 1).map(Agents::nps).unwrap_or_default();
+                a.negated |= self.negated(w);
+                a
+            }
             Some(w) => self.verb_agents(w, depth + 1),
             None => Agents::generic(),
         }
@@ -871,13 +885,40 @@ impl<'a> Relations<'a> {
         }) {
             return Agents::none();
         }
-        let possessed = np.possessor.filter(|&p| p < c).map(|p| Agents {
-            possessor: Some(p),
-            ..Agents::default()
-        });
+        // "the Iraqi invasion", "NATO air strikes": a name before the
+        // act names who does it (an actor when it is a term).
+        // Not a numbered reference ("Chapter VII enforcement", "Article 42
+        // action").
+        let numeral = |k: usize| {
+            let w = self.lower(k);
+            w.chars().all(|ch| "ivxlcdm".contains(ch)) || w.chars().all(|ch| ch.is_ascii_digit())
+        };
+        let named = (np.toks.start..c)
+            .rev()
+            .find(|&k| k > 0 && self.toks[k].capital && matches!(self.toks[k].tag, Tag::Propn | Tag::Adj | Tag::Noun))
+            .filter(|&k| !(k..c).any(numeral));
+        let possessed = match np.possessor.filter(|&p| p < c) {
+            Some(p) => Some(Agents {
+                possessor: Some(p),
+                ..Agents::default()
+            }),
+            None => named.map(|k| Agents {
+                named: Some(k),
+                ..Agents::default()
+            }),
+        };
         if self.toks.get(np.toks.end).is_some_and(|t| t.lower == "by") {
             if let Some(m) = self.g.np_of.get(np.toks.end + 1).copied().flatten() {
                 return Agents::nps(self.coordinated_right(m));
+            }
+        }
+        // "ambushes blamed on the militia", "raids carried out by the army".
+        if let Some(len) = self.lex.agent_participles.at(self.toks, np.toks.end) {
+            if let Some(m) = self.g.np_of.get(np.toks.end + len).copied().flatten() {
+                return Agents {
+                    by_phrase: true,
+                    ..Agents::nps(self.coordinated_right(m))
+                };
             }
         }
         // "a long negotiation which was led by the peace-keepers": the agent
@@ -898,8 +939,34 @@ impl<'a> Relations<'a> {
         // The verb whose object the act is, directly or through a
         // preposition ("engaged in negotiations", "took part in talks").
         let mut at = np.toks.start;
+        // "of [patient] [diplomatic work]": over a modifier the chunker split off.
+        for _ in 0..2 {
+            match self.g.np_ending_at(at) {
+                Some(m)
+                    if self.g.nps[m].toks.start > 0
+                        && self.toks[self.g.nps[m].toks.start - 1].tag == Tag::Adp
+                        && self.toks[self.g.nps[m].toks.clone()]
+                            .iter()
+                            .all(|t| matches!(t.tag, Tag::Adj | Tag::Noun | Tag::Num | Tag::Det)) =>
+                {
+                    at = self.g.nps[m].toks.start;
+                }
+                _ => break,
+            }
+        }
         if at > 0 && (self.toks[at - 1].tag == Tag::Adp || self.lower(at - 1) == "to") {
             at -= 1;
+            // "security for peace talks": someone else's act, made
+            // possible; "the product of diplomacy": it brought the noun
+            // before it about.
+            if let Some(before) = self.g.np_ending_at(at) {
+                let head = self.lower(self.g.nps[before].head);
+                if self.lex.support_nouns.contains_word(head)
+                    || self.lower(at) == "of" && self.lex.origin_nouns.contains_word(head)
+                {
+                    return Agents::none();
+                }
+            }
         }
         let Some(w) = self.vg_ending_at(at) else {
             return possessed.unwrap_or_else(Agents::generic);
@@ -915,7 +982,7 @@ impl<'a> Relations<'a> {
         }
         if self.verb_in(w, &self.lex.prevention_verbs) {
             return Agents {
-                prevented: true,
+                not_done: true,
                 ..Agents::default()
             };
         }
@@ -963,12 +1030,15 @@ mod tests {
         if let Some(p) = a.possessor {
             out.push(format!("poss:{}", toks[p].lower));
         }
+        if let Some(k) = a.named {
+            out.push(format!("named:{}", toks[k].lower));
+        }
         out.extend(a.facilitators.iter().map(|&n| format!("helper:{}", phrase(n))));
         if a.negated {
             out.push("NEG".into());
         }
-        if a.prevented {
-            out.push("PREVENTED".into());
+        if a.not_done {
+            out.push("NOT-DONE".into());
         }
         if a.generic {
             out.push("GENERIC".into());
@@ -1049,7 +1119,7 @@ mod tests {
                 "Peacekeeping means stopping the sides from attacking each other.",
                 "attacking"
             ),
-            "the sides | PREVENTED"
+            "the sides | NOT-DONE"
         );
         assert_eq!(
             agents("The force ended the fighting by moving in.", "moving"),
@@ -1111,11 +1181,58 @@ mod tests {
             agents("The attacks the mission suffered were deadly.", "attacks"),
             "GENERIC"
         );
-        assert_eq!(agents("Peacekeepers deterred attacks.", "attacks"), "PREVENTED");
+        assert_eq!(agents("Peacekeepers deterred attacks.", "attacks"), "NOT-DONE");
         assert_eq!(agents("UNIFIL's mediation failed.", "mediation"), "poss:unifil's");
         assert_eq!(
             agents("Mediation by the blue helmets failed.", "mediation"),
             "the blue helmets"
+        );
+    }
+
+    #[test]
+    fn act_nouns_of_someone_named_or_made_possible() {
+        // A name before the act says who did it.
+        assert_eq!(
+            agents("Decades after the Iraqi invasion, the border is calm.", "invasion"),
+            "named:iraqi"
+        );
+        assert_eq!(agents("The talks followed NATO bombing.", "bombing"), "named:nato");
+        // A numeral is no name.
+        assert_eq!(
+            agents("Peacemaking is Chapter VII enforcement.", "enforcement"),
+            "GENERIC"
+        );
+        // A participle and preposition after the act name its agent.
+        assert_eq!(
+            agents("Many died in ambushes blamed on the militia.", "ambushes"),
+            "the militia"
+        );
+        assert_eq!(agents("They faced raids carried out by the army.", "raids"), "the army");
+        // Conditions for an act, the product of an act: someone else's.
+        assert_eq!(
+            agents("The mandate was to provide security for peace talks.", "talks"),
+            ""
+        );
+        assert_eq!(
+            agents("The mission was the result of long negotiations.", "negotiations"),
+            ""
+        );
+        // Without those, an act noun after a preposition is still generic.
+        assert_eq!(
+            agents("Peacemaking is the process of negotiation.", "negotiation"),
+            "GENERIC"
+        );
+    }
+
+    #[test]
+    fn a_purpose_after_a_passive_is_the_subjects() {
+        assert_eq!(
+            agents("Peacekeeping operations are launched in order to end the war.", "end"),
+            "peacekeeping operations"
+        );
+        assert_eq!(
+            agents("Peacekeepers were sent by the Council in order to end the war.", "end"),
+            "the council"
         );
     }
 
