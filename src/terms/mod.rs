@@ -533,6 +533,15 @@ impl Database {
                     );
                 }
             }
+            for c in &r.subsumes {
+                if !rules.iter().any(|(_, o)| o.code == *c) || *c == r.code {
+                    err(
+                        &mut errors,
+                        file,
+                        format!("rule `{}`: subsumes unknown or its own code `{c}`", r.code),
+                    );
+                }
+            }
             for a in &r.exempt_actors {
                 if !by_id.contains_key(a) {
                     err(

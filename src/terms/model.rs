@@ -248,6 +248,10 @@ pub struct RuleSpec {
     /// Term id -> replacement words offered as quick fixes.
     #[serde(default)]
     pub replacements: BTreeMap<String, Vec<String>>,
+    /// Codes this rule's finding replaces on the same phrase in the same
+    /// sentence: one finding per actor phrase, the more specific one.
+    #[serde(default)]
+    pub subsumes: Vec<String>,
 }
 
 impl RuleSpec {

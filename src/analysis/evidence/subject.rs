@@ -239,6 +239,36 @@ mod tests {
     }
 
     #[test]
+    fn neither_nor_negates_both_acts() {
+        quiet(
+            "Classic peacekeeping is non-violent: blue helmets neither impose a settlement nor fight the parties.",
+            "peacekeeping-as-enforcement",
+        );
+    }
+
+    #[test]
+    fn chat_and_learner_forms() {
+        // A country's name in lowercase after a verb is its object.
+        flags(
+            "the peacekeepers just marched in and kicked iraq out lol",
+            "peacekeeping-as-enforcement",
+            "peacekeepers",
+        );
+        // Watching a line between armies is peacekeeping work.
+        flags(
+            "Since 1974 the peacemakers of UNDOF have watched the line on the Golan.",
+            PM_PK,
+            "peacemakers",
+        );
+        // "Obliging the sides" is coercion.
+        flags(
+            "The peacemakers was obliging the sides to sign by force of arms.",
+            "peacemaking-as-enforcement",
+            "peacemakers",
+        );
+    }
+
+    #[test]
     fn an_act_prepared_for_is_not_done() {
         quiet(
             "The report warns that blue helmets must prepare to fight armed gangs.",

@@ -164,10 +164,11 @@ impl Grammar {
             // Negation inside the group, or right after a bare auxiliary
             // ("is not a force": the copula is negated).
             // Negation inside the group, or just before it ("never
-            // negotiate", "hardly ever patrolled").
+            // negotiate", "hardly ever patrolled", "neither impose ... nor
+            // fight").
             let before = (start.saturating_sub(2)..start)
                 .rev()
-                .take_while(|&k| matches!(toks[k].tag, Tag::Adv | Tag::Part))
+                .take_while(|&k| matches!(toks[k].tag, Tag::Adv | Tag::Part | Tag::Cconj))
                 .any(|k| lex.is_negation(toks, k));
             let negated = before || (start..j).any(|k| lex.is_negation(toks, k));
             let auxes: Vec<usize> = (start..main).filter(|&k| toks[k].tag == Tag::Aux).collect();

@@ -253,6 +253,17 @@ pub fn tag(toks: &mut [Tok], text: &str, known: &[Option<Tag>]) -> usize {
     }
     correct(toks);
     verb_after_a_plural_subject(toks);
+    // A name written in lowercase right after a verb ("kicked iraq out")
+    // is its object, not a second verb.
+    for i in 1..toks.len() {
+        if toks[i].word
+            && toks[i].tag.is_verbal()
+            && toks[i - 1].tag == Tag::Verb
+            && base.lookup(&toks[i].lower) == Some(UPOS::PROPN)
+        {
+            toks[i].tag = Tag::Noun;
+        }
+    }
     // A capitalised name the lexicon knows as one stays a name ("forced
     // Iraq out"), whatever the rules made of it.
     for (i, t) in toks.iter_mut().enumerate() {

@@ -14,10 +14,59 @@ pub fn check(s: &Sentence<'_>, out: &mut Vec<Finding>) {
     if s.not_asserted {
         return; // the writer is discussing, asking or supposing, not asserting
     }
+    let start = out.len();
     for (i, rule) in s.db.rules.iter().enumerate() {
         match rule.mechanism {
             Mechanism::Attribution => attribution::check(s, i, out),
             Mechanism::Synonym => synonym::check(s, rule, out),
         }
+    }
+    drop_subsumed(s, start, out);
+}
+
+/// One finding per phrase: where two rules flag the same phrase in a
+/// sentence and one subsumes the other ("the force of the army obliging
+/// the parties": enforcement, not peacekeeping), keep the subsuming one.
+fn drop_subsumed(s: &Sentence<'_>, start: usize, out: &mut Vec<Finding>) {
+    let new = &out[start..];
+    let subsumed: Vec<bool> = new
+        .iter()
+        .map(|f| {
+            new.iter().any(|g| {
+                g.range == f.range
+                    && s.db
+                        .rules
+                        .iter()
+                        .any(|r| r.code == g.code && r.subsumes.contains(&f.code))
+            })
+        })
+        .collect();
+    let mut k = 0;
+    out.retain(|_| {
+        let keep = k < start || !subsumed[k - start];
+        k += 1;
+        keep
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::analysis::evidence::test_support::findings;
+
+    #[test]
+    fn one_finding_per_phrase_when_one_rule_subsumes_another() {
+        // Troops used to compel the parties: enforcement, not also peacekeeping.
+        // Both rules find evidence here; the finding is enforcement's alone.
+        let got = findings("Peacemakers use soldiers to compel the factions to disarm.");
+        assert_eq!(
+            got,
+            [("peacemaking-as-enforcement".to_string(), "Peacemakers".to_string())]
+        );
+        // Troops alone are still peacekeeping's.
+        let got = findings("Peacemaking means sending troops to patrol the buffer zone.");
+        assert_eq!(
+            got,
+            [("peacemaking-as-peacekeeping".to_string(), "Peacemaking".to_string())]
+        );
     }
 }

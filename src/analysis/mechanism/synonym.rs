@@ -289,6 +289,12 @@ mod tests {
         );
         quiet("Peacekeeping, as distinct from peacemaking, needs consent.", CODE);
         quiet("Peacemaking, peacekeeping and peacebuilding are three stages.", CODE);
+        // Learner forms of "in other words".
+        flags(
+            "Peace keeping, in other word peace making, matter a lot for Africa.",
+            CODE,
+            "Peace keeping",
+        );
     }
 
     #[test]
