@@ -657,11 +657,32 @@ impl<'a> Sentence<'a> {
                     .np_ending_at(start - 1)
                     .is_some_and(|o| self.np_actor[o].is_some())
         };
+        // "It wasn't a peacekeeping operation, it was enforcement": what a
+        // copula says the subject is (or is not) is no antecedent; the
+        // subject is.
+        // (Only when the subject could itself be meant: in "Korea was the
+        // first blue helmet op, they pushed ...", "they" is not Korea.)
+        let complement = |m: usize| {
+            let r = self.relations();
+            let Some(v) = r.object_of(m).filter(|&v| self.g.vgs[v].copula) else {
+                return false;
+            };
+            r.subject(v).unwrap_or_default().iter().any(|&sn| {
+                let h = &self.toks[self.g.nps[sn].head];
+                let subject_plural = if h.tag == Tag::Pron {
+                    self.lex.plural_pronouns.contains_word(&h.lower)
+                } else {
+                    h.lower.ends_with('s') && h.tag != Tag::Propn
+                };
+                subject_plural == plural
+            })
+        };
         let set_apart = |m: usize| {
             let start = self.g.nps[m].toks.start;
             start > 0 && matches!(self.toks[start - 1].lower.as_str(), "unlike" | "than")
                 || own_subject.contains(&m)
                 || owned(m)
+                || pronoun && complement(m)
         };
         let blocker = (0..n)
             .rev()

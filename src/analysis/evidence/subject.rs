@@ -239,6 +239,30 @@ mod tests {
     }
 
     #[test]
+    fn glosses_complements_and_clauses_of_their_own() {
+        // The gloss is not the subject of the verb after it.
+        quiet(
+            "Peacekeeping, or peacemaking as it is sometimes called, was meant to patrol a line between armies.",
+            PM_PK,
+        );
+        // "it" is the subject of the copula, not what the copula denies.
+        quiet(
+            "Desert Storm was fought by a coalition. It was not a peacekeeping mission, it was enforcement.",
+            "peacekeeping-as-enforcement",
+        );
+        flags(
+            "Korea 1950 was the first big blue helmets op, they pushed the North back across the border.",
+            "peacekeeping-as-enforcement",
+            "blue helmets",
+        );
+        // "for diplomacy to work": the act is its own clause's.
+        quiet(
+            "The peacekeepers' job was to hold the line long enough for quiet diplomacy to work.",
+            PK_PM,
+        );
+    }
+
+    #[test]
     fn neither_nor_negates_both_acts() {
         quiet(
             "Classic peacekeeping is non-violent: blue helmets neither impose a settlement nor fight the parties.",

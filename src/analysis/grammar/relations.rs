@@ -401,8 +401,11 @@ impl<'a> Relations<'a> {
         // ", rather than the State Department," ", not the mediators,"
         let contrast = self.lex.contrast_markers.at(self.toks, first).is_some() || self.lower(first) == "not";
         let relative = relative || contrast;
+        // ", or peacemaking as it is often called,", ", also known as X,": a
+        // gloss of the subject.
+        let gloss = self.lower(first) == "or" || self.lex.synonym_links.at(self.toks, first).is_some();
         // The aside follows a noun phrase: the subject before it.
-        (relative || adverbs)
+        (relative || adverbs || gloss)
             .then_some(j)
             .filter(|&j| self.g.np_ending_at(j).is_some())
     }
@@ -883,6 +886,14 @@ impl<'a> Relations<'a> {
                 .iter()
                 .any(|x| w.ends_with(x))
         }) {
+            return Agents::none();
+        }
+        // "long enough for that diplomacy to happen": the act is the subject
+        // of its own clause, not anyone's work here.
+        if np.toks.start > 0
+            && self.lower(np.toks.start - 1) == "for"
+            && self.toks.get(np.toks.end).is_some_and(|t| t.lower == "to")
+        {
             return Agents::none();
         }
         // "the Iraqi invasion", "NATO air strikes": a name before the
