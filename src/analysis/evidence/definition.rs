@@ -61,9 +61,18 @@ fn predicate(s: &Sentence<'_>, a: usize) -> Option<Range<usize>> {
     // department") is not what the sentence defines.
     // "X was not a peacekeeping operation: ..." : what follows a denied
     // term explains the denial, it does not define the term.
-    if s.relations()
-        .object_of(np)
-        .is_some_and(|v| !s.g.vgs[v].copula || s.g.vgs[v].negated)
+    // ("I think the best peacemakers are ...": a phrase right before a
+    // finite verb is that verb's subject, not the object of "think".)
+    let subject_here =
+        s.g.vg_of
+            .get(s.g.nps[np].toks.end)
+            .copied()
+            .flatten()
+            .is_some_and(|v| s.g.vgs[v].form == crate::analysis::grammar::VerbForm::Finite);
+    if !subject_here
+        && s.relations()
+            .object_of(np)
+            .is_some_and(|v| !s.g.vgs[v].copula || s.g.vgs[v].negated)
     {
         return None;
     }
@@ -465,7 +474,12 @@ fn unattributed(s: &Sentence<'_>, c: usize, a: usize, pred_start: usize) -> bool
     }
     // "X is the department that brokers agreements": the predicate's own
     // noun phrase does it, and that is X.
-    let nominal = s.g.np_of.get(pred_start).copied().flatten();
+    // (Over adverbs: "are basically an army that ...".)
+    let mut first = pred_start;
+    while s.toks.get(first).is_some_and(|t| t.tag == Tag::Adv) {
+        first += 1;
+    }
+    let nominal = s.g.np_of.get(first).copied().flatten();
     if nominal.is_some_and(|n| agents.nps.contains(&n)) && actors.is_empty() {
         return true;
     }
@@ -522,6 +536,20 @@ mod tests {
             "In that war, peacemaking took the form of NATO air strikes on artillery sites.",
             "peacemaking-as-enforcement",
             "peacemaking",
+        );
+    }
+
+    #[test]
+    fn definitions_inside_a_thought_and_after_an_adverb() {
+        flags(
+            "I reckon the finest peacemakers are the Ghanaian battalions on the Blue Line.",
+            "peacemaking-as-peacekeeping",
+            "peacemakers",
+        );
+        flags(
+            "Peacekeepers are really an army the Council sends to crush whoever broke the truce.",
+            "peacekeeping-as-enforcement",
+            "Peacekeepers",
         );
     }
 

@@ -253,6 +253,7 @@ pub fn tag(toks: &mut [Tok], text: &str, known: &[Option<Tag>]) -> usize {
     }
     correct(toks);
     verb_after_a_plural_subject(toks);
+    verb_after_a_singular_subject(toks);
     // A name written in lowercase right after a verb ("kicked iraq out")
     // is its object, not a second verb.
     for i in 1..toks.len() {
@@ -397,11 +398,14 @@ fn correct(toks: &mut [Tok]) {
         {
             toks[i].tag = Tag::Verb;
         }
-        // "they switch to coercion": a noun right after a subject pronoun
-        // is its verb.
+        // "they switch to coercion", "the peacemakers who patrol it": a noun
+        // right after a subject pronoun is its verb.
         if i > 0
             && toks[i].tag == Tag::Noun
-            && matches!(toks[i - 1].lower.as_str(), "they" | "we" | "i" | "he" | "she" | "you")
+            && matches!(
+                toks[i - 1].lower.as_str(),
+                "they" | "we" | "i" | "he" | "she" | "you" | "who"
+            )
             && !toks[i].lower.ends_with("'s")
         {
             toks[i].tag = Tag::Verb;
@@ -507,6 +511,42 @@ fn verb_after_a_plural_subject(toks: &mut [Tok]) {
     }
 }
 
+/// "A peacemaker bombs the side that ...": after an opening phrase ending in
+/// a singular noun, a word in "-s" before a determiner is the verb, when the
+/// sentence has no other verb of its own.
+fn verb_after_a_singular_subject(toks: &mut [Tok]) {
+    let Some(i) = (1..toks.len()).find(|&i| {
+        !matches!(toks[i].tag, Tag::Det | Tag::Adj | Tag::Noun | Tag::Propn)
+            || toks[i].tag == Tag::Noun && toks[i].lower.ends_with('s')
+    }) else {
+        return;
+    };
+    let singular = |t: &Tok| t.tag == Tag::Noun && !t.lower.ends_with('s') && t.lower.chars().all(char::is_alphabetic);
+    let candidate = toks[i].tag == Tag::Noun
+        && toks[i].lower.ends_with('s')
+        && !toks[i].lower.ends_with("ss")
+        && toks[i].lower.chars().all(char::is_alphabetic)
+        && singular(&toks[i - 1])
+        && toks
+            .get(i + 1)
+            .is_some_and(|n| n.tag == Tag::Det || is_possessive_pronoun(&n.lower));
+    if !candidate || toks.iter().any(|t| t.tag == Tag::Aux) {
+        return;
+    }
+    // Another verb of the main clause would be the verb instead; verbs after
+    // a preposition, "to", a conjunction or a relative pronoun are not.
+    let main_verb = (i + 1..toks.len()).any(|j| {
+        toks[j].tag == Tag::Verb
+            && !matches!(
+                toks[j - 1].tag,
+                Tag::Adp | Tag::Sconj | Tag::Part | Tag::Cconj | Tag::Pron
+            )
+    });
+    if !main_verb {
+        toks[i].tag = Tag::Verb;
+    }
+}
+
 fn is_possessive_pronoun(w: &str) -> bool {
     matches!(w, "its" | "their" | "his" | "her" | "our")
 }
@@ -526,6 +566,17 @@ mod tests {
         let known = vec![None; toks.len()];
         tag(&mut toks, text, &known);
         toks.iter().map(|t| format!("{}/{}", t.lower, t.tag.as_str())).collect()
+    }
+
+    #[test]
+    fn verbs_after_who_and_after_a_singular_subject() {
+        let t = tags("The observers who patrol it report back.");
+        assert!(t.contains(&"patrol/VERB".to_string()), "{t:?}");
+        let t = tags("A mediator shells the town that refuses to talk.");
+        assert!(t.contains(&"shells/VERB".to_string()), "{t:?}");
+        // With a verb of its own, the "-s" word stays a noun.
+        let t = tags("The mission plans the patrols.");
+        assert!(t.contains(&"patrols/NOUN".to_string()), "{t:?}");
     }
 
     #[test]
