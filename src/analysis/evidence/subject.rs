@@ -293,6 +293,14 @@ mod tests {
     }
 
     #[test]
+    fn force_to_keep_civilians_safe_is_protection() {
+        quiet(
+            "Peacekeeper soldiers guard the camps. As a last resort, they use force to keep civilians safe.",
+            "peacekeeping-as-enforcement",
+        );
+    }
+
+    #[test]
     fn an_act_prepared_for_is_not_done() {
         quiet(
             "The report warns that blue helmets must prepare to fight armed gangs.",
