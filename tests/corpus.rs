@@ -18,11 +18,13 @@ const CODES: &[&str] = &[
     "peacekeeping-before-ceasefire",
 ];
 
-/// A corpus file and the overall precision and recall it must keep.
+/// A corpus file and the overall precision and recall it must keep, and
+/// the floor of each code (`CODE_FLOOR` unless the corpus is too young for it).
 struct Floor {
     file: &'static str,
     precision: f64,
     recall: f64,
+    code: (f64, f64),
 }
 
 /// Keep in step with the README's "Accuracy" section.
@@ -30,53 +32,75 @@ const FLOORS: &[Floor] = &[
     Floor {
         file: "conflations.jsonl",
         precision: 0.97,
-        recall: 0.87,
+        recall: 0.89,
+        code: CODE_FLOOR,
     },
     Floor {
         file: "dev.jsonl",
         precision: 0.95,
         recall: 0.84,
+        code: CODE_FLOOR,
     },
     Floor {
         file: "dev2.jsonl",
         precision: 0.95,
         recall: 0.84,
+        code: CODE_FLOOR,
     },
     Floor {
         file: "dev3.jsonl",
         precision: 0.95,
         recall: 0.84,
+        code: CODE_FLOOR,
     },
     Floor {
         file: "dev4.jsonl",
         precision: 0.95,
         recall: 0.84,
+        code: CODE_FLOOR,
     },
     Floor {
         file: "dev5.jsonl",
         precision: 0.95,
         recall: 0.84,
+        code: CODE_FLOOR,
     },
     Floor {
         file: "dev6.jsonl",
         precision: 0.95,
         recall: 0.84,
+        code: CODE_FLOOR,
     },
     Floor {
         file: "docs3.jsonl",
         precision: 0.90,
         recall: 0.74,
+        code: CODE_FLOOR,
     },
     Floor {
         file: "items3.jsonl",
         precision: 0.95,
         recall: 0.77,
+        code: CODE_FLOOR,
+    },
+    Floor {
+        file: "items4.jsonl",
+        precision: 0.92,
+        recall: 0.77,
+        code: CODE_FLOOR,
+    },
+    Floor {
+        file: "docs4.jsonl",
+        precision: 0.74,
+        recall: 0.60,
+        // A handful of labels per code, first used for development this round.
+        code: (0.50, 0.25),
     },
 ];
 
-/// On every corpus, every code separately (few labels per code, so lower).
-const CODE_PRECISION: f64 = 0.80;
-const CODE_RECALL: f64 = 0.55;
+/// On every corpus, every code separately (few labels per code, so lower):
+/// precision and recall.
+const CODE_FLOOR: (f64, f64) = (0.80, 0.55);
 
 /// On the public corpus, every code separately.
 const PUBLIC_CODE_PRECISION: f64 = 0.90;
@@ -118,9 +142,10 @@ fn every_corpus_keeps_its_floor_on_all_seven_codes() {
         }
         for code in CODES {
             let c = ours.per_code.get(*code).copied().unwrap_or_default();
-            if c.precision() < CODE_PRECISION || c.recall() < CODE_RECALL {
+            let (cp, cr) = floor.code;
+            if c.precision() < cp || c.recall() < cr {
                 failures.push(format!(
-                    "{} {code}: precision {:.3} recall {:.3} (floors {CODE_PRECISION} / {CODE_RECALL})",
+                    "{} {code}: precision {:.3} recall {:.3} (floors {cp} / {cr})",
                     floor.file,
                     c.precision(),
                     c.recall()
