@@ -219,6 +219,12 @@ fn gloss_link(s: &Sentence<'_>, between: &Range<usize>, b: usize) -> bool {
     let mut words = words;
     words.dedup_by(|x, y| *x == "-" && *y == "-");
     let after = s.toks.get(s.terms[b].toks.end).map(|t| t.lower.as_str());
+    // "peacemaking = diplomacy ..., peacekeeping = troops ...": the second
+    // term heads the next gloss of a list, it is not the first one's gloss.
+    let heads = |w: Option<&str>| matches!(w, Some("=" | ":"));
+    if heads(after) && heads(s.toks.get(between.start).map(|t| t.lower.as_str())) && between.len() > 2 {
+        return false;
+    }
     // An aside that names: "X - what many simply call Y -", "X (what the UN
     // terms Y)", "X - Y, to give it its other name -".
     let aside = words.first().is_some_and(|w| matches!(*w, "-" | "(" | ","));
@@ -289,6 +295,11 @@ mod tests {
         );
         quiet("Peacekeeping, as distinct from peacemaking, needs consent.", CODE);
         quiet("Peacemaking, peacekeeping and peacebuilding are three stages.", CODE);
+        // A list of glosses, each its own.
+        quiet(
+            "slide 2: peacemaking = talks to reach a deal, peacekeeping = troops after a truce",
+            CODE,
+        );
         // Learner forms of "in other words".
         flags(
             "Peace keeping, in other word peace making, matter a lot for Africa.",
