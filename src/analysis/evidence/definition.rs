@@ -462,6 +462,20 @@ fn unattributed(s: &Sentence<'_>, c: usize, a: usize, pred_start: usize) -> bool
     if agents.generic {
         return true;
     }
+    // "Peacemaking is the use of military force by the Council": the kind
+    // of act the term is defined as, whoever is named after "by".
+    if agents.by_phrase && s.g.vg_of[k].is_none() {
+        let start = s.g.np_of[k].map_or(k, |n| s.g.nps[n].toks.start);
+        let used = s.lex.instrument_nouns.contains_word(&s.toks[k].lower)
+            || start > 1
+                && s.toks[start - 1].lower == "of"
+                && s.g
+                    .np_ending_at(start - 1)
+                    .is_some_and(|u| s.lex.instrument_nouns.contains_word(&s.toks[s.g.nps[u].head].lower));
+        if used {
+            return true;
+        }
+    }
     // Somebody else in particular does it: an agent after "by", or nobody
     // known but not in general either ("allow negotiations to continue").
     if agents.by_phrase || agents.is_empty() {
@@ -550,6 +564,19 @@ mod tests {
             "Peacekeepers are really an army the Council sends to crush whoever broke the truce.",
             "peacekeeping-as-enforcement",
             "Peacekeepers",
+        );
+    }
+
+    #[test]
+    fn the_use_of_an_act_by_someone_still_defines() {
+        flags(
+            "Peacemaking is the use of air strikes by the great powers to make the rebels give up.",
+            "peacemaking-as-enforcement",
+            "Peacemaking",
+        );
+        quiet(
+            "Peacekeeping is a response to attacks by rebels on the villages.",
+            "peacekeeping-as-enforcement",
         );
     }
 

@@ -920,7 +920,10 @@ impl<'a> Relations<'a> {
         };
         if self.toks.get(np.toks.end).is_some_and(|t| t.lower == "by") {
             if let Some(m) = self.g.np_of.get(np.toks.end + 1).copied().flatten() {
-                return Agents::nps(self.coordinated_right(m));
+                return Agents {
+                    by_phrase: true,
+                    ..Agents::nps(self.coordinated_right(m))
+                };
             }
         }
         // "ambushes blamed on the militia", "raids carried out by the army".
