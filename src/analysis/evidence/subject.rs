@@ -293,6 +293,19 @@ mod tests {
     }
 
     #[test]
+    fn fighting_ones_way_in_is_coercion() {
+        flags(
+            "ONUB was a peacekeeping force that blasted its way into the capital in 2004.",
+            "peacekeeping-as-enforcement",
+            "peacekeeping",
+        );
+        quiet(
+            "The convoy fought its way through the snow to the border post.",
+            "peacekeeping-as-enforcement",
+        );
+    }
+
+    #[test]
     fn force_to_keep_civilians_safe_is_protection() {
         quiet(
             "Peacekeeper soldiers guard the camps. As a last resort, they use force to keep civilians safe.",
