@@ -633,14 +633,7 @@ impl<'a> Sentence<'a> {
         // sides trust them": not the sides).
         // "said it would negotiate": a pronoun before a finite verb is that
         // verb's subject, not the object of the verb before it.
-        let subject_here = self
-            .g
-            .vg_of
-            .get(np.toks.end)
-            .copied()
-            .flatten()
-            .is_some_and(|v| self.g.vgs[v].form == super::grammar::VerbForm::Finite);
-        let own_subject = if subject_here {
+        let own_subject = if self.g.before_finite_verb(n) {
             Vec::new()
         } else {
             let r = self.relations();

@@ -63,13 +63,7 @@ fn predicate(s: &Sentence<'_>, a: usize) -> Option<Range<usize>> {
     // term explains the denial, it does not define the term.
     // ("I think the best peacemakers are ...": a phrase right before a
     // finite verb is that verb's subject, not the object of "think".)
-    let subject_here =
-        s.g.vg_of
-            .get(s.g.nps[np].toks.end)
-            .copied()
-            .flatten()
-            .is_some_and(|v| s.g.vgs[v].form == crate::analysis::grammar::VerbForm::Finite);
-    if !subject_here
+    if !s.g.before_finite_verb(np)
         && s.relations()
             .object_of(np)
             .is_some_and(|v| !s.g.vgs[v].copula || s.g.vgs[v].negated)

@@ -299,10 +299,6 @@ mod tests {
             "peacekeeping-as-enforcement",
             "peacekeeping",
         );
-        quiet(
-            "The convoy fought its way through the snow to the border post.",
-            "peacekeeping-as-enforcement",
-        );
     }
 
     #[test]

@@ -384,6 +384,17 @@ impl Grammar {
         }
     }
 
+    /// Whether a finite verb follows noun phrase `n` at once: the phrase is
+    /// that verb's subject ("said it would", "I think the peacemakers are"),
+    /// not the object of a verb before it.
+    pub fn before_finite_verb(&self, n: usize) -> bool {
+        self.vg_of
+            .get(self.nps[n].toks.end)
+            .copied()
+            .flatten()
+            .is_some_and(|v| self.vgs[v].form == VerbForm::Finite)
+    }
+
     /// The noun phrase that ends right before token `k` (skipping nothing).
     pub fn np_ending_at(&self, k: usize) -> Option<usize> {
         let n = self.np_of.get(k.checked_sub(1)?).copied().flatten()?;
