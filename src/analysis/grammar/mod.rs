@@ -6,6 +6,7 @@
 //! Everything here works on token indices of one sentence and is linear in
 //! its length (every walk is bounded).
 
+pub mod brill;
 pub mod relations;
 pub mod tagger;
 

@@ -8,8 +8,9 @@
 //! names) and a guess from the word's shape (suffixes, hyphens, capitals,
 //! digits). So every token gets a tag, and the rules see them all.
 
+use super::brill::Rules;
 use crate::lexicon::{Tag, Tok};
-use harper_brill::{BrillTagger, Tagger, UPOS};
+use harper_brill::{Tagger, UPOS};
 use rustc_hash::FxHashMap;
 use serde::Deserialize;
 use std::cell::RefCell;
@@ -150,16 +151,16 @@ impl Lexicon {
     }
 }
 
-/// The tagger, and its base lexicon for guesses before tagging.
-fn model() -> &'static (BrillTagger<Lexicon>, Lexicon) {
-    static MODEL: OnceLock<(BrillTagger<Lexicon>, Lexicon)> = OnceLock::new();
+/// The trained rules, and the base lexicon they start from.
+fn model() -> &'static (Rules, Lexicon) {
+    static MODEL: OnceLock<(Rules, Lexicon)> = OnceLock::new();
     MODEL.get_or_init(|| {
-        // harper-brill exposes its trained model as a value; read the same
-        // model into a tagger whose lexicon falls back as described above.
+        // harper-brill exposes its trained model as a value; read its base
+        // lexicon (backed as described above) and its rules.
         let model = serde_json::to_value(&*harper_brill::brill_tagger()).expect("the Brill model serialises");
         let base = serde_json::from_value(model["base"].clone()).expect("the Brill model has a base lexicon");
-        let tagger = serde_json::from_value(model).expect("the Brill model has a base lexicon and patches");
-        (tagger, base)
+        let rules = Rules::from_model(&model).expect("the Brill model has patches");
+        (rules, base)
     })
 }
 
@@ -213,7 +214,7 @@ pub fn tag(toks: &mut [Tok], text: &str, known: &[Option<Tag>]) -> usize {
     if toks.is_empty() {
         return 0;
     }
-    let (tagger, base) = model();
+    let (rules, base) = model();
     let capital = |t: &Tok| t.word && text[t.range.clone()].chars().next().is_some_and(char::is_uppercase);
     // The model's lexicon and rules are lowercase; a capital matters only
     // for the guess.
@@ -240,7 +241,8 @@ pub fn tag(toks: &mut [Tok], text: &str, known: &[Option<Tag>]) -> usize {
             }
         }
     });
-    let tags = tagger.tag_sentence(&lookup);
+    let mut tags = base.tag_sentence(&lookup);
+    rules.apply(&lookup, &mut tags);
     for (t, tag) in toks.iter_mut().zip(tags) {
         t.tag = if t.word { tag.map_or(Tag::X, to_tag) } else { Tag::Punct };
     }
@@ -566,6 +568,52 @@ mod tests {
         let known = vec![None; toks.len()];
         tag(&mut toks, text, &known);
         toks.iter().map(|t| format!("{}/{}", t.lower, t.tag.as_str())).collect()
+    }
+
+    /// The indexed rules give harper-brill's own tags: the same model run
+    /// by `BrillTagger` on every sentence of the examples and corpora.
+    #[test]
+    fn indexed_rules_tag_as_harper_brill_does() {
+        let model = serde_json::to_value(&*harper_brill::brill_tagger()).expect("model");
+        let reference: harper_brill::BrillTagger<Lexicon> = serde_json::from_value(model).expect("tagger");
+        let (rules, base) = super::model();
+        let root = env!("CARGO_MANIFEST_DIR");
+        let mut text = String::new();
+        for dir in ["examples", "tests/corpus"] {
+            for e in std::fs::read_dir(format!("{root}/{dir}")).expect("dir").flatten() {
+                let p = e.path();
+                if matches!(
+                    p.extension().and_then(|x| x.to_str()),
+                    Some("md" | "txt" | "tex" | "jsonl")
+                ) {
+                    text.push_str(&std::fs::read_to_string(&p).expect("read"));
+                }
+            }
+        }
+        let (mut sentences, mut words, mut changed) = (0, 0, 0);
+        for s in text.split(['.', '!', '?', '\n']) {
+            let sentence: Vec<String> = s
+                .split_inclusive([' ', ',', ';', ':', '"', '('])
+                .map(|w| w.trim().to_lowercase())
+                .filter(|w| !w.is_empty())
+                .collect();
+            if sentence.is_empty() {
+                continue;
+            }
+            let want = reference.tag_sentence(&sentence);
+            let mut got = base.tag_sentence(&sentence);
+            changed += got.iter().zip(&want).filter(|(a, b)| a != b).count();
+            rules.apply(&sentence, &mut got);
+            assert_eq!(got, want, "{sentence:?}");
+            sentences += 1;
+            words += sentence.len();
+        }
+        // The comparison covered real text, and the rules changed tags in it.
+        assert!(
+            sentences > 5_000 && words > 100_000,
+            "{sentences} sentences, {words} words"
+        );
+        assert!(changed > 1_000, "the rules changed {changed} tags");
     }
 
     #[test]
