@@ -931,16 +931,15 @@ fn select_cues(toks: &[Tok], cues: &[Match], db: &Database) -> Vec<Span> {
                     item: i,
                 }),
                 Some(f) => {
-                    let (words, within) = &**f;
                     // The follower belongs to this verb, not to a later one
                     // ("fighting and to help carry out") ...
-                    let to = (ts.end + within + 1).min(toks.len());
+                    let to = (ts.end + f.within + 1).min(toks.len());
                     // (A clause pattern such as "before ... ceasefire" spans
                     // verbs; a verb and its particle or object do not.)
                     let own = |w: &Range<usize>| {
                         cue.pos != PartOfSpeech::Verb || (ts.end..w.start).all(|k| !toks[k].tag.is_verbal())
                     };
-                    words.find_in(toks, ts.end..to).filter(own).map(|w| Span {
+                    f.find_in(toks, ts.end..to).filter(own).map(|w| Span {
                         toks: ts.start..w.end,
                         range: m.range.start..toks[w.end - 1].range.end,
                         item: i,

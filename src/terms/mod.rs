@@ -17,11 +17,12 @@ pub use model::{
     Contrast, CueSet, Dimension, EvidenceKind, Mechanism, Role, RuleSpec, Severity, Term, TermsFile, CONCEPTS, KINDS,
 };
 
-use crate::lexicon::{phrase_forms, Lexicon, PartOfSpeech, Phrases};
+use crate::lexicon::{phrase_forms, Lexicon, PartOfSpeech, Phrases, Tok};
 
 use crate::scan::{normalize_pattern, Matcher};
 use std::collections::{HashMap, HashSet};
 use std::fmt;
+use std::ops::Range;
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded_terms.rs"));
@@ -176,7 +177,33 @@ pub struct Cue {
     pub weight: f32,
     pub set: String,
     /// Words one of which must follow the phrase, and within how many tokens.
-    pub followers: Option<std::sync::Arc<(Phrases, usize)>>,
+    pub followers: Option<std::sync::Arc<Followers>>,
+}
+
+/// The words one of which must follow a cue phrase.
+#[derive(Debug)]
+pub struct Followers {
+    pub words: Phrases,
+    /// How many tokens after the phrase a follower may come.
+    pub within: usize,
+    /// Phrases inside which a follower does not count ("cold war").
+    pub not_in: Phrases,
+}
+
+impl Followers {
+    /// The first follower in `toks[range]` that no `not_in` phrase covers.
+    pub fn find_in(&self, toks: &[Tok], range: Range<usize>) -> Option<Range<usize>> {
+        let mut from = range.start;
+        while let Some(w) = self.words.find_in(toks, from..range.end) {
+            let covered =
+                (w.start.saturating_sub(3)..=w.start).any(|s| self.not_in.at(toks, s).is_some_and(|n| s + n >= w.end));
+            if !covered {
+                return Some(w);
+            }
+            from = w.start + 1;
+        }
+        None
+    }
 }
 
 /// The loaded, validated database with its matchers.
@@ -449,8 +476,20 @@ impl Database {
         for (file, set) in &cue_sets {
             // A follower matches in the singular and the plural ("stop
             // the war", "stops wars").
-            let followers = (!set.followed_by.is_empty())
-                .then(|| std::sync::Arc::new((Phrases::inflected(&set.followed_by, PartOfSpeech::Noun), set.within)));
+            let followers = (!set.followed_by.is_empty()).then(|| {
+                std::sync::Arc::new(Followers {
+                    words: Phrases::inflected(&set.followed_by, PartOfSpeech::Noun),
+                    within: set.within,
+                    not_in: Phrases::inflected(&set.not_in, PartOfSpeech::Noun),
+                })
+            });
+            if followers.is_none() && !set.not_in.is_empty() {
+                err(
+                    &mut errors,
+                    file,
+                    format!("cue set `{}` has `not_in` but no `followed_by`", set.id),
+                );
+            }
             // A cue set signals a concept, or a topic that some rule uses as
             // its work ("ongoing-war").
             let topic = rules

@@ -120,6 +120,10 @@ pub struct CueSet {
     pub followed_by: Vec<String>,
     #[serde(default = "three")]
     pub within: usize,
+    /// A follower inside one of these phrases does not count: "during the
+    /// Cold War" names a period, not a war being fought.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_in: Vec<String>,
 }
 
 /// What a cue phrase is to its concept; see `terms/cues.toml`.

@@ -326,4 +326,21 @@ mod tests {
             "Peacekeepers",
         );
     }
+
+    #[test]
+    fn a_period_named_after_a_war_is_no_war_being_fought() {
+        quiet(
+            "During the Cold War, a peacekeeping force was deployed only once a truce held.",
+            "peacekeeping-before-ceasefire",
+        );
+        quiet(
+            "Observing a ceasefire line was the usual work of peacekeeping during the Cold War.",
+            "peacekeeping-before-ceasefire",
+        );
+        flags(
+            "During the civil war peacekeepers were deployed to stop the fighting.",
+            "peacekeeping-before-ceasefire",
+            "peacekeepers",
+        );
+    }
 }
