@@ -74,9 +74,34 @@ fn built_packages() -> Vec<(String, String)> {
     seen
 }
 
-/// `rust_version` of every package in the lock file, from `cargo metadata`.
+/// The machine's target triple, from `rustc -vV`.
+fn host() -> String {
+    let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".to_string());
+    let out = Command::new(&rustc)
+        .arg("-vV")
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {rustc}: {e}"));
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("host: "))
+        .expect("rustc -vV names the host")
+        .to_string()
+}
+
+/// `rust_version` of every package in the lock file that this machine
+/// builds, from `cargo metadata` (packages for other platforms are never
+/// downloaded here, so their manifests cannot be read offline).
 fn declared_rust_versions() -> HashMap<(String, String), Option<String>> {
-    let meta = cargo(&["metadata", "--format-version", "1", "--locked", "--offline"]);
+    let host = host();
+    let meta = cargo(&[
+        "metadata",
+        "--format-version",
+        "1",
+        "--locked",
+        "--offline",
+        "--filter-platform",
+        &host,
+    ]);
     let meta: serde_json::Value = serde_json::from_str(&meta).expect("cargo metadata prints JSON");
     meta["packages"]
         .as_array()
