@@ -148,7 +148,8 @@ pub fn extract(source: &str, format: Format) -> Prose {
 
 /// Plain text is all prose, except lines that hold a suppression directive
 /// (`peace-lsp-disable ...`), which are hidden and end a block. Lines that
-/// start with a bullet or a number are list items; a short line without
+/// start with a bullet or a number are list items (running on over wrapped
+/// lines, up to a blank line or a lead-in ending in a colon); a short line without
 /// final punctuation that stands alone (a blank line or the start before
 /// it) is a heading.
 fn plain(source: &str) -> Prose {
@@ -169,7 +170,9 @@ fn plain(source: &str) -> Prose {
                 m.block(s..offset, BlockKind::ListItem);
             }
             item = Some(offset + (line.len() - line.trim_start().len()));
-        } else if trimmed.is_empty() {
+        } else if trimmed.is_empty() || !line.starts_with(char::is_whitespace) && trimmed.ends_with(':') {
+            // A blank line ends a list item; so does a lead-in for what
+            // follows ("Synonyms:"), which a wrapped item line never is.
             if let Some(s) = item.take() {
                 m.block(s..offset, BlockKind::ListItem);
             }
@@ -366,6 +369,19 @@ pub(crate) mod tests {
         assert!(!p.in_quote(&(31..33)));
         assert!(p.in_quote(&(35..38)));
         assert!(!p.in_quote(&(38..39)));
+    }
+
+    #[test]
+    fn a_plain_list_item_runs_on_to_a_blank_line_or_a_lead_in() {
+        let src = "Roles:\n- Observer missions that\n  watch a line.\nSynonyms:\n- Mediation\n";
+        let p = plain(src);
+        let items: Vec<&str> = p
+            .blocks
+            .iter()
+            .filter(|b| b.kind == BlockKind::ListItem)
+            .map(|b| src[b.range.clone()].trim_end())
+            .collect();
+        assert_eq!(items, ["- Observer missions that\n  watch a line.", "- Mediation"]);
     }
 
     #[test]
