@@ -189,13 +189,15 @@ impl Discourse {
 
     /// Record what sentence `s` (source bytes `range`) showed: its center,
     /// the actors it names, and, for headings, lead-ins and cells, the
-    /// topic of what follows.
+    /// topic of what follows (`lead`: the actor a lead-in's main clause names
+    /// last).
     pub fn record(
         &mut self,
         prose: &Prose,
         range: &Range<usize>,
         center: Option<(Option<Entity>, bool)>,
         named: Vec<Entity>,
+        lead: Option<Entity>,
     ) {
         let block = prose.block_at(range.start).map(|b| b.kind);
         let lower = prose.text[range.clone()].to_lowercase();
@@ -241,11 +243,7 @@ impl Discourse {
             Some(BlockKind::ListItem | BlockKind::Footnote) => {}
             None => {
                 let text = prose.text[range.clone()].trim_end();
-                self.lead_in = if text.ends_with(':') {
-                    named.last().cloned()
-                } else {
-                    None
-                };
+                self.lead_in = if text.ends_with(':') { lead } else { None };
             }
         }
         let center = match center {

@@ -26,7 +26,7 @@ use crate::lexicon::{tokenize, Lexicon};
 use crate::scan::Normalized;
 use crate::terms::Database;
 use crate::text::{self, Format};
-use discourse::{Discourse, Entity};
+use discourse::Discourse;
 use sentence::{is_actor_like, Sentence};
 use std::ops::Range;
 
@@ -229,7 +229,7 @@ fn analyze_traced(
             || discourse.has_topic()
             || discourse.has_candidates() && mentions_anaphor(&prose.text[s.clone()], lex);
         if !needed {
-            discourse.record(&prose, &s, Some((None, false)), Vec::new());
+            discourse.record(&prose, &s, Some((None, false)), Vec::new(), None);
             continue;
         }
         let sentence = Sentence::new(&prose, s.clone(), &terms[ti..t_end], &cues[ci..c_end], &discourse, db);
@@ -263,14 +263,22 @@ fn analyze_traced(
             });
             (entity, plural)
         });
-        let named: Vec<Entity> = (0..sentence.actors.len())
+        let named: Vec<usize> = (0..sentence.actors.len())
             .filter(|&a| {
                 let act = &sentence.actors[a];
                 act.here && !act.modifier && is_actor_like(&db.terms[act.term])
             })
-            .map(|a| sentence.entity(a))
             .collect();
-        discourse.record(&prose, &s, center, named);
+        // A lead-in's topic is in its main clause: "Before UN peacekeepers
+        // are deployed, these conditions must be met:" is about conditions.
+        let opening = sentence.opening_clause();
+        let lead = named
+            .iter()
+            .rev()
+            .find(|&&a| !opening.contains(&sentence.actors[a].toks.start))
+            .map(|&a| sentence.entity(a));
+        let named = named.into_iter().map(|a| sentence.entity(a)).collect();
+        discourse.record(&prose, &s, center, named, lead);
     }
     findings.sort_by(|a, b| (a.range.start, a.range.end, &a.code).cmp(&(b.range.start, b.range.end, &b.code)));
     findings.dedup_by(|a, b| a.code == b.code && a.range == b.range);

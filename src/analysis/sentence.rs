@@ -864,15 +864,47 @@ impl<'a> Sentence<'a> {
         out
     }
 
-    /// The subject actors of the sentence's first clause, for the discourse:
+    /// The tokens of a subordinate clause that opens the sentence ("Before
+    /// UN peacekeepers are deployed(,) ..."), up to the subject of the main
+    /// clause's verb; empty when the sentence opens with its main clause.
+    pub fn opening_clause(&self) -> Range<usize> {
+        let Some(first) = self.toks.iter().position(|t| t.word) else {
+            return 0..0;
+        };
+        let opens = self.toks[first].tag == Tag::Sconj
+            && !matches!(self.toks[first].lower.as_str(), "that" | "whether")
+            || matches!(self.toks[first].lower.as_str(), "before" | "after" | "once" | "until");
+        if !opens {
+            return 0..0;
+        }
+        let finite: Vec<usize> = (0..self.g.vgs.len())
+            .filter(|&v| self.g.vgs[v].form == super::grammar::VerbForm::Finite)
+            .collect();
+        // The clause's own verb, then the main verb.
+        let [_, main, ..] = finite[..] else {
+            return 0..0;
+        };
+        let start = self.g.vgs[main].toks.start;
+        let end = self
+            .relations()
+            .subject(main)
+            .and_then(|nps| nps.iter().map(|&n| self.g.nps[n].toks.start).min())
+            .unwrap_or(start);
+        first..end.min(start)
+    }
+
+    /// The subject actors of the sentence's main clause, for the discourse:
     /// `(actor, plural)` or `None` when the subject is not an actor.
     pub fn center(&self) -> Option<(Option<usize>, bool)> {
         let r = self.relations();
+        // "Before peacekeepers are deployed, conditions must be met": the
+        // main clause's subject, not the opening clause's.
+        let opening = self.opening_clause();
         let v = self
             .g
             .vgs
             .iter()
-            .position(|v| v.form == super::grammar::VerbForm::Finite)?;
+            .position(|v| v.form == super::grammar::VerbForm::Finite && !opening.contains(&v.toks.start))?;
         let nps = r.subject(v)?;
         let n = *nps.first()?;
         let np = &self.g.nps[n];

@@ -460,6 +460,26 @@ fn passives_parentheses_and_parentheticals() {
 }
 
 #[test]
+fn a_lead_in_is_about_its_main_clause() {
+    // The list is the conditions; the peacekeepers are in the opening clause.
+    assert_clean(
+        "Before UN peacekeepers are deployed the following conditions must be met:\n\
+         - The parties must be willing to negotiate a settlement;\n\
+         - All fighting must have stopped.\n",
+    );
+    // A lead-in whose main clause names the actor still gives the topic.
+    assert_flags(
+        "Once the war ends, UN peacekeepers have two jobs:\n- negotiate the peace treaty\n- patrol the border\n",
+        "peacekeeping-as-peacemaking",
+        "peacekeepers",
+    );
+    // A new lead-in ends the list before it.
+    assert_clean(
+        "Peacekeeping involves three roles:\n- Observer missions.\n- Armed patrols.\nAntonyms:\n- Warfare\n- Mediation\n",
+    );
+}
+
+#[test]
 fn a_phrase_shared_by_two_cue_sets_falls_back() {
     // "force the parties" is coercion; a bare "force" is a unit.
     assert_flags(
