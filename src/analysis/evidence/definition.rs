@@ -406,7 +406,11 @@ fn cut(s: &Sentence<'_>, pred: &Range<usize>) -> usize {
         // "... since the chapter on peacemaking ...": a subordinate clause
         // with its own subject ends the predicate (not the "when" that opens
         // a definition).
+        // "by using soldiers and mediation" says how: the means are part of
+        // the definition.
+        let means = t.lower == "by" && s.toks.get(p + 1).is_some_and(|n| n.lower.ends_with("ing"));
         let subordinate = p > pred.start + 1
+            && !means
             && (s.toks[p].tag == Tag::Sconj && s.toks[p].lower != "that"
                 || matches!(s.toks[p].lower.as_str(), "so" | "because"));
         if new_clause || subordinate || s.lex.is_negation(&s.toks, p) {
@@ -544,6 +548,20 @@ mod tests {
             "In that war, peacemaking took the form of NATO air strikes on artillery sites.",
             "peacemaking-as-enforcement",
             "peacemaking",
+        );
+    }
+
+    #[test]
+    fn the_means_after_by_are_part_of_the_definition() {
+        flags(
+            "Peace keeping is maintaining calm by deploying soldiers and by mediation between the parties.",
+            "peacekeeping-as-peacemaking",
+            "Peace keeping",
+        );
+        // A clause with its own subject still ends the predicate.
+        quiet(
+            "Peacekeeping is patrolling a line while diplomats mediate between the parties.",
+            "peacekeeping-as-peacemaking",
         );
     }
 
