@@ -160,7 +160,8 @@ impl<'a> Sentence<'a> {
             .filter(|&k| k > 0 && toks[k - 1].tag == Tag::Propn && term_at[k - 1].is_none())
             .collect();
         let g = Grammar::with_starts(&toks, lex, &starts);
-        let cue_spans = select_cues(&toks, cues, db);
+        let mut cue_spans = select_cues(&toks, cues, db);
+        passive_phrases(&toks, &g, &mut cue_spans, db);
         let quoted = quoted_tokens(&toks, prose, &s);
         let clauses = clauses(&toks, lex);
         // A yes/no question asks; a wh-question asserts what it presupposes
@@ -985,6 +986,50 @@ fn select_cues(toks: &[Tok], cues: &[Match], db: &Database) -> Vec<Span> {
         }
     }
     out
+}
+
+/// A verb phrase of the cue lists said in the passive: "the dispute was
+/// settled" is "settled the dispute" with its object made the subject. The
+/// verb of a passive group whose subject's head completes a listed phrase
+/// ("settle disputes") carries that phrase's cue, in place of a weaker cue
+/// of the verb alone.
+fn passive_phrases(toks: &[Tok], g: &Grammar, found: &mut Vec<Span>, db: &Database) {
+    let rel = Relations::new(toks, g, db.lexicon());
+    for (v, vg) in g.vgs.iter().enumerate() {
+        let k = vg.main;
+        if !vg.passive {
+            continue;
+        }
+        let Some(&n) = rel.subject(v).as_ref().and_then(|s| s.first()) else {
+            continue;
+        };
+        let head = &toks[g.nps[n].head].lower;
+        let verb = &toks[k].lower;
+        let phrase = [format!("{verb} the {head}"), format!("{verb} {head}")]
+            .into_iter()
+            .find_map(|text| {
+                let norm = crate::scan::Normalized::new(&text);
+                let m = db.cue_matcher().find(&norm).into_iter().next()?;
+                (m.range == (0..text.len())).then_some(m.pattern)
+            });
+        let Some(pattern) = phrase else { continue };
+        let cue = db
+            .cue_candidates(pattern)
+            .iter()
+            .copied()
+            .find(|&i| db.cues[i].pos == PartOfSpeech::Verb && db.cues[i].followers.is_none());
+        let Some(item) = cue else { continue };
+        let here = found.iter().position(|c| c.toks.contains(&k));
+        if here.is_some_and(|c| db.cues[found[c].item].weight >= db.cues[item].weight) {
+            continue;
+        }
+        found.retain(|c| !c.toks.contains(&k));
+        found.push(Span {
+            toks: k..k + 1,
+            range: toks[k].range.clone(),
+            item,
+        });
+    }
 }
 
 /// Split a sentence into clauses at contrast markers and semicolons. A marker

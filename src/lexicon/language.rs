@@ -110,6 +110,9 @@ language_lists! {
     /// "X protected the mediators who negotiated": the act belongs to the
     /// object, the subject only supports it.
     support_verbs: Verb,
+    /// "mediated and followed by peacekeepers": the agent after "by" of one
+    /// of these only came next; the act before it is someone else's.
+    sequence_verbs: Verb,
     /// "X stopped the sides from attacking", "deterred attacks": the act is
     /// prevented, and is not the subject's.
     prevention_verbs: Verb,

@@ -224,6 +224,37 @@ mod tests {
     const PM_PK: &str = "peacemaking-as-peacekeeping";
 
     #[test]
+    fn a_listed_phrase_said_in_the_passive_is_the_same_act() {
+        // "settle disputes" with its object made the subject.
+        flags("The dispute was settled by the peacekeepers.", PK_PM, "peacekeepers");
+        flags(
+            "Such disputes are resolved through peacekeeping missions.",
+            PK_PM,
+            "peacekeeping",
+        );
+        // Passive, but the object completes no listed phrase.
+        quiet("The convoy was settled in a camp by the peacekeepers.", PK_PM);
+        // Someone else settled it.
+        quiet(
+            "The conflict was resolved by mediators, and peacekeepers then monitored the ceasefire.",
+            PK_PM,
+        );
+    }
+
+    #[test]
+    fn an_agent_after_by_does_not_reach_back_over_what_came_next() {
+        flags(
+            "The accord was drafted and signed by the peacekeepers.",
+            PK_PM,
+            "peacekeepers",
+        );
+        quiet(
+            "Agreements that are mediated and followed by UN peacekeeping last longer.",
+            PK_PM,
+        );
+    }
+
+    #[test]
     fn it_is_never_a_plural_phrase_and_a_verb_form_before_a_noun_is_no_act() {
         quiet(
             "Quiet diplomacy within peacekeeping missions, and why it can help to resolve conflicts.",

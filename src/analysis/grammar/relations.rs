@@ -439,7 +439,14 @@ impl<'a> Relations<'a> {
         let mut k = end;
         while k < self.toks.len() && k < end + 6 {
             let t = &self.toks[k];
-            if t.lower == "by" {
+            // "conflicts are resolved through peacekeeping missions": an
+            // actor named after "through" or "via" is the means that acts.
+            let through_actor = matches!(t.lower.as_str(), "through" | "via")
+                && self.g.np_of.get(k + 1).copied().flatten().is_some_and(|n| {
+                    let head = &self.toks[self.g.nps[n].head];
+                    head.tag == Tag::Propn || self.lex.actor_nouns.contains_word(&head.lower)
+                });
+            if t.lower == "by" || through_actor {
                 // "not by UN peacekeepers": denied.
                 if k > 0 && matches!(self.lower(k - 1), "not" | "never") {
                     return None;
@@ -468,9 +475,11 @@ impl<'a> Relations<'a> {
                 }
                 return Some(agents);
             }
-            // "drafted and signed by": another participle of the same agent.
+            // "drafted and signed by": another participle of the same agent
+            // (not "mediated and followed by", where the agent came next).
             if let Some(w) = self.g.vg_of[k] {
                 if self.g.vgs[w].form == VerbForm::Participle
+                    && !self.verb_in(w, &self.lex.sequence_verbs)
                     && k > 0
                     && matches!(self.lower(k - 1), "and" | "or" | ",")
                 {
