@@ -991,7 +991,8 @@ fn select_cues(toks: &[Tok], cues: &[Match], db: &Database) -> Vec<Span> {
 /// A verb phrase of the cue lists said in the passive: "the dispute was
 /// settled" is "settled the dispute" with its object made the subject. The
 /// verb of a passive group whose subject's head completes a listed phrase
-/// ("settle disputes") carries that phrase's cue, in place of a weaker cue
+/// ("settle disputes"), or holds a follower of the verb's pattern ("the
+/// ceasefire line was watched"), carries that cue, in place of a weaker cue
 /// of the verb alone.
 fn passive_phrases(toks: &[Tok], g: &Grammar, found: &mut Vec<Span>, db: &Database) {
     let rel = Relations::new(toks, g, db.lexicon());
@@ -1003,21 +1004,38 @@ fn passive_phrases(toks: &[Tok], g: &Grammar, found: &mut Vec<Span>, db: &Databa
         let Some(&n) = rel.subject(v).as_ref().and_then(|s| s.first()) else {
             continue;
         };
-        let head = &toks[g.nps[n].head].lower;
+        let np = &g.nps[n];
+        let head = &toks[np.head].lower;
         let verb = &toks[k].lower;
+        let whole = |text: &str| {
+            let norm = crate::scan::Normalized::new(text);
+            let m = db.cue_matcher().find(&norm).into_iter().next()?;
+            (m.range == (0..text.len())).then_some(m.pattern)
+        };
+        // A listed phrase: "settle disputes".
         let phrase = [format!("{verb} the {head}"), format!("{verb} {head}")]
-            .into_iter()
-            .find_map(|text| {
-                let norm = crate::scan::Normalized::new(&text);
-                let m = db.cue_matcher().find(&norm).into_iter().next()?;
-                (m.range == (0..text.len())).then_some(m.pattern)
-            });
-        let Some(pattern) = phrase else { continue };
-        let cue = db
-            .cue_candidates(pattern)
             .iter()
-            .copied()
-            .find(|&i| db.cues[i].pos == PartOfSpeech::Verb && db.cues[i].followers.is_none());
+            .find_map(|text| whole(text))
+            .and_then(|pattern| {
+                db.cue_candidates(pattern)
+                    .iter()
+                    .copied()
+                    .find(|&i| db.cues[i].pos == PartOfSpeech::Verb && db.cues[i].followers.is_none())
+            });
+        // A verb and one of its followers: "watch" ... "line" ("the
+        // ceasefire line was watched by ...").
+        let pattern = || {
+            whole(verb).and_then(|pattern| {
+                db.cue_candidates(pattern).iter().copied().find(|&i| {
+                    db.cues[i].pos == PartOfSpeech::Verb
+                        && db.cues[i]
+                            .followers
+                            .as_ref()
+                            .is_some_and(|f| f.find_in(toks, np.toks.clone()).is_some())
+                })
+            })
+        };
+        let cue = phrase.or_else(pattern);
         let Some(item) = cue else { continue };
         let here = found.iter().position(|c| c.toks.contains(&k));
         if here.is_some_and(|c| db.cues[found[c].item].weight >= db.cues[item].weight) {

@@ -460,6 +460,17 @@ fn passives_parentheses_and_parentheticals() {
 }
 
 #[test]
+fn expelling_an_army_is_enforcement() {
+    assert_flags(
+        "In Iraq in 1991 peacekeeping meant expelling an invading army.",
+        "peacekeeping-as-enforcement",
+        "peacekeeping",
+    );
+    // Someone else expelled; the peacekeepers were the object.
+    assert_clean("In 1967 Egypt expelled the UNEF peacekeepers.");
+}
+
+#[test]
 fn a_lead_in_is_about_its_main_clause() {
     // The list is the conditions; the peacekeepers are in the opening clause.
     assert_clean(

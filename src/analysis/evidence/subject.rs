@@ -242,6 +242,58 @@ mod tests {
     }
 
     #[test]
+    fn a_pattern_verb_in_the_passive_finds_its_follower_in_the_subject() {
+        flags(
+            "Since 1949 the ceasefire line in Kashmir has been watched by UN peacemakers.",
+            PM_PK,
+            "peacemakers",
+        );
+        quiet("The talks were watched by mediators on television.", PM_PK);
+    }
+
+    #[test]
+    fn an_act_noun_names_its_agent_after_its_object() {
+        flags(
+            "The negotiation of the 1991 settlement by UNTAC is often praised.",
+            PK_PM,
+            "UNTAC",
+        );
+        // A tactical object stays tactical.
+        quiet("The negotiation of access by the peacekeepers took a week.", PK_PM);
+        // "by" after a place is no agent of the act.
+        quiet(
+            "The negotiation of the settlement in Paris was followed by UNTAC's deployment.",
+            PK_PM,
+        );
+    }
+
+    #[test]
+    fn the_object_before_a_phrase_of_time_does_the_purpose() {
+        flags(
+            "The UN should have deployed peacekeepers in 1992 to win the war in Bosnia for the government.",
+            "peacekeeping-before-ceasefire",
+            "peacekeepers",
+        );
+        quiet(
+            "The UN deployed peacekeepers in 1992 to monitor the ceasefire.",
+            "peacekeeping-before-ceasefire",
+        );
+    }
+
+    #[test]
+    fn a_local_arrangement_is_tactical() {
+        quiet(
+            "Officers of UNFICYP negotiated a local arrangement with the military authorities on both sides.",
+            PK_PM,
+        );
+        flags(
+            "Officers of UNFICYP negotiated a peace agreement with the leaders of both sides.",
+            PK_PM,
+            "UNFICYP",
+        );
+    }
+
+    #[test]
     fn an_agent_after_by_does_not_reach_back_over_what_came_next() {
         flags(
             "The accord was drafted and signed by the peacekeepers.",

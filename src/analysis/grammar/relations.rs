@@ -665,8 +665,23 @@ impl<'a> Relations<'a> {
             return a;
         }
         // "V0 NP to V": the object does it; "helped the parties to reach" also
-        // credits the helper.
-        if let Some(n) = self.g.np_ending_at(to) {
+        // credits the helper. "deployed peacekeepers in 1992 to win": the
+        // object before phrases of time or place.
+        let mut obj_end = to;
+        for _ in 0..3 {
+            let Some(n) = self.g.np_ending_at(obj_end) else { break };
+            let first = self.coordinated_left(n)[0];
+            let head = &self.toks[self.g.nps[n].head];
+            let when_or_where = matches!(head.tag, Tag::Propn | Tag::Num)
+                || self.lex.time_nouns.contains_word(&head.lower)
+                || self.lex.place_nouns.contains_word(&head.lower);
+            let p = self.g.nps[first].toks.start.saturating_sub(1);
+            if !self.in_pp(first) || !when_or_where || self.g.np_ending_at(p).is_none() {
+                break;
+            }
+            obj_end = p;
+        }
+        if let Some(n) = self.g.np_ending_at(obj_end) {
             // "got Izetbegović, Tuđman and Milošević to put their names to":
             // the whole list is the object.
             let list = self.coordination(n, false);
@@ -927,8 +942,23 @@ impl<'a> Relations<'a> {
                 ..Agents::default()
             }),
         };
-        if self.toks.get(np.toks.end).is_some_and(|t| t.lower == "by") {
-            if let Some(m) = self.g.np_of.get(np.toks.end + 1).copied().flatten() {
+        // "the negotiation by UNTAC", "the negotiation of the 1991
+        // settlement by UNTAC": over the act's object.
+        let mut by = np.toks.end;
+        if self.toks.get(by).is_some_and(|t| t.lower == "of") {
+            let mut e = by + 1;
+            for _ in 0..2 {
+                match self.g.np_of.get(e).copied().flatten() {
+                    Some(m) if self.g.nps[m].toks.start == e => e = self.g.nps[m].toks.end,
+                    _ => break,
+                }
+            }
+            if e > by + 1 && self.toks.get(e).is_some_and(|t| t.lower == "by") {
+                by = e;
+            }
+        }
+        if self.toks.get(by).is_some_and(|t| t.lower == "by") {
+            if let Some(m) = self.g.np_of.get(by + 1).copied().flatten() {
                 return Agents {
                     by_phrase: true,
                     ..Agents::nps(self.coordinated_right(m))
