@@ -30,7 +30,8 @@ pub struct Entry {
     product: bool,
 }
 
-/// Evidence per actor; scores add up, a product bonus counts once.
+/// Evidence per actor; scores of different words add up, the same words
+/// count once, and a product bonus counts once.
 #[derive(Debug, Default)]
 pub struct Evidence {
     pub entries: Vec<Entry>,
@@ -39,6 +40,12 @@ pub struct Evidence {
 impl Evidence {
     pub fn add(&mut self, actor: usize, score: f32, cues: Vec<Range<usize>>) {
         match self.entries.iter_mut().find(|e| e.actor == actor) {
+            // The same words seen by a second kind of evidence ("X is
+            // resolving conflicts" is a subject and a definition) count once,
+            // at the stronger reading.
+            Some(e) if !cues.is_empty() && cues.iter().all(|c| e.cues.contains(c)) => {
+                e.score = e.score.max(score);
+            }
             Some(e) => {
                 e.score += score;
                 e.cues.extend(cues);

@@ -228,7 +228,7 @@ mod tests {
         // "settle disputes" with its object made the subject.
         flags("The dispute was settled by the peacekeepers.", PK_PM, "peacekeepers");
         flags(
-            "Such disputes are resolved through peacekeeping missions.",
+            "Such disputes are settled through peacekeeping missions.",
             PK_PM,
             "peacekeeping",
         );
@@ -236,8 +236,22 @@ mod tests {
         quiet("The convoy was settled in a camp by the peacekeepers.", PK_PM);
         // Someone else settled it.
         quiet(
-            "The conflict was resolved by mediators, and peacekeepers then monitored the ceasefire.",
+            "The conflict was settled by mediators, and peacekeepers then monitored the ceasefire.",
             PK_PM,
+        );
+    }
+
+    #[test]
+    fn resolving_conflicts_alone_is_said_of_the_whole_field() {
+        quiet(
+            "Peacekeeping refers to activities carried out by neutral forces to help control and resolve conflicts.",
+            PK_PM,
+        );
+        // With a peacemaking act named, it is peacemaking.
+        flags(
+            "UN peacekeepers resolved the conflict by mediating between the two presidents.",
+            PK_PM,
+            "peacekeepers",
         );
     }
 
