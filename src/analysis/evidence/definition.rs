@@ -159,7 +159,11 @@ fn predicate(s: &Sentence<'_>, a: usize) -> Option<Range<usize>> {
                 .is_some_and(|n| s.g.nps[n].toks.start > 0 && s.toks[s.g.nps[n].toks.start - 1].tag == Tag::Adp)
             || (t.lower == "it" && k == np_end)
             || t.tag == Tag::Adv;
-        if !skippable || s.term_at[k].is_some() {
+        // "Peacemaking under Chapter VII is ...": a legal basis after
+        // "under" qualifies the term; another term elsewhere is what the
+        // sentence is about.
+        let basis = s.term_at[k].is_some() && (np_end..k).any(|j| s.toks[j].lower == "under");
+        if !skippable || s.term_at[k].is_some() && !basis {
             return None;
         }
         k += 1;
@@ -548,6 +552,20 @@ mod tests {
             "In that war, peacemaking took the form of NATO air strikes on artillery sites.",
             "peacemaking-as-enforcement",
             "peacemaking",
+        );
+    }
+
+    #[test]
+    fn a_legal_basis_after_under_qualifies_the_defined_term() {
+        flags(
+            "Peacemaking under Chapter VII is when the Security Council sends an army to force a country out of territory.",
+            "peacemaking-as-enforcement",
+            "Peacemaking",
+        );
+        // Another term after another preposition is what the sentence is about.
+        quiet(
+            "Peacemaking by UNPROFOR was when the Security Council sent an army to force a country out.",
+            "peacemaking-as-enforcement",
         );
     }
 

@@ -256,6 +256,37 @@ mod tests {
     }
 
     #[test]
+    fn a_participle_of_means_after_a_comma_has_the_clause_subject() {
+        flags(
+            "Peacekeeping operations are characterized by their impartial nature, employing diplomacy, negotiation, and mediation to end conflicts.",
+            PK_PM,
+            "Peacekeeping",
+        );
+        flags(
+            "The blue helmets entered the town, conducting negotiations between the two factions.",
+            PK_PM,
+            "blue helmets",
+        );
+        // A participle of result is what the event brought about.
+        quiet(
+            "The envoys hammered out the agreement, ending the war, and the blue helmets arrived.",
+            "peacekeeping-before-ceasefire",
+        );
+        // After a subject and a comma, the subject's own participle.
+        quiet("The mediators, using quiet diplomacy, met the peacekeepers.", PK_PM);
+    }
+
+    #[test]
+    fn every_item_of_a_list_of_acts_is_the_light_verb_subjects() {
+        flags("UN peacekeepers use diplomacy and mediation.", PK_PM, "peacekeepers");
+        // A phrase that opens a clause of its own is not an item.
+        quiet(
+            "UN peacekeepers monitored the ceasefire and mediation was left to the envoys.",
+            PK_PM,
+        );
+    }
+
+    #[test]
     fn a_pattern_verb_in_the_passive_finds_its_follower_in_the_subject() {
         flags(
             "Since 1949 the ceasefire line in Kashmir has been watched by UN peacemakers.",

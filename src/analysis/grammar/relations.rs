@@ -839,6 +839,25 @@ impl<'a> Relations<'a> {
             j -= 1;
         }
         if let Some(n) = self.g.np_ending_at(j) {
+            // "entered the town, using mediation", "are characterized by
+            // their nature, employing mediation": after an object and a
+            // comma, a participle of means ("using", "conducting") has the
+            // clause's subject (for a passive, the one it was done to). Not
+            // one of result ("..., ending the war": what brought it about).
+            let object = self.in_pp(n) || self.object_of(n).is_some();
+            if j < s && object && self.verb_in(v, &self.lex.light_verbs) {
+                let main = (j.saturating_sub(REACH)..j)
+                    .rev()
+                    .filter_map(|k| self.g.vg_of[k])
+                    .find(|&w| self.g.vgs[w].form == VerbForm::Finite);
+                if let Some(w) = main {
+                    return if self.g.vgs[w].passive {
+                        self.subject_at(w, depth + 1).map(Agents::nps).unwrap_or_default()
+                    } else {
+                        self.verb_agents(w, depth + 1)
+                    };
+                }
+            }
             if !self.in_pp(n) || j == s {
                 return Agents::nps(vec![n]);
             }
@@ -990,8 +1009,25 @@ impl<'a> Relations<'a> {
             }
         }
         // The verb whose object the act is, directly or through a
-        // preposition ("engaged in negotiations", "took part in talks").
-        let mut at = np.toks.start;
+        // preposition ("engaged in negotiations", "took part in talks"), or
+        // through a list ("used diplomacy, negotiation and mediation").
+        // (Not a phrase that opens a clause of its own: "monitored the
+        // ceasefire and mediation was left to envoys".)
+        let mut first = n;
+        if !self.g.before_finite_verb(n) {
+            // Over "X, Y, and" to the list's first item.
+            for _ in 0..6 {
+                let mut k = self.g.nps[first].toks.start;
+                while k > 0 && matches!(self.lower(k - 1), "," | "and" | "or") {
+                    k -= 1;
+                }
+                match self.g.np_ending_at(k) {
+                    Some(m) if k < self.g.nps[first].toks.start && !self.in_pp(m) => first = m,
+                    _ => break,
+                }
+            }
+        }
+        let mut at = self.g.nps[first].toks.start;
         // "of [patient] [diplomatic work]": over a modifier the chunker split off.
         for _ in 0..2 {
             match self.g.np_ending_at(at) {
