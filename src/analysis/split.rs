@@ -107,6 +107,10 @@ fn ends_a_line_of_its_own(previous: &str, next: &str) -> bool {
 }
 
 fn is_list_marker(line: &str) -> bool {
+    // Notes: "-> protects civilians", "=> mediated ...", "\u{2192} ...".
+    if ["-> ", "=> ", "\u{2192} "].iter().any(|a| line.starts_with(a)) {
+        return true;
+    }
     let mut chars = line.chars();
     match chars.next() {
         Some('-' | '*' | '+' | '\u{2022}') => chars.next().is_some_and(char::is_whitespace),

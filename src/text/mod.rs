@@ -195,8 +195,13 @@ fn plain(source: &str) -> Prose {
     m.finish()
 }
 
-/// "- item", "* item", "• item", "1. item", "2) item".
+/// "- item", "* item", "• item", "1. item", "2) item", and the arrows of
+/// notes ("-> item").
 fn is_list_line(line: &str) -> bool {
+    // Notes: "-> protects civilians", "=> mediated ...", "\u{2192} ...".
+    if ["-> ", "=> ", "\u{2192} "].iter().any(|a| line.starts_with(a)) {
+        return true;
+    }
     let mut chars = line.chars();
     match chars.next() {
         Some('-' | '*' | '+' | '\u{2022}') => chars.next().is_some_and(char::is_whitespace),
@@ -382,6 +387,14 @@ pub(crate) mod tests {
             .map(|b| src[b.range.clone()].trim_end())
             .collect();
         assert_eq!(items, ["- Observer missions that\n  watch a line.", "- Mediation"]);
+    }
+
+    #[test]
+    fn lines_of_notes_that_open_with_an_arrow_are_list_items() {
+        let src = "UNMISS (South Sudan)\n-> protects civilians\n\u{2192} supports elections\n";
+        let p = plain(src);
+        let items = p.blocks.iter().filter(|b| b.kind == BlockKind::ListItem).count();
+        assert_eq!(items, 2);
     }
 
     #[test]

@@ -287,6 +287,27 @@ mod tests {
     }
 
     #[test]
+    fn in_notes_a_verb_after_an_arrow_has_the_topic_before_the_first_arrow() {
+        flags(
+            "UNMISS (South Sudan) -> protects civilians -> mediated the 2018 peace agreement",
+            PK_PM,
+            "UNMISS",
+        );
+        flags(
+            "UNMISS \u{2192} protects civilians \u{2192} mediated the 2018 peace agreement",
+            PK_PM,
+            "UNMISS",
+        );
+        // Each item of a line has its own topic.
+        quiet("envoys -> negotiate; peacekeepers -> monitor the ceasefire", PM_PK);
+        // A clause with its own subject after the arrow.
+        quiet(
+            "Sant'Egidio -> mediated the Rome accords -> ONUMOZ monitored the ceasefire",
+            PK_PM,
+        );
+    }
+
+    #[test]
     fn a_pattern_verb_in_the_passive_finds_its_follower_in_the_subject() {
         flags(
             "Since 1949 the ceasefire line in Kashmir has been watched by UN peacemakers.",

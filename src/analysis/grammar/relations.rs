@@ -203,6 +203,15 @@ impl<'a> Relations<'a> {
         self.vg_ending_at(s)
     }
 
+    /// The length of an arrow of notes ("->", "=>", "→") that ends right
+    /// before token `k`.
+    fn arrow_ending_at(&self, k: usize) -> Option<usize> {
+        if k >= 1 && matches!(self.lower(k - 1), "\u{2192}" | "\u{21d2}") {
+            return Some(1);
+        }
+        (k >= 2 && self.lower(k - 1) == ">" && matches!(self.lower(k - 2), "-" | "=")).then_some(2)
+    }
+
     /// The subject of verb group `v` (the patient, for a passive), as noun
     /// phrases. Returns `None` when no subject is found in reach.
     pub fn subject(&self, v: usize) -> Option<Vec<usize>> {
@@ -214,6 +223,25 @@ impl<'a> Relations<'a> {
             return None;
         }
         let start = self.g.vgs[v].toks.start;
+        // Notes: "UNMISS (South Sudan) -> protects civilians -> mediated
+        // ...": after an arrow, the verb's subject is the topic before the
+        // line's first arrow.
+        if self.arrow_ending_at(start).is_some() {
+            // (The first arrow of this item: "envoys -> negotiate;
+            // peacekeepers -> monitor".)
+            let item = (0..start)
+                .rev()
+                .find(|&k| matches!(self.lower(k), ";" | ":"))
+                .map_or(0, |k| k + 1);
+            let first = (item..start).find_map(|k| self.arrow_ending_at(k + 1).map(|len| k + 1 - len))?;
+            let mut end = first;
+            // Over a parenthesis right before the arrow.
+            if end > 0 && self.lower(end - 1) == ")" {
+                end = (0..end - 1).rev().find(|&k| self.lower(k) == "(")?;
+            }
+            let n = self.g.np_ending_at(end)?;
+            return Some(self.coordinated_left(n));
+        }
         let floor = start.saturating_sub(REACH);
         // Whether a coordinating word or comma lies between the subject
         // candidate and the verb: then an object before it belongs to an
