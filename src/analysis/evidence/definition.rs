@@ -135,6 +135,7 @@ fn predicate(s: &Sentence<'_>, a: usize) -> Option<Range<usize>> {
         }
     }
     let mut k = np_end;
+    let mut via_relative = false;
     // "Peacemaking, in the UN sense, is ...": a parenthetical with no term;
     // "peacekeeping operations in Africa are ...": a short phrase of place;
     // "Peacekeeping it means ...": a resumptive pronoun.
@@ -153,7 +154,13 @@ fn predicate(s: &Sentence<'_>, a: usize) -> Option<Range<usize>> {
         if s.g.vg_of[k].is_some() || matches!(t.lower.as_str(), ":" | "-" | "(" | "=") {
             break;
         }
+        // "peacekeeping, which at its core is ...": a relative clause right
+        // after the term says what it is.
+        let relative = matches!(t.lower.as_str(), "which" | "who")
+            && (k == np_end || k == np_end + 1 && s.toks[np_end].lower == ",");
+        via_relative |= relative;
         let skippable = t.lower == ","
+            || relative
             || t.tag == Tag::Adp
             || s.g.np_of[k]
                 .is_some_and(|n| s.g.nps[n].toks.start > 0 && s.toks[s.g.nps[n].toks.start - 1].tag == Tag::Adp)
@@ -193,7 +200,9 @@ fn predicate(s: &Sentence<'_>, a: usize) -> Option<Range<usize>> {
             return Some(vg.main..clause.end.max(vg.main));
         }
         let phrase = s.lex.copulas.at(&s.toks, vg.main);
-        let defining = vg.copula || phrase.is_some();
+        // After "which", only "is" says what the term is ("which requires
+        // consent" states one of its features).
+        let defining = vg.copula || phrase.is_some() && !via_relative;
         if !defining {
             return None;
         }
@@ -552,6 +561,25 @@ mod tests {
             "In that war, peacemaking took the form of NATO air strikes on artillery sites.",
             "peacemaking-as-enforcement",
             "peacemaking",
+        );
+    }
+
+    #[test]
+    fn a_relative_clause_right_after_the_term_can_define_it() {
+        flags(
+            "Peacekeeping, which at its core is institution building after a war, needs patience.",
+            "peacebuilding-as-peacekeeping",
+            "Peacekeeping",
+        );
+        // A relative clause with its own subject does not, nor one that
+        // states a feature ("which requires").
+        quiet(
+            "Peacekeeping, which the UN invented, needs the construction of state institutions after a war.",
+            "peacebuilding-as-peacekeeping",
+        );
+        quiet(
+            "Unlike peacekeeping, which requires consent, peace enforcement is used when a party does not want the fighting to stop.",
+            "peacekeeping-as-enforcement",
         );
     }
 
