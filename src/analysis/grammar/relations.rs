@@ -554,6 +554,39 @@ impl<'a> Relations<'a> {
         self.g.vgs[v].negated
     }
 
+    /// "Peacekeepers do negotiate, just not peace deals": a verb without an
+    /// object whose object is then denied after a comma ("but not", "just
+    /// not", "though never").
+    fn object_denied(&self, v: usize) -> bool {
+        let mut k = self.g.vgs[v].toks.end;
+        // Adverbs of the verb: "negotiate constantly, but not ...".
+        while k < self.toks.len() && self.toks[k].tag == Tag::Adv {
+            k += 1;
+        }
+        if self.toks.get(k).is_none_or(|t| t.lower != ",") {
+            return false;
+        }
+        k += 1;
+        if self
+            .toks
+            .get(k)
+            .is_some_and(|t| matches!(t.lower.as_str(), "just" | "but" | "though" | "only"))
+        {
+            k += 1;
+        }
+        // The denied phrase is an object, not another doer ("..., not
+        // NATO"; "..., not the envoys, negotiated"): no name, no verb after.
+        let denied = self
+            .toks
+            .get(k)
+            .is_some_and(|t| matches!(t.lower.as_str(), "not" | "never"));
+        denied
+            && self.g.np_of.get(k + 1).copied().flatten().is_some_and(|n| {
+                let np = &self.g.nps[n];
+                np.toks.start == k + 1 && !self.g.before_finite_verb(n) && self.toks[np.head].tag != Tag::Propn
+            })
+    }
+
     /// The agents of verb group `v`.
     pub fn agents_of_verb(&self, v: usize) -> Agents {
         self.verb_agents(v, 0)
@@ -584,7 +617,7 @@ impl<'a> Relations<'a> {
                 None => Agents::generic(),
             },
         };
-        a.negated |= self.negated(v);
+        a.negated |= self.negated(v) || self.object_denied(v);
         // "it does not mean (that) the blue helmets wrote the agreement": a
         // clause under a denied "mean", "say", "follow" is denied too.
         if let Some(&n) = a.nps.first().filter(|_| vg.form == VerbForm::Finite) {
@@ -1366,6 +1399,24 @@ mod tests {
         assert_eq!(
             agents("It means the blue helmets wrote the agreement.", "wrote"),
             "the blue helmets"
+        );
+    }
+
+    #[test]
+    fn an_object_denied_after_a_comma_denies_the_act() {
+        assert_eq!(
+            agents("Peacekeepers do negotiate, just not peace deals.", "negotiate"),
+            "peacekeepers | NEG"
+        );
+        // Another doer set against the subject is no object.
+        assert_eq!(
+            agents("Peacekeepers negotiated, not NATO.", "negotiated"),
+            "peacekeepers"
+        );
+        // An object named before the comma.
+        assert_eq!(
+            agents("Peacekeepers negotiated the treaty, not the ceasefire.", "negotiated"),
+            "peacekeepers"
         );
     }
 
