@@ -221,7 +221,12 @@ impl Discourse {
             None if !announces => self.discussing = false,
             _ => {}
         }
-        let only = (named.len() == 1).then(|| named[0].clone());
+        // One actor named, perhaps twice ("Role of peacekeepers": the role
+        // phrase and the peacekeepers are the same actor).
+        let only = named
+            .first()
+            .filter(|first| named.iter().all(|e| e.term == first.term))
+            .cloned();
         match block {
             // "## What peacekeepers do not do": not a topic to credit.
             Some(BlockKind::Heading(_)) => {

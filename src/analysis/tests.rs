@@ -460,6 +460,24 @@ fn passives_parentheses_and_parentheticals() {
 }
 
 #[test]
+fn a_heading_that_names_one_actor_twice_gives_its_list_a_topic() {
+    let got = findings(
+        "### Role of peacekeepers\n\n- chair the peace talks\n",
+        Format::Markdown,
+    );
+    assert_eq!(
+        got,
+        [("peacekeeping-as-peacemaking".to_string(), "peacekeepers".to_string())]
+    );
+    // Two actors: the items are about neither.
+    let got = findings(
+        "### Peacekeepers and mediators\n\n- chair the peace talks\n",
+        Format::Markdown,
+    );
+    assert!(got.is_empty(), "{got:?}");
+}
+
+#[test]
 fn expelling_an_army_is_enforcement() {
     assert_flags(
         "In Iraq in 1991 peacekeeping meant expelling an invading army.",
