@@ -478,6 +478,20 @@ fn a_heading_that_names_one_actor_twice_gives_its_list_a_topic() {
 }
 
 #[test]
+fn learners_spellings_and_phrases_with_an_article() {
+    assert_flags(
+        "Last year the mediators patroled the ceasefire line near Nicosia.",
+        "peacemaking-as-peacekeeping",
+        "mediators",
+    );
+    assert_flags(
+        "Peacekeeping means to rebuild the institutions of a country after the war.",
+        "peacebuilding-as-peacekeeping",
+        "Peacekeeping",
+    );
+}
+
+#[test]
 fn expelling_an_army_is_enforcement() {
     assert_flags(
         "In Iraq in 1991 peacekeeping meant expelling an invading army.",
