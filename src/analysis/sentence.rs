@@ -1042,11 +1042,16 @@ fn passive_phrases(toks: &[Tok], g: &Grammar, found: &mut Vec<Span>, db: &Databa
             continue;
         }
         found.retain(|c| !c.toks.contains(&k));
-        found.push(Span {
-            toks: k..k + 1,
-            range: toks[k].range.clone(),
-            item,
-        });
+        // In reading order, like the spans of the matcher.
+        let at = found.partition_point(|c| c.toks.start < k);
+        found.insert(
+            at,
+            Span {
+                toks: k..k + 1,
+                range: toks[k].range.clone(),
+                item,
+            },
+        );
     }
 }
 
