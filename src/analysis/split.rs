@@ -50,7 +50,7 @@ fn blocks(text: &str, r: Range<usize>) -> Vec<Range<usize>> {
         let trimmed = line.trim_start();
         let blank = line.trim().is_empty();
         let after_label = previous.is_some_and(|p| ends_a_line_of_its_own(p, trimmed));
-        if blank || (abs > start && (is_list_marker(trimmed) || after_label)) {
+        if blank || (abs > start && (crate::text::is_list_line(trimmed) || after_label)) {
             if abs > start {
                 out.push(start..abs);
             }
@@ -104,22 +104,6 @@ fn ends_a_line_of_its_own(previous: &str, next: &str) -> bool {
     );
     let punctuated = previous.ends_with(['.', '!', '?', ',', ';', '-', '(', '"', '\'']);
     capital && !continues && !punctuated && previous.chars().count() < 60
-}
-
-fn is_list_marker(line: &str) -> bool {
-    // Notes: "-> protects civilians", "=> mediated ...", "\u{2192} ...".
-    if ["-> ", "=> ", "\u{2192} "].iter().any(|a| line.starts_with(a)) {
-        return true;
-    }
-    let mut chars = line.chars();
-    match chars.next() {
-        Some('-' | '*' | '+' | '\u{2022}') => chars.next().is_some_and(char::is_whitespace),
-        Some(c) if c.is_ascii_digit() => {
-            let rest = line.trim_start_matches(|c: char| c.is_ascii_digit());
-            (rest.starts_with(". ") || rest.starts_with(") ")) && line.len() - rest.len() <= 3
-        }
-        _ => false,
-    }
 }
 
 fn split_block(text: &str, r: Range<usize>, abbreviations: &[String], out: &mut Vec<Range<usize>>) {

@@ -197,7 +197,7 @@ fn plain(source: &str) -> Prose {
 
 /// "- item", "* item", "• item", "1. item", "2) item", and the arrows of
 /// notes ("-> item").
-fn is_list_line(line: &str) -> bool {
+pub(crate) fn is_list_line(line: &str) -> bool {
     // Notes: "-> protects civilians", "=> mediated ...", "\u{2192} ...".
     if ["-> ", "=> ", "\u{2192} "].iter().any(|a| line.starts_with(a)) {
         return true;

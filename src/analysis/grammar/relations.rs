@@ -467,7 +467,7 @@ impl<'a> Relations<'a> {
         let mut k = end;
         while k < self.toks.len() && k < end + 6 {
             let t = &self.toks[k];
-            // "conflicts are resolved through peacekeeping missions": an
+            // "disputes are settled through peacekeeping missions": an
             // actor named after "through" or "via" is the means that acts.
             let through_actor = matches!(t.lower.as_str(), "through" | "via")
                 && self.g.np_of.get(k + 1).copied().flatten().is_some_and(|n| {
@@ -662,6 +662,19 @@ impl<'a> Relations<'a> {
         (base && takes).then_some(w)
     }
 
+    /// A phrase of time or place ("in 1993", "to Rwanda", "in the east")
+    /// ending right before token `k`: where its preposition stands. ("as
+    /// diplomatic efforts" is no such phrase.)
+    fn time_or_place_before(&self, k: usize) -> Option<usize> {
+        let n = self.g.np_ending_at(k)?;
+        let first = self.coordinated_left(n)[0];
+        let head = &self.toks[self.g.nps[n].head];
+        let when_or_where = matches!(head.tag, Tag::Propn | Tag::Num)
+            || self.lex.time_nouns.contains_word(&head.lower)
+            || self.lex.place_nouns.contains_word(&head.lower);
+        (self.in_pp(first) && when_or_where).then(|| self.g.nps[first].toks.start - 1)
+    }
+
     /// "to negotiate": through the word before "to".
     fn infinitive_agents(&self, v: usize, depth: u8) -> Agents {
         let to = self.g.vgs[v].toks.start;
@@ -683,18 +696,8 @@ impl<'a> Relations<'a> {
         // stop": across phrases of time or place.
         let mut at = gov;
         for _ in 0..3 {
-            let Some(n) = self.g.np_ending_at(at) else { break };
-            let first = self.coordinated_left(n)[0];
-            // Only a phrase of time or place ("in 1993", "to Rwanda", "in
-            // the east"): "as diplomatic efforts to end" is the efforts'.
-            let head = &self.toks[self.g.nps[n].head];
-            let when_or_where = matches!(head.tag, Tag::Propn | Tag::Num)
-                || self.lex.time_nouns.contains_word(&head.lower)
-                || self.lex.place_nouns.contains_word(&head.lower);
-            if !self.in_pp(first) || !when_or_where {
-                break;
-            }
-            at = self.g.nps[first].toks.start - 1;
+            let Some(p) = self.time_or_place_before(at) else { break };
+            at = p;
             if self.vg_ending_at(at).is_some() {
                 gov = at;
                 break;
@@ -730,17 +733,10 @@ impl<'a> Relations<'a> {
         // object before phrases of time or place.
         let mut obj_end = to;
         for _ in 0..3 {
-            let Some(n) = self.g.np_ending_at(obj_end) else { break };
-            let first = self.coordinated_left(n)[0];
-            let head = &self.toks[self.g.nps[n].head];
-            let when_or_where = matches!(head.tag, Tag::Propn | Tag::Num)
-                || self.lex.time_nouns.contains_word(&head.lower)
-                || self.lex.place_nouns.contains_word(&head.lower);
-            let p = self.g.nps[first].toks.start.saturating_sub(1);
-            if !self.in_pp(first) || !when_or_where || self.g.np_ending_at(p).is_none() {
-                break;
+            match self.time_or_place_before(obj_end) {
+                Some(p) if self.g.np_ending_at(p).is_some() => obj_end = p,
+                _ => break,
             }
-            obj_end = p;
         }
         if let Some(n) = self.g.np_ending_at(obj_end) {
             // "got Izetbegović, Tuđman and Milošević to put their names to":
