@@ -404,6 +404,16 @@ impl Database {
                     format!("term `{}` ({}) has no key facts", t.id, t.kind),
                 );
             }
+            if t.with_consent && (t.kind != "mission" || t.concept != "peace-enforcement") {
+                err(
+                    &mut errors,
+                    file,
+                    format!(
+                        "term `{}` sets with_consent, which only a mission of concept peace-enforcement may",
+                        t.id
+                    ),
+                );
+            }
             if t.kind == "concept" && t.confused_with.is_none() && CONCEPTS.contains(&t.id.as_str()) {
                 err(
                     &mut errors,

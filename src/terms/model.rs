@@ -61,6 +61,11 @@ pub struct Term {
     pub facts: Vec<toml::Spanned<Fact>>,
     #[serde(default)]
     pub see_also: Vec<String>,
+    /// A force outside the UN deployed with the parties' acceptance to carry
+    /// out an agreement (IFOR, KFOR): "a NATO-led peacekeeping force" is
+    /// common, loose usage; only calling it UN peacekeeping is an error.
+    #[serde(default)]
+    pub with_consent: bool,
 }
 
 impl Term {

@@ -41,6 +41,9 @@ fn identity(scope: &Scope<'_, '_>, a: usize) -> Option<(f32, Vec<Range<usize>>)>
         .filter(|&o| {
             clause.contains(&s.terms[o].toks.start) && s.term(o).concept == scope.work && s.term(o).kind == "mission"
         })
+        // A force deployed with consent to carry out an agreement is loosely
+        // but commonly called a peacekeeping force; only "UN" makes it wrong.
+        .filter(|&o| !s.term(o).with_consent || un_marked(s, a))
         .map(|o| (s.terms[o].toks.clone(), 1.0, s.terms[o].range.clone()))
         .collect();
     entities.extend(
@@ -72,6 +75,25 @@ fn identity(scope: &Scope<'_, '_>, a: usize) -> Option<(f32, Vec<Range<usize>>)>
         }
     }
     best
+}
+
+/// The actor phrase says the UN's own: "UN peacekeeping force", "United
+/// Nations peacekeepers", "blue helmets".
+fn un_marked(s: &Sentence<'_>, a: usize) -> bool {
+    let span = s.actors[a].toks.clone();
+    let phrase =
+        s.g.np_of
+            .get(span.start)
+            .copied()
+            .flatten()
+            .map_or(span, |n| s.g.nps[n].toks.clone());
+    s.db.terms[s.actors[a].term].id == "blue-helmets"
+        || s.toks[phrase.clone()]
+            .iter()
+            .any(|t| matches!(t.lower.as_str(), "un" | "u.n." | "u.n"))
+        || s.toks[phrase]
+            .windows(2)
+            .any(|w| w[0].lower == "united" && w[1].lower == "nations")
 }
 
 /// The tokens between an entity and a later term call the entity that term
@@ -191,6 +213,26 @@ mod tests {
         quiet(
             "The Korean War was not a peacekeeping operation: a US-led unified command fought it under the UN flag.",
             CODE,
+        );
+    }
+
+    #[test]
+    fn a_force_deployed_with_consent_is_wrong_only_as_un_peacekeeping() {
+        quiet(
+            "The Kosovo Force (KFOR) is a NATO-led international peacekeeping force in Kosovo.",
+            CODE,
+        );
+        quiet(
+            "IFOR, a NATO peacekeeping force, took over from UNPROFOR in 1995.",
+            CODE,
+        );
+        flags("KFOR is a UN peacekeeping force in Kosovo.", CODE, "peacekeeping");
+        flags("IFOR was a United Nations peacekeeping mission.", CODE, "peacekeeping");
+        // A coalition war is never peacekeeping, UN or not.
+        flags(
+            "UNITAF was a peacekeeping force led by the United States.",
+            CODE,
+            "peacekeeping",
         );
     }
 }
