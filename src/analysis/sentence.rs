@@ -621,6 +621,14 @@ impl<'a> Sentence<'a> {
         } else {
             head.lower.ends_with('s')
         };
+        // "he", "she" stand for a person, never a mission, a body or a
+        // concept ("proposing UNEF ..., he was a diplomat").
+        let personal = pronoun
+            && matches!(
+                head.lower.as_str(),
+                "he" | "she" | "him" | "her" | "himself" | "herself"
+            );
+        let person = |term: usize| !personal || self.db.terms[term].kind == "actor";
         // An actor earlier in this sentence, in a different phrase.
         // The nearest people named before it are meant, even when they are
         // nobody the analysis knows ("the withdrawal of Israeli forces after
@@ -700,7 +708,7 @@ impl<'a> Sentence<'a> {
             let fits = pronoun
                 || !matches!(head.lower.as_str(), "mission" | "missions" | "operation" | "operations")
                 || self.db.terms[actor.term].kind == "mission";
-            (actor.here && !actor.modifier && agrees && fits).then(|| self.entity(a))
+            (actor.here && !actor.modifier && agrees && fits && person(actor.term)).then(|| self.entity(a))
         });
         if here.is_some() {
             return here;
@@ -721,7 +729,10 @@ impl<'a> Sentence<'a> {
             !could_be || self.in_pp_or_intro(m)
         });
         if pronoun {
-            opens.then(|| discourse.resolve_pronoun(plural)).flatten()
+            opens
+                .then(|| discourse.resolve_pronoun(plural))
+                .flatten()
+                .filter(|e| person(e.term))
         } else {
             discourse.resolve_description(&head.lower, self.db)
         }

@@ -316,6 +316,19 @@ fn bargaining_explained_later_in_the_sentence_is_tactical() {
 }
 
 #[test]
+fn he_and_she_stand_for_a_person_never_a_mission() {
+    assert_clean("Pearson won the prize for proposing UNEF in 1956, and he was a diplomat, not a peacekeeper.");
+    // Nor the last sentence's mission.
+    assert_clean("UNEF was proposed by Lester Pearson. He negotiated with Britain and France at the General Assembly.");
+    // A person the analysis knows is still meant.
+    assert_flags(
+        "The peacekeeper stayed for a year, and he negotiated the peace treaty between the two states.",
+        "peacekeeping-as-peacemaking",
+        "peacekeeper",
+    );
+}
+
+#[test]
 fn a_pronoun_stands_for_the_nearest_people_named() {
     // The nearest people before "they" are the forces, not the mission.
     assert_clean("UNIFIL was set up in 1978 to monitor the withdrawal of Israeli forces after they invaded Lebanon.");
