@@ -407,7 +407,17 @@ fn cut(s: &Sentence<'_>, pred: &Range<usize>) -> usize {
                     "with" | "despite" | "amid" | "after" | "during" | "following" | "notably" | "including"
                 )
             });
+        // "peacemaking is diplomacy, peacekeeping is soldiers": a comma
+        // before a subject and its finite verb splices a new clause.
+        let splice = t.lower == ","
+            && s.g
+                .np_of
+                .get(p + 1)
+                .copied()
+                .flatten()
+                .is_some_and(|n| s.g.nps[n].toks.start == p + 1 && s.g.before_finite_verb(n));
         let new_clause = adjunct
+            || splice
             || t.lower == ";"
             || t.lower == "."
             || relative
@@ -534,6 +544,19 @@ mod tests {
             "peace keeping mean that the soldiers negotiate a treaty",
             "peacekeeping-as-peacemaking",
             "peace keeping",
+        );
+    }
+
+    #[test]
+    fn a_comma_splice_ends_the_definition() {
+        quiet(
+            "In short, peacemaking is diplomacy to reach a deal, peacekeeping is soldiers and police helping the parties keep it.",
+            "peacemaking-as-peacekeeping",
+        );
+        flags(
+            "In short, peacemaking is diplomacy, soldiers and police who patrol a ceasefire line.",
+            "peacemaking-as-peacekeeping",
+            "peacemaking",
         );
     }
 
