@@ -316,6 +316,18 @@ fn bargaining_explained_later_in_the_sentence_is_tactical() {
 }
 
 #[test]
+fn a_reported_belief_corrected_in_the_same_sentence_is_discussed() {
+    assert_clean("Many students believe the peacekeepers brokered Dayton when in fact Holbrooke did.");
+    assert_clean("Lots of people think blue helmets negotiated the accord but actually the two governments did.");
+    // Without the correction the belief is reported, and the tool says so.
+    assert_flags(
+        "People say the blue helmets negotiated the accord, and they did.",
+        "peacekeeping-as-peacemaking",
+        "blue helmets",
+    );
+}
+
+#[test]
 fn he_and_she_stand_for_a_person_never_a_mission() {
     assert_clean("Pearson won the prize for proposing UNEF in 1956, and he was a diplomat, not a peacekeeper.");
     // Nor the last sentence's mission.

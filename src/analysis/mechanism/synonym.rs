@@ -300,6 +300,11 @@ mod tests {
             "slide 2: peacemaking = talks to reach a deal, peacekeeping = troops after a truce",
             CODE,
         );
+        // "Not equal" in notes is a distinction; "=" alone is a gloss.
+        quiet("NB peacekeeping =/= peacemaking =/= peacebuilding", CODE);
+        quiet("peacekeeping != peacemaking", CODE);
+        quiet("peacekeeping ≠ peacemaking", CODE);
+        flags("peacekeeping = peacemaking, basically", CODE, "peacekeeping");
         // Learner forms of "in other words".
         flags(
             "Peace keeping, in other word peace making, matter a lot for Africa.",
