@@ -686,6 +686,14 @@ impl<'a> Relations<'a> {
         if matches!(self.lower(before), "order" | "as") && before > 0 && matches!(self.lower(before - 1), "in" | "so") {
             return self.main_before(before - 1, depth);
         }
+        // "in a bid to", "in an effort to", "in an attempt to": the same.
+        if matches!(self.lower(before), "bid" | "effort" | "attempt")
+            && before > 1
+            && matches!(self.lower(before - 1), "a" | "an")
+            && self.lower(before - 2) == "in"
+        {
+            return self.main_before(before - 2, depth);
+        }
         // "X was sent to negotiate", "tried to negotiate", "failed to
         // negotiate", "are sent in to defeat" (a particle between).
         let mut gov = to;
@@ -966,6 +974,19 @@ impl<'a> Relations<'a> {
                 let mut a = self.subject_at(w, depth + 1).map(Agents::nps).unwrap_or_default();
                 a.negated |= self.negated(w);
                 a
+            }
+            // "dispatched peacekeepers to Bosnia in order to stop the war":
+            // who is sent does the work.
+            Some(w) if self.verb_in(w, &self.lex.deployment_verbs) => {
+                let sent = self.g.np_of.get(self.g.vgs[w].toks.end).copied().flatten();
+                match sent {
+                    Some(n) => {
+                        let mut a = Agents::nps(self.coordination(n, false));
+                        a.negated |= self.negated(w);
+                        a
+                    }
+                    None => self.verb_agents(w, depth + 1),
+                }
             }
             Some(w) => self.verb_agents(w, depth + 1),
             None => Agents::generic(),
@@ -1378,6 +1399,26 @@ mod tests {
         );
         assert_eq!(
             agents("Peacekeepers were sent by the Council in order to end the war.", "end"),
+            "the council"
+        );
+    }
+
+    #[test]
+    fn a_purpose_after_sending_is_what_is_sent() {
+        assert_eq!(
+            agents(
+                "The Council dispatched peacekeepers to Bosnia in order to stop the war.",
+                "stop"
+            ),
+            "peacekeepers"
+        );
+        assert_eq!(
+            agents("The UN is rushing troops to the region in a bid to end the war.", "end"),
+            "troops"
+        );
+        // Other verbs keep their subject.
+        assert_eq!(
+            agents("The Council met in Geneva in order to end the war.", "end"),
             "the council"
         );
     }
