@@ -956,14 +956,16 @@ fn select_cues(toks: &[Tok], cues: &[Match], db: &Database) -> Vec<Span> {
             if cue.pos == PartOfSpeech::Verb && cue.followers.is_some() && !tag.is_verbal() {
                 continue;
             }
-            // "the initial mandate", "a concluding chapter": a verb's form
-            // used as an adjective before a noun describes, it does not act.
+            // "the initial mandate", "a concluding chapter", "the initial
+            // high hopes": a verb's form used as an adjective before a noun
+            // (over other adjectives) describes, it does not act.
             if cue.pos == PartOfSpeech::Verb
                 && tag == Tag::Adj
                 && ts.len() == 1
                 && !first.lower.ends_with("ed")
-                && toks
-                    .get(ts.end)
+                && toks[ts.end..]
+                    .iter()
+                    .find(|n| n.tag != Tag::Adj)
                     .is_some_and(|n| matches!(n.tag, Tag::Noun | Tag::Propn))
             {
                 continue;

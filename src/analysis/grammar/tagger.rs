@@ -278,6 +278,23 @@ pub fn tag(toks: &mut [Tok], text: &str, known: &[Option<Tag>]) -> usize {
             t.tag = Tag::Propn;
         }
     }
+    // "the United Nations", "of the Joint Endeavour": in a sentence not set
+    // in title case, a capitalised "verb" right before a capitalised name is
+    // the name's first word.
+    let capital = |t: &Tok| text[t.range.clone()].starts_with(char::is_uppercase);
+    let lowercase_words = toks.iter().filter(|t| t.word && !capital(t)).count();
+    if lowercase_words * 2 > toks.iter().filter(|t| t.word).count() {
+        for i in (1..toks.len().saturating_sub(1)).rev() {
+            if toks[i].word
+                && toks[i].tag.is_verbal()
+                && capital(&toks[i])
+                && capital(&toks[i + 1])
+                && toks[i + 1].tag == Tag::Propn
+            {
+                toks[i].tag = Tag::Propn;
+            }
+        }
+    }
     // The caller's tags are facts about the words (terms are nouns and
     // names): the rules may not overturn them.
     for (t, k) in toks.iter_mut().zip(known) {
@@ -614,6 +631,15 @@ mod tests {
             "{sentences} sentences, {words} words"
         );
         assert!(changed > 1_000, "the rules changed {changed} tags");
+    }
+
+    #[test]
+    fn a_capitalised_verb_before_a_name_begins_the_name() {
+        let t = tags("The history of United Nations peacekeeping is long.");
+        assert!(t.contains(&"united/PROPN".to_string()), "{t:?}");
+        // A title in title case keeps its verbs.
+        let t = tags("Peacekeepers Negotiate With Rebels");
+        assert!(!t.contains(&"negotiate/PROPN".to_string()), "{t:?}");
     }
 
     #[test]
