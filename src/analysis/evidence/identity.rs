@@ -6,6 +6,7 @@
 //! "peacekeeping began in Korea" (the term placed in such a case).
 
 use super::{Evidence, Scope};
+use crate::analysis::discourse::Context;
 use crate::analysis::sentence::Sentence;
 use crate::lexicon::Tok;
 use crate::terms::Role;
@@ -19,8 +20,26 @@ pub fn collect(scope: &Scope<'_, '_>, ev: &mut Evidence) {
         }
         if let Some((score, cues)) = identity(scope, a) {
             ev.add(a, score, cues);
+        } else if let Some(cues) = names_the_topic(scope, a) {
+            ev.add(a, 1.0, cues);
         }
     }
+}
+
+/// A table cell or list item that opens with the actor names its row's or
+/// heading's case: "| UNITAF | 1992 | UN peacekeeping in Somalia |".
+fn names_the_topic(scope: &Scope<'_, '_>, a: usize) -> Option<Vec<Range<usize>>> {
+    let s = scope.s;
+    let Context::Topic(topic) = &s.context else {
+        return None;
+    };
+    let case = &s.db.terms[topic.term];
+    if case.kind != "mission" || case.concept != scope.work || case.with_consent && !un_marked(s, a) {
+        return None;
+    }
+    let n = s.g.np_of.get(s.actors[a].toks.start).copied().flatten()?;
+    let first_word = s.toks.iter().position(|t| t.word)?;
+    (s.g.nps[n].toks.start == first_word && s.actors[a].toks.start >= first_word).then(|| vec![topic.range.clone()])
 }
 
 fn identity(scope: &Scope<'_, '_>, a: usize) -> Option<(f32, Vec<Range<usize>>)> {
@@ -184,7 +203,8 @@ fn placed_in(s: &Sentence<'_>, between: Range<usize>) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_support::{flags, quiet};
+    use super::super::test_support::{flags, flags_in, quiet, quiet_in};
+    use crate::text::Format;
 
     const CODE: &str = "peacekeeping-as-enforcement";
 
@@ -214,6 +234,19 @@ mod tests {
             "The Korean War was not a peacekeeping operation: a US-led unified command fought it under the UN flag.",
             CODE,
         );
+    }
+
+    #[test]
+    fn a_cell_that_names_its_rows_case() {
+        let table = "| Operation | Year | Role |\n|---|---|---|\n| UNTSO | 1948 | supervised the truce |\n| UNITAF | 1992 | UN peacekeeping in Somalia |\n";
+        flags_in(table, Format::Markdown, CODE, "peacekeeping");
+        // A cell that says something else about peacekeeping names nothing.
+        let table =
+            "| Operation | Year | Role |\n|---|---|---|\n| UNITAF | 1992 | paved the way for UN peacekeeping |\n";
+        quiet_in(table, Format::Markdown, CODE);
+        // A force deployed with consent is named wrongly only as UN peacekeeping.
+        let table = "| Force | Year | Kind |\n|---|---|---|\n| KFOR | 1999 | NATO-led peacekeeping |\n";
+        quiet_in(table, Format::Markdown, CODE);
     }
 
     #[test]

@@ -183,7 +183,11 @@ pub(crate) mod test_support {
 
     /// The (code, flagged text) pairs for a plain-text document.
     pub fn findings(text: &str) -> Vec<(String, String)> {
-        analyze(text, Format::Plain, Database::builtin())
+        findings_in(text, Format::Plain)
+    }
+
+    pub fn findings_in(text: &str, format: Format) -> Vec<(String, String)> {
+        analyze(text, format, Database::builtin())
             .findings
             .into_iter()
             .map(|f| (f.code, text[f.range].to_string()))
@@ -191,7 +195,11 @@ pub(crate) mod test_support {
     }
 
     pub fn flags(text: &str, code: &str, term: &str) {
-        let got = findings(text);
+        flags_in(text, Format::Plain, code, term);
+    }
+
+    pub fn flags_in(text: &str, format: Format, code: &str, term: &str) {
+        let got = findings_in(text, format);
         assert!(
             got.iter().any(|(c, t)| c == code && t == term),
             "expected {code} on {term:?} in {text:?}, got {got:?}"
@@ -199,7 +207,11 @@ pub(crate) mod test_support {
     }
 
     pub fn quiet(text: &str, code: &str) {
-        let got = findings(text);
+        quiet_in(text, Format::Plain, code);
+    }
+
+    pub fn quiet_in(text: &str, format: Format, code: &str) {
+        let got = findings_in(text, format);
         assert!(
             !got.iter().any(|(c, _)| c == code),
             "expected no {code} in {text:?}, got {got:?}"
