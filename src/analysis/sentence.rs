@@ -181,7 +181,14 @@ impl<'a> Sentence<'a> {
                     && !t.lower.chars().all(|c| c.is_ascii_digit())
             })
             .map(|(_, t)| t);
+        // "Wasn't the Korean War the first UN peacekeeping op?": a question
+        // that opens with a negated auxiliary asserts what it asks.
+        let rhetorical = toks
+            .iter()
+            .position(|t| t.word)
+            .is_some_and(|k| toks[k].tag == Tag::Aux && lex.is_negation(&toks, k));
         let question = ends_in_question
+            && !rhetorical
             && (first_word.is_some_and(|t| t.tag == Tag::Aux || t.tag == Tag::Verb)
                 || lex.reporting_verbs.any_in(&toks, 0..toks.len()));
         let first = toks.iter().find(|t| t.word).map(|t| t.lower.as_str());

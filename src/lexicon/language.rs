@@ -84,6 +84,9 @@ language_lists! {
     instrument_verbs: Verb,
     /// "the use of X to V": X is used by whoever uses it.
     instrument_nouns: Noun,
+    /// "Korea was the first UN peacekeeping war": a noun after the term that
+    /// names a case of it, so the phrase calls the case by the term.
+    case_nouns: Noun,
     /// "told to prepare to fight", "ready to defend themselves": the act
     /// after these is prepared for, not done.
     readiness_verbs: Verb,

@@ -14,7 +14,9 @@ use std::ops::Range;
 
 pub fn collect(scope: &Scope<'_, '_>, ev: &mut Evidence) {
     let s = scope.s;
-    for a in (0..s.actors.len()).filter(|&a| s.actors[a].here && scope.is_rule_actor(a) && !s.actors[a].modifier) {
+    for a in (0..s.actors.len())
+        .filter(|&a| s.actors[a].here && scope.is_rule_actor(a) && (!s.actors[a].modifier || names_a_case(s, a)))
+    {
         if scope.excepted(s.actors[a].toks.start) {
             continue;
         }
@@ -24,6 +26,45 @@ pub fn collect(scope: &Scope<'_, '_>, ev: &mut Evidence) {
             ev.add(a, 1.0, cues);
         }
     }
+}
+
+/// A question that opens with "be" sets the case right before the term:
+/// "Wasn't the Korean War the first UN peacekeeping op?" (a question that
+/// is not asserted stays quiet elsewhere).
+fn asked_as(s: &Sentence<'_>, e: &Range<usize>, term: usize) -> bool {
+    let Some(first) = s.toks.iter().position(|t| t.word) else {
+        return false;
+    };
+    let be = matches!(
+        s.toks[first].lower.as_str(),
+        "is" | "was"
+            | "are"
+            | "were"
+            | "isn't"
+            | "wasn't"
+            | "aren't"
+            | "weren't"
+            | "isnt"
+            | "wasnt"
+            | "arent"
+            | "werent"
+    );
+    let entity_start = s.g.np_of[e.start].map_or(e.start, |n| s.g.nps[n].toks.start);
+    let term_np = s.g.np_of[term].map_or(term, |n| s.g.nps[n].toks.start);
+    be && entity_start == first + 1
+        && (e.end..term_np).all(|k| s.toks[k].word && s.g.vg_of[k].is_none())
+        && term_np - e.end <= 1
+        && s.g.np_of[e.end.saturating_sub(1)] != s.g.np_of[term]
+}
+
+/// The term modifies a noun that names a case of it: "the first UN
+/// peacekeeping war".
+fn names_a_case(s: &Sentence<'_>, a: usize) -> bool {
+    s.g.np_of
+        .get(s.actors[a].toks.start)
+        .copied()
+        .flatten()
+        .is_some_and(|n| s.lex.case_nouns.contains_word(&s.toks[s.g.nps[n].head].lower))
 }
 
 /// A table cell or list item that opens with the actor names its row's or
@@ -83,7 +124,7 @@ fn identity(scope: &Scope<'_, '_>, a: usize) -> Option<(f32, Vec<Range<usize>>)>
     let mut best: Option<(f32, Vec<Range<usize>>)> = None;
     for (e, weight, range) in entities {
         let linked = if e.end <= span.start {
-            names_as(s, e.end..span.start, false)
+            names_as(s, e.end..span.start, false) || asked_as(s, &e, span.start)
         } else if span.end <= e.start {
             placed_in(s, span.end..e.start) || names_as(s, span.end..e.start, true)
         } else {
@@ -225,7 +266,24 @@ mod tests {
             CODE,
             "peacekeeping",
         );
+        flags(
+            "Korea in 1950 was the first big UN peacekeeping war, with sixteen countries sending troops.",
+            CODE,
+            "peacekeeping",
+        );
+        flags(
+            "wasnt the korean war the first big UN peacekeeping op?? like 1950",
+            CODE,
+            "peacekeeping",
+        );
+        flags(
+            "Wasn't the Korean War the first UN peacekeeping operation?",
+            CODE,
+            "peacekeeping",
+        );
+        quiet("Was the Korean War a UN peacekeeping operation?", CODE);
         quiet("The Korean War was not a peacekeeping mission.", CODE);
+        quiet("The Korean War came long before the first peacekeeping budget.", CODE);
         quiet(
             "Its powers include authorizing military action, establishing peacekeeping operations and admitting members.",
             CODE,

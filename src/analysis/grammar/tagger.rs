@@ -314,6 +314,12 @@ const AUXILIARIES: &[&str] = &[
     "be", "is", "are", "am", "was", "were", "been", "being", "have", "has", "had", "having", "do", "does", "did",
     "will", "would", "can", "could", "shall", "should", "may", "might", "must",
 ];
+/// Negated auxiliaries as chat writes them ("cant" and "wont" are also
+/// words of their own, and left to the model).
+const NEGATED_AUXILIARIES: &[&str] = &[
+    "isnt", "arent", "wasnt", "werent", "dont", "doesnt", "didnt", "hasnt", "havent", "hadnt", "wouldnt", "couldnt",
+    "shouldnt",
+];
 /// Modals, after which a base verb follows.
 const MODALS: &[&str] = &[
     "will",
@@ -347,6 +353,10 @@ fn correct(toks: &mut [Tok]) {
         // Chat spellings: "peacemakers r the ones", "u can".
         if toks[i].lower == "r" && i > 0 && toks[i - 1].tag.is_nominal() {
             toks[i].set_lower("are");
+            toks[i].tag = Tag::Aux;
+        }
+        // "wasnt", "didnt": a negated auxiliary typed without its apostrophe.
+        if NEGATED_AUXILIARIES.contains(&toks[i].lower.as_str()) {
             toks[i].tag = Tag::Aux;
         }
         // "was", "have", "can" are never nouns or names.
@@ -640,6 +650,14 @@ mod tests {
         // A title in title case keeps its verbs.
         let t = tags("Peacekeepers Negotiate With Rebels");
         assert!(!t.contains(&"negotiate/PROPN".to_string()), "{t:?}");
+    }
+
+    #[test]
+    fn negated_auxiliaries_without_apostrophes() {
+        let t = tags("wasnt the korean war a peacekeeping op");
+        assert!(t.contains(&"wasnt/AUX".to_string()), "{t:?}");
+        let t = tags("dont wait for a ceasefire");
+        assert!(t.contains(&"dont/AUX".to_string()), "{t:?}");
     }
 
     #[test]
