@@ -316,6 +316,17 @@ fn bargaining_explained_later_in_the_sentence_is_tactical() {
 }
 
 #[test]
+fn throwing_back_an_army_is_war_fighting_repelling_an_attack_is_not() {
+    assert_flags(
+        "In 1950 a UN peacekeeping force under American command repelled the North Korean invasion.",
+        "peacekeeping-as-enforcement",
+        "peacekeeping",
+    );
+    assert_clean("The peacekeepers repelled an attack on their base.");
+    assert_clean("Peacekeepers repelled the rebel offensive on the camp where civilians sheltered.");
+}
+
+#[test]
 fn a_reported_belief_corrected_in_the_same_sentence_is_discussed() {
     assert_clean("Many students believe the peacekeepers brokered Dayton when in fact Holbrooke did.");
     assert_clean("Lots of people think blue helmets negotiated the accord but actually the two governments did.");
