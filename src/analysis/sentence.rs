@@ -521,6 +521,15 @@ impl<'a> Sentence<'a> {
                     }
                 }
             }
+            // "UNMIS, the mission that negotiated ...", "the Commission, the
+            // UN body that sends ...": a description set off by a comma right
+            // after an actor names that actor.
+            if spans.is_empty() {
+                if let Some(a) = self.apposition_of(n) {
+                    self.np_actor[n] = Some(a);
+                    continue;
+                }
+            }
             // A pronoun or description that refers back.
             if spans.is_empty() {
                 if let Some(e) = self.refers_back(n, discourse) {
@@ -539,6 +548,36 @@ impl<'a> Sentence<'a> {
             }
         }
         self.merge_appositions();
+    }
+
+    /// The actor that noun phrase `n` stands beside as an apposition: a
+    /// determiner and an actor noun after the actor and a comma, closed by a
+    /// comma, a bracket, a dash or a relative clause (not a list's next
+    /// item).
+    fn apposition_of(&self, n: usize) -> Option<usize> {
+        let np = &self.g.nps[n];
+        let start = np.toks.start;
+        if start < 2 || self.toks[start - 1].lower != "," {
+            return None;
+        }
+        let m = self.g.np_ending_at(start - 1)?;
+        let a = self.np_actor[m]?;
+        if !self.actors[a].here || self.actors[a].modifier {
+            return None;
+        }
+        let head = &self.toks[np.head].lower;
+        let described = matches!(self.toks[start].lower.as_str(), "the" | "a" | "an")
+            && (self.lex.actor_nouns.contains_word(head) || self.lex.role_nouns.contains_word(head));
+        let closed = self.toks.get(np.toks.end).is_some_and(|t| {
+            matches!(t.lower.as_str(), "," | ")" | "-" | "–" | "—")
+                || self.lex.relative_pronouns.contains_word(&t.lower)
+        });
+        // "UNMIS, the mission, and the envoys": a list, not an apposition.
+        let listed = (np.toks.end..self.toks.len().min(np.toks.end + 2))
+            .any(|k| matches!(self.toks[k].lower.as_str(), "and" | "or"));
+        let m_start = self.g.nps[m].toks.start;
+        let before_list = m_start > 0 && self.toks[m_start - 1].lower == ",";
+        (described && closed && !listed && !before_list).then_some(a)
     }
 
     /// "the peace-keeping operation, ONUMOZ," and "ONUMOZ, the UN operation":

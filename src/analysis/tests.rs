@@ -316,6 +316,24 @@ fn bargaining_explained_later_in_the_sentence_is_tactical() {
 }
 
 #[test]
+fn a_description_in_apposition_names_the_actor() {
+    assert_flags(
+        "UNMIS, the mission that negotiated the peace agreement, left in 2011.",
+        "peacekeeping-as-peacemaking",
+        "UNMIS",
+    );
+    assert_flags(
+        "The Peacebuilding Commission, the UN body that sends troops to countries emerging from war, will meet next week.",
+        "peacebuilding-as-peacekeeping",
+        "Peacebuilding Commission",
+    );
+    // The description is of the phrase right before it, not the subject.
+    assert_clean("The peacekeepers escorted Mr Annan, the envoy who brokered the deal.");
+    // A list is not an apposition.
+    assert_clean("UNMIS monitored the ceasefire, the troops and the police who negotiated local passage.");
+}
+
+#[test]
 fn throwing_back_an_army_is_war_fighting_repelling_an_attack_is_not() {
     assert_flags(
         "In 1950 a UN peacekeeping force under American command repelled the North Korean invasion.",
