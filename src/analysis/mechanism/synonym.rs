@@ -19,6 +19,7 @@ pub fn check(s: &Sentence<'_>, rule: &RuleSpec, out: &mut Vec<Finding>) {
                 && !(s.everyday && s.lex.everyday_sense_terms.contains_word(&term.id))
         })
         .collect();
+    pronoun_gloss(s, rule, &concept_terms, out);
     for w in concept_terms.windows(2) {
         let (a, b) = (w[0], w[1]);
         // Two concepts, or two actors; "peacemaking = blue helmets" is a
@@ -81,6 +82,62 @@ pub fn check(s: &Sentence<'_>, rule: &RuleSpec, out: &mut Vec<Finding>) {
             fixes: fixes::gloss(s, ta, tb),
         });
     }
+}
+
+/// "Peacekeeping helps nations torn by conflict. It is also known as
+/// peacemaking.": a pronoun subject that stands for one concept, glossed as
+/// another. The finding sits on the phrase the pronoun stands for.
+fn pronoun_gloss(s: &Sentence<'_>, rule: &RuleSpec, concept_terms: &[usize], out: &mut Vec<Finding>) {
+    let Some(first) = s.toks.iter().position(|t| t.word) else {
+        return;
+    };
+    let Some(n) = s.g.np_of[first] else {
+        return;
+    };
+    let np = &s.g.nps[n];
+    if np.toks.len() != 1 || !matches!(s.toks[np.head].lower.as_str(), "it" | "this") {
+        return;
+    }
+    let Some(a) = s.actor_of_np(n).filter(|&a| !s.actors[a].here) else {
+        return;
+    };
+    let actor = &s.actors[a];
+    let term = &s.db.terms[actor.term];
+    if term.kind != "concept" || !rule.actor_concepts.contains(&term.concept) {
+        return;
+    }
+    let Some(&b) = concept_terms.iter().find(|&&b| s.terms[b].toks.start >= np.toks.end) else {
+        return;
+    };
+    let between = np.toks.end..s.terms[b].toks.start;
+    if s.term(b).concept == term.concept
+        || between.len() > 8
+        || s.clause_of(first) != s.clause_of(s.terms[b].toks.start)
+        || s.lex.distinction_markers.any_in(&s.toks, between.clone())
+        || !s.lex.synonym_links.any_in(&s.toks, between.clone())
+    {
+        return;
+    }
+    let tb = &s.terms[b];
+    out.push(Finding {
+        code: rule.code.clone(),
+        severity: rule.severity,
+        range: actor.range.clone(),
+        message: rule
+            .message
+            .replace("{term}", &s.words(actor.range.clone()))
+            .replace("{other}", &s.words(tb.range.clone())),
+        related: vec![Related {
+            range: tb.range.clone(),
+            message: format!(
+                "\"{}\" stands for it, and is presented as the same as {}",
+                s.words(s.toks[np.head].range.clone()),
+                s.term(b).label
+            ),
+        }],
+        term: Some(actor.term),
+        fixes: Vec::new(),
+    });
 }
 
 /// Synonym lists in dictionary and glossary pages: a "Synonyms:" label whose
@@ -310,6 +367,23 @@ mod tests {
             "Peace keeping, in other word peace making, matter a lot for Africa.",
             CODE,
             "Peace keeping",
+        );
+    }
+
+    #[test]
+    fn a_pronoun_glossed_as_another_concept() {
+        flags(
+            "Peacekeeping is a tool to help nations torn by conflict. It is also known as peacemaking.",
+            CODE,
+            "Peacekeeping",
+        );
+        quiet(
+            "Peacekeeping is a tool to help nations torn by conflict. It is not the same as peacemaking.",
+            CODE,
+        );
+        quiet(
+            "Peacekeeping is a tool to help nations torn by conflict. It often follows peacemaking.",
+            CODE,
         );
     }
 
