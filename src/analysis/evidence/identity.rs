@@ -14,9 +14,17 @@ use std::ops::Range;
 
 pub fn collect(scope: &Scope<'_, '_>, ev: &mut Evidence) {
     let s = scope.s;
-    for a in (0..s.actors.len())
-        .filter(|&a| s.actors[a].here && scope.is_rule_actor(a) && (!s.actors[a].modifier || names_a_case(s, a)))
-    {
+    // A term in quotation marks is mentioned, not used, unless it glosses
+    // the act before it: "any fighting (\"peacemaking\")".
+    let gloss = |a: usize| {
+        let t = s.actors[a].toks.clone();
+        (0..s.cues.len()).any(|c| s.cue(c).concept == scope.work && glossed(s, &s.cues[c].toks, &t))
+    };
+    for a in (0..s.actors.len()).filter(|&a| {
+        s.actors[a].here
+            && (scope.is_rule_actor(a) || scope.is_rule_term(a) && gloss(a))
+            && (!s.actors[a].modifier || names_a_case(s, a))
+    }) {
         if scope.excepted(s.actors[a].toks.start) {
             continue;
         }
@@ -26,6 +34,20 @@ pub fn collect(scope: &Scope<'_, '_>, ev: &mut Evidence) {
             ev.add(a, 1.0, cues);
         }
     }
+}
+
+/// The term alone in brackets right after the entity glosses it: "get
+/// involved in any fighting (\"peacemaking\")".
+fn glossed(s: &Sentence<'_>, e: &Range<usize>, span: &Range<usize>) -> bool {
+    let quote = |k: usize| matches!(s.toks[k].lower.as_str(), "\"" | "“" | "”" | "'" | "‘" | "’");
+    if e.end > span.start || span.start - e.end > 2 || s.toks[e.end].lower != "(" {
+        return false;
+    }
+    if !(e.end + 1..span.start).all(quote) {
+        return false;
+    }
+    let close = (span.end..s.toks.len()).find(|&k| !quote(k));
+    close.is_some_and(|k| k - span.end <= 1 && s.toks[k].lower == ")")
 }
 
 /// A question that opens with "be" sets the case right before the term:
@@ -115,16 +137,20 @@ fn identity(scope: &Scope<'_, '_>, a: usize) -> Option<(f32, Vec<Range<usize>>)>
             .filter(|&c| {
                 s.cue(c).role == Role::Anchor
                     || s.cue(c).role == Role::Act
-                        && s.cue(c).weight >= 1.0
+                        && (s.cue(c).weight >= 1.0 || glossed(s, &s.cues[c].toks, &span))
                         && s.cues[c].toks.end <= span.start
                         && s.g.vg_of[s.cues[c].toks.start].is_none()
             })
-            .map(|c| (s.cues[c].toks.clone(), s.cue(c).weight, s.cues[c].range.clone())),
+            // A gloss is an explicit equation, whatever the act's weight.
+            .map(|c| {
+                let weight = if glossed(s, &s.cues[c].toks, &span) { 1.0 } else { s.cue(c).weight };
+                (s.cues[c].toks.clone(), weight, s.cues[c].range.clone())
+            }),
     );
     let mut best: Option<(f32, Vec<Range<usize>>)> = None;
     for (e, weight, range) in entities {
         let linked = if e.end <= span.start {
-            names_as(s, e.end..span.start, false) || asked_as(s, &e, span.start)
+            names_as(s, e.end..span.start, false) || asked_as(s, &e, span.start) || glossed(s, &e, &span)
         } else if span.end <= e.start {
             placed_in(s, span.end..e.start) || names_as(s, span.end..e.start, true)
         } else {
@@ -291,6 +317,19 @@ mod tests {
         quiet(
             "The Korean War was not a peacekeeping operation: a US-led unified command fought it under the UN flag.",
             CODE,
+        );
+    }
+
+    #[test]
+    fn a_term_in_brackets_glosses_the_act_before_it() {
+        flags(
+            "The UN was reluctant to get involved in any fighting (\"peacemaking\"), even to save lives.",
+            "peacemaking-as-enforcement",
+            "peacemaking",
+        );
+        quiet(
+            "The UN was reluctant to get involved in any fighting (peacemaking had failed), even to save lives.",
+            "peacemaking-as-enforcement",
         );
     }
 

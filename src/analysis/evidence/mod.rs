@@ -83,14 +83,17 @@ pub struct Scope<'s, 'a> {
 impl Scope<'_, '_> {
     /// Whether actor `a` is one the rule is about.
     pub fn is_rule_actor(&self, a: usize) -> bool {
+        let actor = &self.s.actors[a];
+        !(actor.here && self.s.is_quoted(&actor.toks)) && self.is_rule_term(a)
+    }
+
+    /// Whether actor `a` is of the rule's concepts and kinds, quoted or not
+    /// (a quoted term is mentioned, not used, except as a gloss).
+    pub fn is_rule_term(&self, a: usize) -> bool {
         let s = self.s;
         let t = s.actor_term(a);
         if s.other_sense(a) {
             return false; // "Mum is the peacemaker in our house"
-        }
-        let actor = &s.actors[a];
-        if actor.here && s.is_quoted(&actor.toks) {
-            return false;
         }
         self.rule.actor_concepts.contains(&t.concept)
             && self.rule.actor_kinds.contains(&t.kind)
