@@ -27,8 +27,17 @@ pub fn check(s: &Sentence<'_>, out: &mut Vec<Finding>) {
 /// One finding per phrase: where two rules flag the same phrase in a
 /// sentence and one subsumes the other ("the force of the army obliging
 /// the parties": enforcement, not peacekeeping), keep the subsuming one.
+/// The other term of a synonym finding gets no finding of its own in that
+/// sentence: in "a peacekeeping aka peacemaking mission" the mission is
+/// credited to peacemaking only because the two were made one.
 fn drop_subsumed(s: &Sentence<'_>, start: usize, out: &mut Vec<Finding>) {
     let new = &out[start..];
+    let synonym = |g: &Finding| {
+        s.db
+            .rules
+            .iter()
+            .any(|r| r.code == g.code && r.mechanism == Mechanism::Synonym)
+    };
     let subsumed: Vec<bool> = new
         .iter()
         .map(|f| {
@@ -38,6 +47,7 @@ fn drop_subsumed(s: &Sentence<'_>, start: usize, out: &mut Vec<Finding>) {
                         .rules
                         .iter()
                         .any(|r| r.code == g.code && r.subsumes.contains(&f.code))
+                    || g.code != f.code && synonym(g) && !synonym(f) && g.related.iter().any(|r| r.range == f.range)
             })
         })
         .collect();
@@ -52,6 +62,16 @@ fn drop_subsumed(s: &Sentence<'_>, start: usize, out: &mut Vec<Finding>) {
 #[cfg(test)]
 mod tests {
     use crate::analysis::evidence::test_support::findings;
+
+    #[test]
+    fn the_other_term_of_a_synonym_gets_no_finding_of_its_own() {
+        let got = findings("UNTAC was a peacekeeping aka peacemaking mission with 22,000 personnel.");
+        assert_eq!(
+            got,
+            vec![("terms-as-synonyms".to_string(), "peacekeeping".to_string())],
+            "{got:?}"
+        );
+    }
 
     #[test]
     fn one_finding_per_phrase_when_one_rule_subsumes_another() {
