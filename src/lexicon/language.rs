@@ -84,6 +84,9 @@ language_lists! {
     instrument_verbs: Verb,
     /// "the use of X to V": X is used by whoever uses it.
     instrument_nouns: Noun,
+    /// "sent in with orders to end the war": the act after one of these is
+    /// the work of whoever holds it, the clause's subject.
+    mandate_nouns: Noun,
     /// "Korea was the first UN peacekeeping war": a noun after the term that
     /// names a case of it, so the phrase calls the case by the term.
     case_nouns: Noun,

@@ -779,6 +779,15 @@ impl<'a> Relations<'a> {
                 }
                 m = before;
             }
+            // "flown in with orders to end the war": who holds the orders,
+            // the clause's subject.
+            let ns = self.g.nps[n].toks.start;
+            if ns > 0
+                && self.lower(ns - 1) == "with"
+                && self.lex.mandate_nouns.contains_word(self.lower(self.g.nps[n].head))
+            {
+                return self.main_before(ns - 1, depth);
+            }
             // "the first mission to negotiate", "efforts to resolve": the noun.
             return Agents::nps(vec![n]);
         }
@@ -1401,6 +1410,20 @@ mod tests {
             agents("Peacekeepers were sent by the Council in order to end the war.", "end"),
             "the council"
         );
+    }
+
+    #[test]
+    fn an_act_after_with_orders_is_the_subjects() {
+        assert_eq!(
+            agents("The peacekeepers were flown in with orders to end the war.", "end"),
+            "the peacekeepers"
+        );
+        assert_eq!(
+            agents("The Council sent a battalion with a mandate to disarm the militias.", "disarm"),
+            "a battalion"
+        );
+        // Other nouns do the act themselves.
+        assert_eq!(agents("They came with mediators to end the war.", "end"), "mediators");
     }
 
     #[test]
