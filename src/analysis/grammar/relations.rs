@@ -786,6 +786,22 @@ impl<'a> Relations<'a> {
                 && self.lower(ns - 1) == "with"
                 && self.lex.mandate_nouns.contains_word(self.lower(self.g.nps[n].head))
             {
+                // The verb of the main clause, not of a "while ..." clause
+                // between.
+                let subordinate = |v: usize| {
+                    let vs = self.g.vgs[v].toks.start;
+                    (0..vs)
+                        .rev()
+                        .take_while(|&k| self.lower(k) != ",")
+                        .any(|k| self.toks[k].tag == Tag::Sconj)
+                };
+                let main = (0..ns - 1)
+                    .rev()
+                    .filter_map(|j| self.g.vg_of[j])
+                    .find(|&w| self.g.vgs[w].form == VerbForm::Finite && !subordinate(w));
+                if let Some(w) = main {
+                    return self.main_before(self.g.vgs[w].toks.end, depth);
+                }
                 return self.main_before(ns - 1, depth);
             }
             // "the first mission to negotiate", "efforts to resolve": the noun.
@@ -1417,6 +1433,13 @@ mod tests {
         assert_eq!(
             agents("The peacekeepers were flown in with orders to end the war.", "end"),
             "the peacekeepers"
+        );
+        assert_eq!(
+            agents(
+                "The first peacekeepers were flown in while the fighting was under way, with orders to end the war.",
+                "end"
+            ),
+            "the first peacekeepers"
         );
         assert_eq!(
             agents("The Council sent a battalion with a mandate to disarm the militias.", "disarm"),
