@@ -143,7 +143,11 @@ fn identity(scope: &Scope<'_, '_>, a: usize) -> Option<(f32, Vec<Range<usize>>)>
             })
             // A gloss is an explicit equation, whatever the act's weight.
             .map(|c| {
-                let weight = if glossed(s, &s.cues[c].toks, &span) { 1.0 } else { s.cue(c).weight };
+                let weight = if glossed(s, &s.cues[c].toks, &span) {
+                    1.0
+                } else {
+                    s.cue(c).weight
+                };
                 (s.cues[c].toks.clone(), weight, s.cues[c].range.clone())
             }),
     );

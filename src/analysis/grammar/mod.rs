@@ -177,7 +177,11 @@ impl Grammar {
             let ing = m.ends_with("ing");
             let has_be = auxes.iter().any(|&k| be.contains_word(&toks[k].lower));
             let copula = toks[main].tag == Tag::Aux && be.contains_word(m);
-            let passive = toks[main].tag == Tag::Verb && !ing && has_be && {
+            // "the peace keepers was negociate the agreement": a learner's
+            // "be" before a base form ("-ate", "-ise", "-ize", "-ify" are never
+            // participles) is an active past, not a passive.
+            let base = ["ate", "ise", "ize", "ify"].iter().any(|e| m.ends_with(e));
+            let passive = toks[main].tag == Tag::Verb && !ing && !base && has_be && {
                 // "was negotiating" is progressive; "has been negotiated" passive.
                 let last_aux = auxes.last().map(|&k| toks[k].lower.as_str());
                 !matches!(
@@ -477,6 +481,18 @@ mod tests {
         assert_eq!(
             show("The envoy tried to negotiate."),
             "[the envoy] <tried> <to negotiate:inf> ."
+        );
+    }
+
+    #[test]
+    fn be_before_a_base_form_is_a_learners_active_past() {
+        assert_eq!(
+            show("The peacekeepers was negociate the agreement."),
+            "[the peacekeepers] <was negociate> [the agreement] ."
+        );
+        assert_eq!(
+            show("The agreement was negotiated by the envoy."),
+            "[the agreement] <was negotiated:pass> by [the envoy] ."
         );
     }
 

@@ -1442,7 +1442,10 @@ mod tests {
             "the first peacekeepers"
         );
         assert_eq!(
-            agents("The Council sent a battalion with a mandate to disarm the militias.", "disarm"),
+            agents(
+                "The Council sent a battalion with a mandate to disarm the militias.",
+                "disarm"
+            ),
             "a battalion"
         );
         // Other nouns do the act themselves.

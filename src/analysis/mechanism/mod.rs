@@ -33,8 +33,7 @@ pub fn check(s: &Sentence<'_>, out: &mut Vec<Finding>) {
 fn drop_subsumed(s: &Sentence<'_>, start: usize, out: &mut Vec<Finding>) {
     let new = &out[start..];
     let synonym = |g: &Finding| {
-        s.db
-            .rules
+        s.db.rules
             .iter()
             .any(|r| r.code == g.code && r.mechanism == Mechanism::Synonym)
     };
