@@ -334,6 +334,17 @@ fn a_description_in_apposition_names_the_actor() {
 }
 
 #[test]
+fn air_power_is_military_force() {
+    assert_flags(
+        "Then you also get peacemaking by air power, as in the 1995 bombing of Serb positions.",
+        "peacemaking-as-enforcement",
+        "peacemaking",
+    );
+    assert_clean("Peacekeepers rely on diplomacy, not firepower.");
+    assert_clean("Peacekeeping missions lack the air power of a coalition.");
+}
+
+#[test]
 fn throwing_back_an_army_is_war_fighting_repelling_an_attack_is_not() {
     assert_flags(
         "In 1950 a UN peacekeeping force under American command repelled the North Korean invasion.",
