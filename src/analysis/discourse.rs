@@ -101,6 +101,9 @@ pub struct Discourse {
     /// (column) -> the header's actor.
     row_topic: Option<(u32, Entity)>,
     column_topics: Vec<(u32, Entity)>,
+    /// Columns whose header sets their cells against the row's term ("Not
+    /// to be confused with", "Unlike"): those cells are not about it.
+    contrast_columns: Vec<u32>,
     /// The structure of the sentence being analysed.
     current: Context,
     /// A heading or lead-in that announces mistakes ("Common errors:",
@@ -139,6 +142,7 @@ impl Discourse {
                 self.heading = None;
                 self.lead_in = None;
                 self.column_topics.clear();
+                self.contrast_columns.clear();
             }
             Some(BlockKind::ListItem) => {
                 if let Some(e) = self.lead_in.clone().or_else(|| self.heading.clone()) {
@@ -148,7 +152,8 @@ impl Discourse {
             Some(BlockKind::Cell { row, col, header }) => {
                 if header {
                     self.column_topics.retain(|(c, _)| *c != col);
-                } else if col > 0 {
+                    self.contrast_columns.retain(|c| *c != col);
+                } else if col > 0 && !self.contrast_columns.contains(&col) {
                     // A row is about the actor in its first cell; a column
                     // header names what is compared, not who acts.
                     let row_topic = self
@@ -240,6 +245,24 @@ impl Discourse {
                 if header {
                     if let Some(e) = only.clone() {
                         self.column_topics.push((col, e));
+                    }
+                    let text = prose.text[range.clone()].to_lowercase();
+                    let contrast = text.split(|c: char| !c.is_alphanumeric() && c != '\'').any(|w| {
+                        matches!(
+                            w,
+                            "not"
+                                | "unlike"
+                                | "confused"
+                                | "confuse"
+                                | "versus"
+                                | "vs"
+                                | "differs"
+                                | "different"
+                                | "contrast"
+                        ) || w.ends_with("n't")
+                    });
+                    if contrast {
+                        self.contrast_columns.push(col);
                     }
                 } else if col == 0 {
                     self.row_topic = only.clone().map(|e| (row, e));

@@ -525,6 +525,20 @@ fn passives_parentheses_and_parentheticals() {
 }
 
 #[test]
+fn a_column_headed_as_a_contrast_is_not_about_the_rows_term() {
+    let table = "| Term | Definition | Not to be confused with |\n|---|---|---|\n| Peacekeeping | a field presence | imposing peace on the parties without their consent |\n";
+    let got = findings(table, Format::Markdown);
+    assert!(got.is_empty(), "{got:?}");
+    // Under an ordinary header the same cell describes the row's term.
+    let table = "| Term | Definition | How it works |\n|---|---|---|\n| Peacekeeping | a field presence | imposing peace on the parties without their consent |\n";
+    let got = findings(table, Format::Markdown);
+    assert_eq!(
+        got,
+        [("peacekeeping-as-enforcement".to_string(), "Peacekeeping".to_string())]
+    );
+}
+
+#[test]
 fn a_heading_that_names_one_actor_twice_gives_its_list_a_topic() {
     let got = findings(
         "### Role of peacekeepers\n\n- chair the peace talks\n",
