@@ -282,6 +282,7 @@ fn analyze_traced(
     }
     findings.sort_by(|a, b| (a.range.start, a.range.end, &a.code).cmp(&(b.range.start, b.range.end, &b.code)));
     findings.dedup_by(|a, b| a.code == b.code && a.range == b.range);
+    mechanism::drop_subsumed(db, 0, &mut findings);
     findings.extend(language_id::check(&prose.text));
     let findings = suppress::apply(source, format, findings);
     Analysis {

@@ -7,7 +7,7 @@ pub mod synonym;
 
 use super::sentence::Sentence;
 use super::Finding;
-use crate::terms::Mechanism;
+use crate::terms::{Database, Mechanism};
 
 /// Run every rule of the database on a sentence.
 pub fn check(s: &Sentence<'_>, out: &mut Vec<Finding>) {
@@ -21,7 +21,7 @@ pub fn check(s: &Sentence<'_>, out: &mut Vec<Finding>) {
             Mechanism::Synonym => synonym::check(s, rule, out),
         }
     }
-    drop_subsumed(s, start, out);
+    drop_subsumed(s.db, start, out);
 }
 
 /// One finding per phrase: where two rules flag the same phrase in a
@@ -30,10 +30,12 @@ pub fn check(s: &Sentence<'_>, out: &mut Vec<Finding>) {
 /// The other term of a synonym finding gets no finding of its own in that
 /// sentence: in "a peacekeeping aka peacemaking mission" the mission is
 /// credited to peacemaking only because the two were made one.
-fn drop_subsumed(s: &Sentence<'_>, start: usize, out: &mut Vec<Finding>) {
+/// Also run over the whole document (`start` 0): a heading's finding
+/// gathers evidence from several list items, one sentence each.
+pub fn drop_subsumed(db: &Database, start: usize, out: &mut Vec<Finding>) {
     let new = &out[start..];
     let synonym = |g: &Finding| {
-        s.db.rules
+        db.rules
             .iter()
             .any(|r| r.code == g.code && r.mechanism == Mechanism::Synonym)
     };
@@ -42,7 +44,7 @@ fn drop_subsumed(s: &Sentence<'_>, start: usize, out: &mut Vec<Finding>) {
         .map(|f| {
             new.iter().any(|g| {
                 g.range == f.range
-                    && s.db
+                    && db
                         .rules
                         .iter()
                         .any(|r| r.code == g.code && r.subsumes.contains(&f.code))
@@ -61,6 +63,18 @@ fn drop_subsumed(s: &Sentence<'_>, start: usize, out: &mut Vec<Finding>) {
 #[cfg(test)]
 mod tests {
     use crate::analysis::evidence::test_support::findings;
+
+    #[test]
+    fn one_finding_per_phrase_across_the_items_of_a_list() {
+        let text = "### Peacemaking\n\n- armed troops on call at all times\n- air strikes when talks fail\n";
+        let got: Vec<String> =
+            crate::analysis::analyze(text, crate::text::Format::Markdown, crate::terms::Database::builtin())
+                .findings
+                .into_iter()
+                .map(|f| f.code)
+                .collect();
+        assert_eq!(got, ["peacemaking-as-enforcement"], "{got:?}");
+    }
 
     #[test]
     fn the_other_term_of_a_synonym_gets_no_finding_of_its_own() {
