@@ -334,6 +334,16 @@ fn a_description_in_apposition_names_the_actor() {
 }
 
 #[test]
+fn an_adverb_before_a_number_leaves_the_object_its_verbs() {
+    assert_flags(
+        "the mediators had like 10k troops patrolling the border after the deal",
+        "peacemaking-as-peacekeeping",
+        "mediators",
+    );
+    assert_flags("The envoy sent nearly 5,000 troops.", "peacemaking-as-peacekeeping", "envoy");
+}
+
+#[test]
 fn air_power_is_military_force() {
     assert_flags(
         "Then you also get peacemaking by air power, as in the 1995 bombing of Serb positions.",

@@ -69,7 +69,21 @@ pub fn collect(scope: &Scope<'_, '_>, ev: &mut Evidence) {
                     .filter(|&k| matches!(s.toks[k].lower.as_str(), "by" | "from" | "with" | "through"))
                     .find_map(|k| (k..(k + 3).min(clause.end)).find_map(|j| cue_at(j, &[Role::Asset, Role::Act])))
             });
-        let Some(found) = after.or(before).or(via).or(done) else {
+        // "a force of peacemakers", "a battalion of 800 mediators": the
+        // actor makes up an asset of the other concept.
+        let of_at = (start >= 2 && s.toks[start - 1].lower == "of")
+            .then(|| start - 1)
+            .or_else(|| (start >= 3 && s.toks[start - 1].tag == crate::lexicon::Tag::Num && s.toks[start - 2].lower == "of").then(|| start - 2));
+        let members = of_at.and_then(|of| {
+            (0..s.cues.len()).find(|&c| {
+                s.cues[c].toks.end == of
+                    && s.cue(c).concept == scope.work
+                    && s.cue(c).role == Role::Asset
+                    && s.toks[s.cues[c].toks.start].tag.is_nominal()
+                    && !s.is_quoted(&s.cues[c].toks)
+            })
+        });
+        let Some(found) = after.or(before).or(via).or(done).or(members) else {
             continue;
         };
         let mut score = s.cue(found).weight;
@@ -102,6 +116,21 @@ pub fn collect(scope: &Scope<'_, '_>, ev: &mut Evidence) {
 #[cfg(test)]
 mod tests {
     use super::super::test_support::{flags, quiet};
+
+    #[test]
+    fn an_asset_made_up_of_the_actor() {
+        flags(
+            "It was a force of peacemakers placed between Egyptian and Israeli troops after Suez.",
+            "peacemaking-as-peacekeeping",
+            "peacemakers",
+        );
+        flags(
+            "The UN sent a battalion of 800 mediators to the border.",
+            "peacemaking-as-peacekeeping",
+            "mediators",
+        );
+        quiet("The talks were run by a team of mediators.", "peacemaking-as-peacekeeping");
+    }
 
     #[test]
     fn compounds() {

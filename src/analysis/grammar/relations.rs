@@ -200,6 +200,15 @@ impl<'a> Relations<'a> {
         if s > 0 && matches!(self.lower(s - 1), "not" | "never") && self.vg_ending_at(s - 1).is_some() {
             s -= 1;
         }
+        // "had like 10k troops", "sent nearly 5,000 troops": an adverb of
+        // degree before a number.
+        if s > 0
+            && self.toks[s - 1].tag == Tag::Adv
+            && self.toks[s].lower.starts_with(|c: char| c.is_ascii_digit())
+            && self.vg_ending_at(s - 1).is_some()
+        {
+            s -= 1;
+        }
         self.vg_ending_at(s)
     }
 

@@ -355,6 +355,17 @@ fn correct(toks: &mut [Tok]) {
             toks[i].set_lower("are");
             toks[i].tag = Tag::Aux;
         }
+        // "had like 10k troops": chat's "like" before a number after a verb
+        // means "about", and the phrase after it is the verb's object.
+        if toks[i].lower == "like"
+            && i > 0
+            && toks[i - 1].tag.is_verbal()
+            && toks
+                .get(i + 1)
+                .is_some_and(|t| t.tag == Tag::Num || t.lower.starts_with(|c: char| c.is_ascii_digit()))
+        {
+            toks[i].tag = Tag::Adv;
+        }
         // "wasnt", "didnt": a negated auxiliary typed without its apostrophe.
         if NEGATED_AUXILIARIES.contains(&toks[i].lower.as_str()) {
             toks[i].tag = Tag::Aux;
@@ -650,6 +661,14 @@ mod tests {
         // A title in title case keeps its verbs.
         let t = tags("Peacekeepers Negotiate With Rebels");
         assert!(!t.contains(&"negotiate/PROPN".to_string()), "{t:?}");
+    }
+
+    #[test]
+    fn like_before_a_number_means_about() {
+        let t = tags("the mediators had like 10k troops there");
+        assert!(t.contains(&"like/ADV".to_string()), "{t:?}");
+        let t = tags("mediators like Annan talk");
+        assert!(!t.contains(&"like/ADV".to_string()), "{t:?}");
     }
 
     #[test]
