@@ -136,6 +136,11 @@ impl Lexicon {
         ]) {
             return UPOS::ADJ;
         }
+        // "negociate", "organise", "mobilize": unknown words with a verb
+        // suffix (misspellings, British forms the lexicon lacks).
+        if !capital && ends(&["ate", "ise", "ize", "ify"]) {
+            return UPOS::VERB;
+        }
         if ends(&["s"]) {
             return match stem_tag("s", &[]).or_else(|| stem_tag("es", &[])) {
                 Some(UPOS::VERB) => UPOS::VERB,
@@ -661,6 +666,12 @@ mod tests {
         // A title in title case keeps its verbs.
         let t = tags("Peacekeepers Negotiate With Rebels");
         assert!(!t.contains(&"negotiate/PROPN".to_string()), "{t:?}");
+    }
+
+    #[test]
+    fn unknown_words_with_a_verb_suffix_are_verbs() {
+        let t = tags("the mission have negociate the plan");
+        assert!(t.contains(&"negociate/VERB".to_string()), "{t:?}");
     }
 
     #[test]
