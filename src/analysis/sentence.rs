@@ -890,7 +890,14 @@ impl<'a> Sentence<'a> {
             // An adverb or adjective ("militarily", "coercive"): the verb before it.
             None => {
                 let v = (k.saturating_sub(6)..k).rev().find_map(|j| self.g.vg_of[j]);
-                match v {
+                // "making the sides accept a settlement at gunpoint": the
+                // manner of a caused act is the causer's.
+                let causer = v.and_then(|v| {
+                    let n = self.g.np_ending_at(self.g.vgs[v].toks.start)?;
+                    let w = r.object_of(n)?;
+                    self.lex.facilitation_verbs.at(&self.toks, self.g.vgs[w].main).map(|_| w)
+                });
+                match causer.or(v) {
                     Some(v) => r.agents_of_verb(v),
                     None => Agents::default(),
                 }

@@ -334,6 +334,17 @@ fn a_description_in_apposition_names_the_actor() {
 }
 
 #[test]
+fn the_manner_of_a_caused_act_is_the_causers() {
+    assert_flags(
+        "Peacekeeping means making the warring sides accept a settlement at gunpoint.",
+        "peacekeeping-as-enforcement",
+        "Peacekeeping",
+    );
+    // The causer is whoever makes them act, not who watches.
+    assert_clean("Peacekeepers saw the militia make the villagers leave at gunpoint.");
+}
+
+#[test]
 fn an_adverb_before_a_number_leaves_the_object_its_verbs() {
     assert_flags(
         "the mediators had like 10k troops patrolling the border after the deal",
