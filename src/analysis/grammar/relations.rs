@@ -675,7 +675,17 @@ impl<'a> Relations<'a> {
     /// ending right before token `k`: where its preposition stands. ("as
     /// diplomatic efforts" is no such phrase.)
     fn time_or_place_before(&self, k: usize) -> Option<usize> {
-        let n = self.g.np_ending_at(k)?;
+        let mut n = self.g.np_ending_at(k)?;
+        // "at the beginning of the war", "at the height of the fighting":
+        // a noun of time that "of" completes.
+        let ns = self.g.nps[n].toks.start;
+        if ns > 1 && self.lower(ns - 1) == "of" {
+            if let Some(m) = self.g.np_ending_at(ns - 1) {
+                if self.lex.time_nouns.contains_word(self.lower(self.g.nps[m].head)) {
+                    n = m;
+                }
+            }
+        }
         let first = self.coordinated_left(n)[0];
         let head = &self.toks[self.g.nps[n].head];
         let when_or_where = matches!(head.tag, Tag::Propn | Tag::Num)
@@ -1434,6 +1444,14 @@ mod tests {
         assert_eq!(
             agents("Peacekeepers were sent by the Council in order to end the war.", "end"),
             "the council"
+        );
+    }
+
+    #[test]
+    fn a_purpose_after_a_time_that_of_completes() {
+        assert_eq!(
+            agents("The UN sent the force at the beginning of the war to stop the fighting.", "stop"),
+            "the force | helper:the un"
         );
     }
 
