@@ -262,7 +262,9 @@ fn reported(s: &Sentence<'_>, a: usize) -> bool {
 
 fn is_pair_join(s: &Sentence<'_>, between: &Range<usize>) -> bool {
     let words: Vec<&str> = s.toks[between.clone()].iter().map(|t| t.lower.as_str()).collect();
-    matches!(words.as_slice(), ["and"] | ["&"])
+    // "peacemaking or peacekeeping, it is the same": "or" too, before a
+    // sameness predicate ("whether X or Y" is a distinction).
+    matches!(words.as_slice(), ["and"] | ["&"] | ["or"])
 }
 
 /// The words between two terms gloss one as the other.
@@ -357,6 +359,13 @@ mod tests {
             "slide 2: peacemaking = talks to reach a deal, peacekeeping = troops after a truce",
             CODE,
         );
+        flags(
+            "Peacemaking or peacekeeping, it is the same, because the peacekeepers also make the treaty.",
+            CODE,
+            "Peacemaking",
+        );
+        quiet("Peacemaking or peacekeeping: they are not the same.", CODE);
+        quiet("It is not clear whether peacemaking or peacekeeping is the same everywhere.", CODE);
         // "Not equal" in notes is a distinction; "=" alone is a gloss.
         quiet("NB peacekeeping =/= peacemaking =/= peacebuilding", CODE);
         quiet("peacekeeping != peacemaking", CODE);
