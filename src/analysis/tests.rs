@@ -334,6 +334,16 @@ fn a_description_in_apposition_names_the_actor() {
 }
 
 #[test]
+fn authorising_an_act_is_doing_it() {
+    assert_flags(
+        "The Council is considering a peacemaking operation that would authorise air strikes against militia positions.",
+        "peacemaking-as-enforcement",
+        "peacemaking",
+    );
+    assert_clean("The Council authorised air strikes in 1995, while peacekeepers stayed neutral.");
+}
+
+#[test]
 fn the_manner_of_a_caused_act_is_the_causers() {
     assert_flags(
         "Peacekeeping means making the warring sides accept a settlement at gunpoint.",

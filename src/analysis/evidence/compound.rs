@@ -83,7 +83,27 @@ pub fn collect(scope: &Scope<'_, '_>, ev: &mut Evidence) {
                     && !s.is_quoted(&s.cues[c].toks)
             })
         });
-        let Some(found) = after.or(before).or(via).or(done).or(members) else {
+        // "peacemaking in its coercive form": a form of the actor that a
+        // cue describes.
+        let form = (word_after == Some("in"))
+            .then(|| s.g.np_of.get(next + 1).copied().flatten())
+            .flatten()
+            .filter(|&n| {
+                matches!(
+                    s.toks[s.g.nps[n].head].lower.as_str(),
+                    "form" | "forms" | "version" | "variant" | "guise" | "mode" | "shape"
+                )
+            })
+            .and_then(|n| {
+                let np = s.g.nps[n].toks.clone();
+                (0..s.cues.len()).find(|&c| {
+                    np.contains(&s.cues[c].toks.start)
+                        && s.cue(c).concept == scope.work
+                        && matches!(s.cue(c).role, Role::Asset | Role::Act)
+                        && !s.is_quoted(&s.cues[c].toks)
+                })
+            });
+        let Some(found) = after.or(before).or(via).or(done).or(members).or(form) else {
             continue;
         };
         let mut score = s.cue(found).weight;
@@ -116,6 +136,19 @@ pub fn collect(scope: &Scope<'_, '_>, ev: &mut Evidence) {
 #[cfg(test)]
 mod tests {
     use super::super::test_support::{flags, quiet};
+
+    #[test]
+    fn a_form_of_the_actor_that_a_cue_describes() {
+        flags(
+            "Where mediation fails, the Council may turn to peacemaking in its coercive form.",
+            "peacemaking-as-enforcement",
+            "peacemaking",
+        );
+        quiet(
+            "Peacemaking in its classic form is mediation between the parties.",
+            "peacemaking-as-enforcement",
+        );
+    }
 
     #[test]
     fn an_asset_made_up_of_the_actor() {
