@@ -895,7 +895,10 @@ impl<'a> Sentence<'a> {
                 let causer = v.and_then(|v| {
                     let n = self.g.np_ending_at(self.g.vgs[v].toks.start)?;
                     let w = r.object_of(n)?;
-                    self.lex.facilitation_verbs.at(&self.toks, self.g.vgs[w].main).map(|_| w)
+                    self.lex
+                        .facilitation_verbs
+                        .at(&self.toks, self.g.vgs[w].main)
+                        .map(|_| w)
                 });
                 match causer.or(v) {
                     Some(v) => r.agents_of_verb(v),

@@ -334,6 +334,16 @@ fn a_description_in_apposition_names_the_actor() {
 }
 
 #[test]
+fn winning_against_an_army_is_war_fighting() {
+    assert_flags(
+        "The mediators sent the army into Kuwait in 1991 and they won against Iraq.",
+        "peacemaking-as-enforcement",
+        "mediators",
+    );
+    assert_clean("The mediators won praise for the accord.");
+}
+
+#[test]
 fn authorising_an_act_is_doing_it() {
     assert_flags(
         "The Council is considering a peacemaking operation that would authorise air strikes against militia positions.",
@@ -361,7 +371,11 @@ fn an_adverb_before_a_number_leaves_the_object_its_verbs() {
         "peacemaking-as-peacekeeping",
         "mediators",
     );
-    assert_flags("The envoy sent nearly 5,000 troops.", "peacemaking-as-peacekeeping", "envoy");
+    assert_flags(
+        "The envoy sent nearly 5,000 troops.",
+        "peacemaking-as-peacekeeping",
+        "envoy",
+    );
 }
 
 #[test]

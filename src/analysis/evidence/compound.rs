@@ -73,7 +73,10 @@ pub fn collect(scope: &Scope<'_, '_>, ev: &mut Evidence) {
         // actor makes up an asset of the other concept.
         let of_at = (start >= 2 && s.toks[start - 1].lower == "of")
             .then(|| start - 1)
-            .or_else(|| (start >= 3 && s.toks[start - 1].tag == crate::lexicon::Tag::Num && s.toks[start - 2].lower == "of").then(|| start - 2));
+            .or_else(|| {
+                (start >= 3 && s.toks[start - 1].tag == crate::lexicon::Tag::Num && s.toks[start - 2].lower == "of")
+                    .then(|| start - 2)
+            });
         let members = of_at.and_then(|of| {
             (0..s.cues.len()).find(|&c| {
                 s.cues[c].toks.end == of
@@ -162,7 +165,10 @@ mod tests {
             "peacemaking-as-peacekeeping",
             "mediators",
         );
-        quiet("The talks were run by a team of mediators.", "peacemaking-as-peacekeeping");
+        quiet(
+            "The talks were run by a team of mediators.",
+            "peacemaking-as-peacekeeping",
+        );
     }
 
     #[test]

@@ -758,7 +758,8 @@ impl<'a> Relations<'a> {
         // "V0 NP to V": the object does it; "helped the parties to reach" also
         // credits the helper. "deployed peacekeepers in 1992 to win": the
         // object before phrases of time or place.
-        let mut obj_end = to;
+        // (Over adverbs too: "send blue helmets in right now to stop".)
+        let mut obj_end = gov;
         for _ in 0..3 {
             match self.time_or_place_before(obj_end) {
                 Some(p) if self.g.np_ending_at(p).is_some() => obj_end = p,
@@ -1448,9 +1449,23 @@ mod tests {
     }
 
     #[test]
+    fn a_purpose_after_an_adverb_is_the_objects() {
+        assert_eq!(
+            agents(
+                "They should send blue helmets into Sudan right now to stop the war.",
+                "stop"
+            ),
+            "blue helmets | helper:they"
+        );
+    }
+
+    #[test]
     fn a_purpose_after_a_time_that_of_completes() {
         assert_eq!(
-            agents("The UN sent the force at the beginning of the war to stop the fighting.", "stop"),
+            agents(
+                "The UN sent the force at the beginning of the war to stop the fighting.",
+                "stop"
+            ),
             "the force | helper:the un"
         );
     }

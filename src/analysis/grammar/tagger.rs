@@ -371,6 +371,14 @@ fn correct(toks: &mut [Tok]) {
         {
             toks[i].tag = Tag::Adv;
         }
+        // "right now", "right away": an adverb.
+        if toks[i].lower == "right"
+            && toks
+                .get(i + 1)
+                .is_some_and(|t| matches!(t.lower.as_str(), "now" | "away"))
+        {
+            toks[i].tag = Tag::Adv;
+        }
         // "wasnt", "didnt": a negated auxiliary typed without its apostrophe.
         if NEGATED_AUXILIARIES.contains(&toks[i].lower.as_str()) {
             toks[i].tag = Tag::Aux;
@@ -672,6 +680,12 @@ mod tests {
     fn unknown_words_with_a_verb_suffix_are_verbs() {
         let t = tags("the mission have negociate the plan");
         assert!(t.contains(&"negociate/VERB".to_string()), "{t:?}");
+    }
+
+    #[test]
+    fn right_now_is_an_adverb() {
+        let t = tags("they should send blue helmets into sudan right now to stop the war");
+        assert!(t.contains(&"right/ADV".to_string()), "{t:?}");
     }
 
     #[test]

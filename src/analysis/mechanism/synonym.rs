@@ -365,7 +365,10 @@ mod tests {
             "Peacemaking",
         );
         quiet("Peacemaking or peacekeeping: they are not the same.", CODE);
-        quiet("It is not clear whether peacemaking or peacekeeping is the same everywhere.", CODE);
+        quiet(
+            "It is not clear whether peacemaking or peacekeeping is the same everywhere.",
+            CODE,
+        );
         // "Not equal" in notes is a distinction; "=" alone is a gloss.
         quiet("NB peacekeeping =/= peacemaking =/= peacebuilding", CODE);
         quiet("peacekeeping != peacemaking", CODE);
