@@ -33,24 +33,31 @@ pub fn check(s: &Sentence<'_>, out: &mut Vec<Finding>) {
 /// Also run over the whole document (`start` 0): a heading's finding
 /// gathers evidence from several list items, one sentence each.
 pub fn drop_subsumed(db: &Database, start: usize, out: &mut Vec<Finding>) {
+    use std::collections::HashSet;
+    use std::ops::Range;
     let new = &out[start..];
     let synonym = |g: &Finding| {
         db.rules
             .iter()
             .any(|r| r.code == g.code && r.mechanism == Mechanism::Synonym)
     };
+    // What each finding subsumes, keyed by range: linear in the findings,
+    // since this also runs over a whole document.
+    let mut replaced: HashSet<(Range<usize>, &str)> = HashSet::new();
+    let mut glossed: HashSet<Range<usize>> = HashSet::new();
+    for g in new {
+        for r in db.rules.iter().filter(|r| r.code == g.code) {
+            for c in &r.subsumes {
+                replaced.insert((g.range.clone(), c.as_str()));
+            }
+        }
+        if synonym(g) {
+            glossed.extend(g.related.iter().map(|r| r.range.clone()));
+        }
+    }
     let subsumed: Vec<bool> = new
         .iter()
-        .map(|f| {
-            new.iter().any(|g| {
-                g.range == f.range
-                    && db
-                        .rules
-                        .iter()
-                        .any(|r| r.code == g.code && r.subsumes.contains(&f.code))
-                    || g.code != f.code && synonym(g) && !synonym(f) && g.related.iter().any(|r| r.range == f.range)
-            })
-        })
+        .map(|f| replaced.contains(&(f.range.clone(), f.code.as_str())) || !synonym(f) && glossed.contains(&f.range))
         .collect();
     let mut k = 0;
     out.retain(|_| {
