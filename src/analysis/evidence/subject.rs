@@ -37,6 +37,27 @@ pub fn collect(scope: &Scope<'_, '_>, ev: &mut Evidence) {
                 }
             }
         }
+        // "served as a peacemaker in Lebanon and patrolled the Blue Line",
+        // "countries act as peacemakers and patrol": whoever serves in a
+        // role does the clause's work in that role.
+        for &n in &agents.nps {
+            let role = (0..s.g.vgs.len()).find_map(|v| {
+                let vg = &s.g.vgs[v];
+                let serves = s.lex.service_verbs.at(&s.toks, vg.main).is_some()
+                    || matches!(s.toks[vg.main].lower.as_str(), "act" | "acts" | "acted" | "acting");
+                if !serves || vg.negated || s.toks.get(vg.toks.end).is_none_or(|t| t.lower != "as") {
+                    return None;
+                }
+                r.subject(v)?
+                    .contains(&n)
+                    .then(|| s.g.np_of.get(vg.toks.end + 1).copied().flatten())?
+            });
+            if let Some(a) = role.and_then(|m| s.actor_of_np(m)) {
+                if !actors.contains(&a) {
+                    actors.push(a);
+                }
+            }
+        }
         // "the peacemakers were deployed in buffer zones", "deployed the
         // peacemakers": the one sent does the work.
         if let Some(v) = s.g.vg_of[s.cues[c].toks.start] {
@@ -533,6 +554,25 @@ mod tests {
             PM_PK,
         );
         quiet("My father did not serve as a peacemaker at the checkpoints.", PM_PK);
+    }
+
+    #[test]
+    fn who_serves_in_a_role_does_the_clauses_work_in_it() {
+        flags(
+            "My father served as a peacemaker in Lebanon and patrolled the Blue Line.",
+            PM_PK,
+            "peacemaker",
+        );
+        flags(
+            "Here, the countries acted as peacemakers and were engaged in patrolling the border.",
+            PM_PK,
+            "peacemakers",
+        );
+        quiet("Jimmy Carter served as a peacemaker and later wrote books.", PM_PK);
+        quiet(
+            "Norway acted as a peacemaker while UN troops patrolled the border.",
+            PM_PK,
+        );
     }
 
     #[test]
