@@ -73,9 +73,12 @@ fn asked_as(s: &Sentence<'_>, e: &Range<usize>, term: usize) -> bool {
     );
     let entity_start = s.g.np_of[e.start].map_or(e.start, |n| s.g.nps[n].toks.start);
     let term_np = s.g.np_of[term].map_or(term, |n| s.g.nps[n].toks.start);
+    // The term's phrase follows the case's right away (a word between at
+    // most), and is a phrase of its own.
     be && entity_start == first + 1
-        && (e.end..term_np).all(|k| s.toks[k].word && s.g.vg_of[k].is_none())
+        && term_np >= e.end
         && term_np - e.end <= 1
+        && (e.end..term_np).all(|k| s.toks[k].word && s.g.vg_of[k].is_none())
         && s.g.np_of[e.end.saturating_sub(1)] != s.g.np_of[term]
 }
 
@@ -312,6 +315,8 @@ mod tests {
             "peacekeeping",
         );
         quiet("Was the Korean War a UN peacekeeping operation?", CODE);
+        // The case inside the term's own phrase is no question of identity.
+        quiet("Was Korean War peacekeeping a success?", CODE);
         quiet("The Korean War was not a peacekeeping mission.", CODE);
         quiet("The Korean War came long before the first peacekeeping budget.", CODE);
         quiet(
