@@ -27,9 +27,10 @@ pub fn check(s: &Sentence<'_>, out: &mut Vec<Finding>) {
 /// One finding per phrase: where two rules flag the same phrase in a
 /// sentence and one subsumes the other ("the force of the army obliging
 /// the parties": enforcement, not peacekeeping), keep the subsuming one.
-/// The other term of a synonym finding gets no finding of its own in that
-/// sentence: in "a peacekeeping aka peacemaking mission" the mission is
-/// credited to peacemaking only because the two were made one.
+/// The two terms of a synonym finding get no other finding: in "a
+/// peacekeeping aka peacemaking mission" the mission is credited to
+/// peacemaking only because the two were made one, and the first term, the
+/// finding's own phrase, keeps one finding (the equation behind the rest).
 /// Also run over the whole document (`start` 0): a heading's finding
 /// gathers evidence from several list items, one sentence each.
 pub fn drop_subsumed(db: &Database, start: usize, out: &mut Vec<Finding>) {
@@ -52,6 +53,7 @@ pub fn drop_subsumed(db: &Database, start: usize, out: &mut Vec<Finding>) {
             }
         }
         if synonym(g) {
+            glossed.insert(g.range.clone());
             glossed.extend(g.related.iter().map(|r| r.range.clone()));
         }
     }
@@ -81,6 +83,16 @@ mod tests {
                 .map(|f| f.code)
                 .collect();
         assert_eq!(got, ["peacemaking-as-enforcement"], "{got:?}");
+    }
+
+    #[test]
+    fn a_synonym_finding_is_the_only_one_on_its_phrase() {
+        let got = findings("The UN's peacekeepers - or peacemakers, as they are also called - first deployed in 1948.");
+        assert_eq!(
+            got,
+            vec![("terms-as-synonyms".to_string(), "peacekeepers".to_string())],
+            "{got:?}"
+        );
     }
 
     #[test]
