@@ -66,6 +66,13 @@ pub fn agrees(db: &Database, term: usize, surface: &str, plural: bool, pronoun: 
     }
 }
 
+/// The lowercase words of a heading or a cell, apostrophes kept ("don't").
+fn words(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !c.is_alphanumeric() && c != '\'')
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+}
+
 /// What the structure around a sentence supplies.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub enum Context {
@@ -235,10 +242,8 @@ impl Discourse {
         match block {
             // "## What peacekeepers do not do": not a topic to credit.
             Some(BlockKind::Heading(_)) => {
-                let text = prose.text[range.clone()].to_lowercase();
-                let negated = text
-                    .split(|c: char| !c.is_alphanumeric() && c != '\'')
-                    .any(|w| matches!(w, "not" | "never" | "no" | "don't" | "dont") || w.ends_with("n't"));
+                let negated = words(&prose.text[range.clone()])
+                    .any(|w| matches!(w.as_str(), "not" | "never" | "no" | "don't" | "dont") || w.ends_with("n't"));
                 self.heading = if negated { None } else { only.clone() };
             }
             Some(BlockKind::Cell { row, col, header }) => {
@@ -246,10 +251,9 @@ impl Discourse {
                     if let Some(e) = only.clone() {
                         self.column_topics.push((col, e));
                     }
-                    let text = prose.text[range.clone()].to_lowercase();
-                    let contrast = text.split(|c: char| !c.is_alphanumeric() && c != '\'').any(|w| {
+                    let contrast = words(&prose.text[range.clone()]).any(|w| {
                         matches!(
-                            w,
+                            w.as_str(),
                             "not"
                                 | "unlike"
                                 | "confused"

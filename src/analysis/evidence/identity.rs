@@ -137,21 +137,16 @@ fn identity(scope: &Scope<'_, '_>, a: usize) -> Option<(f32, Vec<Range<usize>>)>
             .filter(|&c| !s.is_quoted(&s.cues[c].toks))
             // A case ("Desert Storm") anywhere; an act ("the bombing of
             // Yugoslavia") only as what is called the term.
-            .filter(|&c| {
-                s.cue(c).role == Role::Anchor
+            .filter_map(|c| {
+                // A gloss is an explicit equation, whatever the act's weight.
+                let glossed = glossed(s, &s.cues[c].toks, &span);
+                let kept = s.cue(c).role == Role::Anchor
                     || s.cue(c).role == Role::Act
-                        && (s.cue(c).weight >= 1.0 || glossed(s, &s.cues[c].toks, &span))
+                        && (s.cue(c).weight >= 1.0 || glossed)
                         && s.cues[c].toks.end <= span.start
-                        && s.g.vg_of[s.cues[c].toks.start].is_none()
-            })
-            // A gloss is an explicit equation, whatever the act's weight.
-            .map(|c| {
-                let weight = if glossed(s, &s.cues[c].toks, &span) {
-                    1.0
-                } else {
-                    s.cue(c).weight
-                };
-                (s.cues[c].toks.clone(), weight, s.cues[c].range.clone())
+                        && s.g.vg_of[s.cues[c].toks.start].is_none();
+                let weight = if glossed { 1.0 } else { s.cue(c).weight };
+                kept.then(|| (s.cues[c].toks.clone(), weight, s.cues[c].range.clone()))
             }),
     );
     let mut best: Option<(f32, Vec<Range<usize>>)> = None;

@@ -819,10 +819,10 @@ impl<'a> Relations<'a> {
                     .rev()
                     .filter_map(|j| self.g.vg_of[j])
                     .find(|&w| self.g.vgs[w].form == VerbForm::Finite && !subordinate(w));
-                if let Some(w) = main {
-                    return self.main_before(self.g.vgs[w].toks.end, depth);
-                }
-                return self.main_before(ns - 1, depth);
+                return match main {
+                    Some(w) => self.purpose_of(Some(w), depth),
+                    None => self.main_before(ns - 1, depth),
+                };
             }
             // "the first mission to negotiate", "efforts to resolve": the noun.
             return Agents::nps(vec![n]);
@@ -1012,6 +1012,12 @@ impl<'a> Relations<'a> {
             .rev()
             .filter_map(|j| self.g.vg_of[j])
             .find(|&w| self.g.vgs[w].form == VerbForm::Finite);
+        self.purpose_of(w, depth)
+    }
+
+    /// Who does a purpose of main verb `w` ("in order to", "with orders
+    /// to"): its agents, what a passive or a sending verb sends.
+    fn purpose_of(&self, w: Option<usize>, depth: u8) -> Agents {
         match w {
             // "operations are launched in order to end the war": what is
             // launched does the work, unless someone is named after "by".

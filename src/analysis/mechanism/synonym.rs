@@ -66,21 +66,45 @@ pub fn check(s: &Sentence<'_>, rule: &RuleSpec, out: &mut Vec<Finding>) {
             continue;
         }
         let (ta, tb) = (&s.terms[a], &s.terms[b]);
-        out.push(Finding {
-            code: rule.code.clone(),
-            severity: rule.severity,
-            range: ta.range.clone(),
-            message: rule
-                .message
-                .replace("{term}", &s.words(ta.range.clone()))
-                .replace("{other}", &s.words(tb.range.clone())),
-            related: vec![Related {
-                range: tb.range.clone(),
-                message: format!("presented as the same as {}", s.term(b).label),
-            }],
-            term: Some(ta.item),
-            fixes: fixes::gloss(s, ta, tb),
-        });
+        let message = format!("presented as the same as {}", s.term(b).label);
+        out.push(finding(
+            s,
+            rule,
+            ta.range.clone(),
+            ta.item,
+            b,
+            message,
+            fixes::gloss(s, ta, tb),
+        ));
+    }
+}
+
+/// A synonym finding on `range` (term `term` of the database), with the
+/// other concept's term `b` of the sentence as related information.
+fn finding(
+    s: &Sentence<'_>,
+    rule: &RuleSpec,
+    range: Range<usize>,
+    term: usize,
+    b: usize,
+    related: String,
+    fixes: Vec<crate::analysis::Fix>,
+) -> Finding {
+    let other = s.terms[b].range.clone();
+    Finding {
+        code: rule.code.clone(),
+        severity: rule.severity,
+        message: rule
+            .message
+            .replace("{term}", &s.words(range.clone()))
+            .replace("{other}", &s.words(other.clone())),
+        range,
+        related: vec![Related {
+            range: other,
+            message: related,
+        }],
+        term: Some(term),
+        fixes,
     }
 }
 
@@ -118,26 +142,20 @@ fn pronoun_gloss(s: &Sentence<'_>, rule: &RuleSpec, concept_terms: &[usize], out
     {
         return;
     }
-    let tb = &s.terms[b];
-    out.push(Finding {
-        code: rule.code.clone(),
-        severity: rule.severity,
-        range: actor.range.clone(),
-        message: rule
-            .message
-            .replace("{term}", &s.words(actor.range.clone()))
-            .replace("{other}", &s.words(tb.range.clone())),
-        related: vec![Related {
-            range: tb.range.clone(),
-            message: format!(
-                "\"{}\" stands for it, and is presented as the same as {}",
-                s.words(s.toks[np.head].range.clone()),
-                s.term(b).label
-            ),
-        }],
-        term: Some(actor.term),
-        fixes: Vec::new(),
-    });
+    let message = format!(
+        "\"{}\" stands for it, and is presented as the same as {}",
+        s.words(s.toks[np.head].range.clone()),
+        s.term(b).label
+    );
+    out.push(finding(
+        s,
+        rule,
+        actor.range.clone(),
+        actor.term,
+        b,
+        message,
+        Vec::new(),
+    ));
 }
 
 /// Synonym lists in dictionary and glossary pages: a "Synonyms:" label whose
