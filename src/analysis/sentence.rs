@@ -160,7 +160,7 @@ impl<'a> Sentence<'a> {
             .filter(|&k| k > 0 && toks[k - 1].tag == Tag::Propn && term_at[k - 1].is_none())
             .collect();
         let g = Grammar::with_starts(&toks, lex, &starts);
-        let mut cue_spans = select_cues(&toks, cues, db);
+        let mut cue_spans = select_cues(&prose.text, &toks, cues, db);
         passive_phrases(&toks, &g, &mut cue_spans, db);
         let quoted = quoted_tokens(&toks, prose, &s);
         let clauses = clauses(&toks, lex);
@@ -988,11 +988,33 @@ impl<'a> Sentence<'a> {
 /// The cue spans of a sentence: for each match, the first of its cues whose
 /// followers (if any) come and whose word class fits the tagged word (a
 /// noun cue is not a verb: "forces" in "it forces the parties").
-fn select_cues(toks: &[Tok], cues: &[Match], db: &Database) -> Vec<Span> {
+fn select_cues(text: &str, toks: &[Tok], cues: &[Match], db: &Database) -> Vec<Span> {
     let mut out = Vec::new();
     for m in cues {
         let Some(ts) = tok_span(toks, &m.range) else {
             continue;
+        };
+        // A phrase that ends inside a word ("rebuilding a state" in
+        // "rebuilding a state's institutions") gives way to the longest
+        // listed phrase that ends on a whole word ("rebuilding").
+        let trimmed;
+        let (m, ts) = if toks[ts.end - 1].range.end > m.range.end && ts.len() > 1 {
+            let cut = toks[ts.end - 2].range.end;
+            let norm = crate::scan::Normalized::new(&text[m.range.start..cut]);
+            let Some(short) = db.cue_matcher().find(&norm).into_iter().find(|s| s.range.start == 0) else {
+                continue;
+            };
+            let range = m.range.start..m.range.start + short.range.end;
+            let Some(ts) = tok_span(toks, &range) else {
+                continue;
+            };
+            trimmed = Match {
+                range,
+                pattern: short.pattern,
+            };
+            (&trimmed, ts)
+        } else {
+            (m, ts)
         };
         // A cue inside a compound must cover it: "coercive" in
         // "non-coercive" is negated, in "UN-brokered" someone else's.

@@ -720,3 +720,23 @@ fn definitions_with_tactical_objects_and_sameness_reasons() {
     assert_clean("Reporters use peacebuilding and peacekeeping interchangeably, although the two differ.");
     assert_clean("Korea in 1950 is often miscalled the first UN peacekeeping operation.");
 }
+
+#[test]
+fn a_listed_phrase_ending_inside_a_word_gives_way_to_a_shorter_one() {
+    // "rebuild the state" is listed, and written with any article; here
+    // "a state" is the possessor of the object, so the cue is "rebuilding".
+    assert_flags(
+        "Peacekeeping means rebuilding a state's institutions and economy over twenty years.",
+        "peacebuilding-as-peacekeeping",
+        "Peacekeeping",
+    );
+}
+
+#[test]
+fn a_listed_phrase_takes_any_determiner_before_its_object() {
+    assert_flags(
+        "In 1963 ONUC struck the bargain that ended the secession.",
+        "peacekeeping-as-peacemaking",
+        "ONUC",
+    );
+}

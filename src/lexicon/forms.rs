@@ -66,8 +66,29 @@ pub fn noun_forms(lemma: &str) -> Vec<String> {
     out
 }
 
+/// Words that can stand in an object's determiner slot: a verb phrase
+/// listed with an article ("strike a bargain") is written with any of them
+/// ("struck the bargain", "struck their bargain").
+const DETERMINERS: &[&str] = &["a", "an", "the", "their", "its", "his", "her", "this", "that"];
+
+/// The object's determiner slot of a verb phrase: the first word after the
+/// verb when it is an article.
+fn object_determiners<'a>(words: &[&'a str]) -> Vec<Vec<&'a str>> {
+    match words.get(1) {
+        Some(w) if ["a", "an", "the"].contains(&w.to_lowercase().as_str()) => DETERMINERS
+            .iter()
+            .map(|d| {
+                let mut v = words.to_vec();
+                v[1] = d;
+                v
+            })
+            .collect(),
+        _ => vec![words.to_vec()],
+    }
+}
+
 /// Every surface form of a phrase whose first word (verbs) or last word
-/// (nouns) inflects.
+/// (nouns) inflects. A verb phrase's object article takes any determiner.
 pub fn phrase_forms(phrase: &str, pos: PartOfSpeech) -> Vec<String> {
     let words: Vec<&str> = phrase.split_whitespace().collect();
     let (Some(first), Some(last)) = (words.first(), words.last()) else {
@@ -75,16 +96,23 @@ pub fn phrase_forms(phrase: &str, pos: PartOfSpeech) -> Vec<String> {
     };
     match pos {
         PartOfSpeech::Fixed => vec![words.join(" ").to_lowercase()],
-        PartOfSpeech::Verb => verb_forms(first)
-            .into_iter()
-            .map(|f| {
-                std::iter::once(f.as_str())
-                    .chain(words[1..].iter().copied())
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            })
-            .map(|s| s.to_lowercase())
-            .collect(),
+        PartOfSpeech::Verb => {
+            let mut out: Vec<String> = verb_forms(first)
+                .into_iter()
+                .flat_map(|f| {
+                    object_determiners(&words).into_iter().map(move |variant| {
+                        std::iter::once(f.as_str())
+                            .chain(variant[1..].iter().copied())
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                            .to_lowercase()
+                    })
+                })
+                .collect();
+            out.sort();
+            out.dedup();
+            out
+        }
         PartOfSpeech::Noun => noun_forms(last)
             .into_iter()
             .map(|f| {
@@ -138,5 +166,18 @@ mod tests {
             ["military action", "military actions"]
         );
         assert_eq!(phrase_forms("Chapter VII", PartOfSpeech::Fixed), ["chapter vii"]);
+    }
+
+    #[test]
+    fn a_verb_phrases_object_article_takes_any_determiner() {
+        let forms = phrase_forms("strike a bargain", PartOfSpeech::Verb);
+        for f in ["struck the bargain", "strikes their bargain", "striking a bargain"] {
+            assert!(forms.contains(&f.to_string()), "{f} in {forms:?}");
+        }
+        // Only the object's slot varies, and only an article opens it.
+        let end = phrase_forms("bring the war to an end", PartOfSpeech::Verb);
+        assert!(end.contains(&"brought its war to an end".to_string()));
+        assert!(!end.contains(&"brought the war to the end".to_string()));
+        assert_eq!(phrase_forms("stand between", PartOfSpeech::Verb).len(), 4);
     }
 }
