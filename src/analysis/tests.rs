@@ -740,3 +740,30 @@ fn a_listed_phrase_takes_any_determiner_before_its_object() {
         "ONUC",
     );
 }
+
+#[test]
+fn going_in_over_the_hosts_refusal_is_enforcement() {
+    for text in [
+        "Our peacekeepers will go in whether the government likes it or not.",
+        "Peacekeeping means going into a country whether or not its government wants you there.",
+        "The blue helmets come into the country even when the goverment say no.",
+    ] {
+        let got = plain(text);
+        assert!(
+            got.iter().any(|(c, _)| c == "peacekeeping-as-enforcement"),
+            "{text:?}: {got:?}"
+        );
+    }
+    // A spoiler's objection is not the host's consent withheld.
+    assert_clean("Peacekeepers stay even if the rebels object to their patrols.");
+    assert_clean("Peacekeepers patrol whether or not the militias like it.");
+}
+
+#[test]
+fn building_a_states_institutions_is_peacebuilding_work() {
+    assert_flags(
+        "peace-keeping refers to developing democratic institutions and a working economy once a conflict is over.",
+        "peacebuilding-as-peacekeeping",
+        "peace-keeping",
+    );
+}

@@ -188,6 +188,9 @@ pub struct Followers {
     pub within: usize,
     /// Phrases inside which a follower does not count ("cold war").
     pub not_in: Phrases,
+    /// Words one of which must come between the phrase and the follower
+    /// (none listed: no condition).
+    pub through: Phrases,
 }
 
 impl Followers {
@@ -197,7 +200,8 @@ impl Followers {
         while let Some(w) = self.words.find_in(toks, from..range.end) {
             let covered =
                 (w.start.saturating_sub(3)..=w.start).any(|s| self.not_in.at(toks, s).is_some_and(|n| s + n >= w.end));
-            if !covered {
+            let passed = self.through.is_empty() || self.through.any_in(toks, range.start..w.start);
+            if !covered && passed {
                 return Some(w);
             }
             from = w.start + 1;
@@ -491,14 +495,17 @@ impl Database {
                     words: Phrases::inflected(&set.followed_by, PartOfSpeech::Noun),
                     within: set.within,
                     not_in: Phrases::inflected(&set.not_in, PartOfSpeech::Noun),
+                    through: Phrases::inflected(&set.through, PartOfSpeech::Noun),
                 })
             });
-            if followers.is_none() && !set.not_in.is_empty() {
-                err(
-                    &mut errors,
-                    file,
-                    format!("cue set `{}` has `not_in` but no `followed_by`", set.id),
-                );
+            for (field, list) in [("not_in", &set.not_in), ("through", &set.through)] {
+                if followers.is_none() && !list.is_empty() {
+                    err(
+                        &mut errors,
+                        file,
+                        format!("cue set `{}` has `{field}` but no `followed_by`", set.id),
+                    );
+                }
             }
             // A cue set signals a concept, or a topic that some rule uses as
             // its work ("ongoing-war").
@@ -777,6 +784,18 @@ sources = ["Capstone"]
     #[test]
     fn accepts_a_minimal_entry() {
         assert!(db(OK_TERM).is_ok());
+    }
+
+    #[test]
+    fn a_condition_on_followers_needs_followers() {
+        let cue = "[[cue]]\nid = \"c\"\nconcept = \"peacekeeping\"\nrole = \"act\"\nwords = [\"even when\"]\nthrough = [\"host\"]\n";
+        let errors = db(&format!("{OK_TERM}{cue}")).unwrap_err();
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.message.contains("has `through` but no `followed_by`")),
+            "{errors:?}"
+        );
     }
 
     #[test]

@@ -129,6 +129,10 @@ pub struct CueSet {
     /// Cold War" names a period, not a war being fought.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub not_in: Vec<String>,
+    /// When set, one of these must come between the phrase and its
+    /// follower: "even when ... the government ... says no".
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub through: Vec<String>,
 }
 
 /// What a cue phrase is to its concept; see `terms/cues.toml`.
