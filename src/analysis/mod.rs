@@ -14,6 +14,7 @@ mod fixes;
 pub mod grammar;
 mod language_id;
 pub mod mechanism;
+mod reported;
 pub mod sentence;
 mod split;
 mod suppress;

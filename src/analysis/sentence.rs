@@ -162,16 +162,34 @@ impl<'a> Sentence<'a> {
         let g = Grammar::with_starts(&toks, lex, &starts);
         let mut cue_spans = select_cues(&prose.text, &toks, cues, db);
         passive_phrases(&toks, &g, &mut cue_spans, db);
-        let quoted = quoted_tokens(&toks, prose, &s);
+        let mut quoted = quoted_tokens(&toks, prose, &s);
         let clauses = clauses(&toks, lex);
+        // Reported from a generic source: mentioned like a quotation.
+        for r in super::reported::generic_reports(&toks, &g, lex, &clauses) {
+            quoted[r].iter_mut().for_each(|q| *q = true);
+        }
         // A yes/no question asks; a wh-question asserts what it presupposes
         // ("Why did the peacekeepers take so long to negotiate?") unless it
         // asks about a belief ("Why do students think ...?").
-        let ends_in_question = toks.last().is_some_and(|t| t.lower == "?");
+        // (A parenthesis may follow: "Are X and Y the same? (homework help)".)
+        let before_aside = match toks.last() {
+            Some(t) if t.lower == ")" => toks.iter().rposition(|t| t.lower == "(").unwrap_or(toks.len()),
+            _ => toks.len(),
+        };
+        let ends_in_question = before_aside > 0 && toks[before_aside - 1].lower == "?";
+        // A label before a colon ("Thread: Are ...", "Question 2: Is ...")
+        // is not part of the question.
+        let label_end = toks
+            .iter()
+            .take(4)
+            .position(|t| t.lower == ":")
+            .filter(|&c| c > 0 && toks[..c].iter().all(|t| t.word && !t.tag.is_verbal()))
+            .map_or(0, |c| c + 1);
         // The first word after list markers ("a)", "1.", "Q3:").
         let first_word = toks
             .iter()
             .enumerate()
+            .skip(label_end)
             .find(|(k, t)| {
                 t.word
                     && !(t.lower.len() <= 2

@@ -767,3 +767,15 @@ fn building_a_states_institutions_is_peacebuilding_work() {
         "peace-keeping",
     );
 }
+
+#[test]
+fn a_question_after_a_label_or_before_an_aside_asks() {
+    assert_clean("Thread: Are peacekeeping and peacemaking the same thing? (homework help)");
+    assert_clean("ok but I read that peacekeepers sometimes negotiate stuff too?");
+    // The label does not turn a statement into a question.
+    assert_flags(
+        "Thread: peacekeeping is the same as peacemaking (I think)",
+        "terms-as-synonyms",
+        "peacekeeping",
+    );
+}

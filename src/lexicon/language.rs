@@ -132,6 +132,9 @@ language_lists! {
     passive_auxiliaries: Verb,
     /// Verbs that report someone else's claim.
     reporting_verbs: Verb,
+    /// Sources a claim is reported from without the writer taking it on ("a
+    /// student who writes that ...", "some accounts describe ... as").
+    generic_sources: Noun,
     /// After a negation, open a clause the negation governs ("does not mean
     /// that ...").
     negated_complements: Verb,
