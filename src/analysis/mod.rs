@@ -255,21 +255,33 @@ fn analyze_traced(
                 findings.truncate(before);
             }
         }
-        let center = sentence.center().map(|(actor, plural)| {
-            // The subject's number is its head's: "peacekeeping operations" are plural.
-            let entity = actor.map(|a| {
-                let mut e = sentence.entity(a);
-                e.plural |= plural;
-                e
-            });
-            (entity, plural)
-        });
         let named: Vec<usize> = (0..sentence.actors.len())
             .filter(|&a| {
                 let act = &sentence.actors[a];
                 act.here && !act.modifier && is_actor_like(&db.terms[act.term])
             })
             .collect();
+        // A question about one actor is what its answer is about: "Q: What
+        // is peacekeeping? A: It is when ...".
+        let asked = named
+            .first()
+            .filter(|&&a| sentence.asks && named.iter().all(|&b| sentence.actors[b].term == sentence.actors[a].term))
+            .map(|&a| {
+                let e = sentence.entity(a);
+                let plural = e.plural;
+                (Some(e), plural)
+            });
+        let center = asked.or_else(|| {
+            sentence.center().map(|(actor, plural)| {
+                // The subject's number is its head's: "peacekeeping operations" are plural.
+                let entity = actor.map(|a| {
+                    let mut e = sentence.entity(a);
+                    e.plural |= plural;
+                    e
+                });
+                (entity, plural)
+            })
+        });
         // A lead-in's topic is in its main clause: "Before UN peacekeepers
         // are deployed, these conditions must be met:" is about conditions.
         let opening = sentence.opening_clause();

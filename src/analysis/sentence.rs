@@ -63,6 +63,8 @@ pub struct Sentence<'a> {
     pub clauses: Vec<Range<usize>>,
     /// The writer discusses a mistake, asks, or supposes: nothing asserted.
     pub not_asserted: bool,
+    /// Ends in a question mark (a wh-question too, which may assert).
+    pub asks: bool,
     /// The everyday sense of "peacemaker" ("Mum is the peacemaker").
     pub everyday: bool,
     /// What the document structure around the sentence supplies.
@@ -252,6 +254,7 @@ impl<'a> Sentence<'a> {
             actors: Vec::new(),
             clauses,
             not_asserted: discussed || question || hypothetical || discourse.under_discussion,
+            asks: ends_in_question,
             everyday,
             context,
             topic: None,

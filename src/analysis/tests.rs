@@ -779,3 +779,21 @@ fn a_question_after_a_label_or_before_an_aside_asks() {
         "peacekeeping",
     );
 }
+
+#[test]
+fn an_answer_is_about_the_actor_its_question_asks_about() {
+    assert_flags(
+        "Q: What is peacekeeping? A: It is when UN troops defeat one side's army.",
+        "peacekeeping-as-enforcement",
+        "peacekeeping",
+    );
+    assert_flags(
+        "Q: What did the Peacebuilding Commission do in Burundi? A: It sent troops to patrol the provinces.",
+        "peacebuilding-as-peacekeeping",
+        "Peacebuilding Commission",
+    );
+    // An answer that is right stays quiet; a question naming two actors
+    // leaves the pronoun to the usual rules.
+    assert_clean("Q: What do peacekeepers do? A: They monitor the ceasefire and protect civilians.");
+    assert_clean("Q: Do mediators or peacekeepers patrol the buffer zone? A: They do, in Cyprus.");
+}
