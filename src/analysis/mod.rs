@@ -265,7 +265,12 @@ fn analyze_traced(
         // is peacekeeping? A: It is when ...".
         let asked = named
             .first()
-            .filter(|&&a| sentence.asks && named.iter().all(|&b| sentence.actors[b].term == sentence.actors[a].term))
+            .filter(|&&a| {
+                sentence.asks
+                    && named
+                        .iter()
+                        .all(|&b| sentence.actors[b].term == sentence.actors[a].term)
+            })
             .map(|&a| {
                 let e = sentence.entity(a);
                 let plural = e.plural;

@@ -75,6 +75,10 @@ pub struct Sentence<'a> {
     pub guessed: usize,
 }
 
+fn text_starts_upper(w: &str) -> bool {
+    w.chars().next().is_some_and(char::is_uppercase)
+}
+
 /// Map byte ranges to token index ranges (tokens are sorted).
 fn tok_span(toks: &[Tok], r: &Range<usize>) -> Option<Range<usize>> {
     let s = toks.partition_point(|t| t.range.end <= r.start);
@@ -150,6 +154,21 @@ impl<'a> Sentence<'a> {
                     k += n;
                 }
                 None => k += 1,
+            }
+        }
+        // "UNIFIL acts as a mediator", "countries act as peacemakers": a
+        // copula of a role ("act as", "serve as") after a name, a term or a
+        // plural noun is the verb, not the head of a compound ("UNIFIL acts").
+        for k in 1..toks.len() {
+            let role_copula = lex
+                .copulas
+                .at(&toks, k)
+                .is_some_and(|n| n >= 2 && toks[k + n - 1].lower == "as");
+            let prev = &toks[k - 1];
+            let subject_like = term_at[k - 1].is_some()
+                || prev.word && (prev.lower.ends_with('s') || text_starts_upper(&prose.text[prev.range.clone()]));
+            if role_copula && subject_like && known[k].is_none() {
+                known[k] = Some(Tag::Verb);
             }
         }
         let guessed = tagger::tag(&mut toks, &prose.text, &known);

@@ -797,3 +797,17 @@ fn an_answer_is_about_the_actor_its_question_asks_about() {
     assert_clean("Q: What do peacekeepers do? A: They monitor the ceasefire and protect civilians.");
     assert_clean("Q: Do mediators or peacekeepers patrol the buffer zone? A: They do, in Cyprus.");
 }
+
+#[test]
+fn acting_as_a_role_says_what_the_subject_does_not_what_it_is() {
+    // "acts" is the verb, not part of a name ("UNIFIL acts"), and the role
+    // is the subject's work: one finding, on the mission.
+    let got = plain("Lebanon and Israel do not talk directly, so UNIFIL acts as a mediator.");
+    assert_eq!(got, [("peacekeeping-as-peacemaking".to_string(), "UNIFIL".to_string())]);
+    // "known as" still names.
+    assert_flags(
+        "Peacekeeping, also known as peacemaking, began in 1948.",
+        "terms-as-synonyms",
+        "Peacekeeping",
+    );
+}

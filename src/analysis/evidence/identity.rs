@@ -229,7 +229,10 @@ fn names_as(s: &Sentence<'_>, between: Range<usize>, term_first: bool) -> bool {
             Some(v) => {
                 s.g.vgs[v].copula && !s.g.vgs[v].negated || s.lex.linking_verbs.at(&s.toks, s.g.vgs[v].main).is_some()
             }
-            None => t.lower == "as" || t.lower == "=",
+            // "known as", "listed as"; not a role after a verb of acting
+            // ("UNIFIL acts as a mediator" says what it does, not what it is).
+            None if t.lower == "as" => !(k > 0 && s.lex.copulas.at(&s.toks, k - 1).is_some_and(|n| n == 2)),
+            None => t.lower == "=",
         }
     };
     let copula = toks.iter().position(|t| is_copula(t));
