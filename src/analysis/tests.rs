@@ -811,3 +811,14 @@ fn acting_as_a_role_says_what_the_subject_does_not_what_it_is() {
         "Peacekeeping",
     );
 }
+
+#[test]
+fn a_trailing_participle_of_help_shares_the_main_clauses_subject() {
+    assert_flags(
+        "Nigerian peacekeepers changed the course of the civil war, helping to defeat the rebels.",
+        "peacekeeping-as-enforcement",
+        "peacekeepers",
+    );
+    // The subject's share in its own kind of work stays quiet.
+    assert_clean("The mediators reached the capital in May, helping the parties to agree a ceasefire.");
+}

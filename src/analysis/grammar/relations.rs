@@ -954,8 +954,11 @@ impl<'a> Relations<'a> {
             // comma, a participle of means ("using", "conducting") has the
             // clause's subject (for a passive, the one it was done to). Not
             // one of result ("..., ending the war": what brought it about).
+            // "..., helping to defeat the rebels": helping is the subject's
+            // share in the act.
             let object = self.in_pp(n) || self.object_of(n).is_some();
-            if j < s && object && self.verb_in(v, &self.lex.light_verbs) {
+            let means = self.verb_in(v, &self.lex.light_verbs) || self.verb_in(v, &self.lex.facilitation_verbs);
+            if j < s && object && means {
                 let main = (j.saturating_sub(REACH)..j)
                     .rev()
                     .filter_map(|k| self.g.vg_of[k])

@@ -395,6 +395,11 @@ fn correct(toks: &mut [Tok]) {
                 toks[i].tag = Tag::Aux;
             }
         }
+        // "in May, ...", "since May": after a preposition, "May" is the
+        // month, not the modal.
+        if toks[i].lower == "may" && i > 0 && toks[i - 1].tag == Tag::Adp {
+            toks[i].tag = Tag::Propn;
+        }
         if i > 0 && toks[i].tag == Tag::Verb && DETERMINERS.contains(&toks[i - 1].lower.as_str()) {
             toks[i].tag = if toks[i].lower.ends_with("ed") {
                 Tag::Adj
@@ -694,6 +699,14 @@ mod tests {
         assert!(t.contains(&"like/ADV".to_string()), "{t:?}");
         let t = tags("mediators like Annan talk");
         assert!(!t.contains(&"like/ADV".to_string()), "{t:?}");
+    }
+
+    #[test]
+    fn may_after_a_preposition_is_the_month() {
+        let t = tags("The mediators reached the capital in May, helping the peacekeepers.");
+        assert!(t.contains(&"may/PROPN".to_string()), "{t:?}");
+        let t = tags("The peacekeepers may patrol the line.");
+        assert!(!t.contains(&"may/PROPN".to_string()), "{t:?}");
     }
 
     #[test]
