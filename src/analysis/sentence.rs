@@ -620,8 +620,8 @@ impl<'a> Sentence<'a> {
         (described && closed && !listed && !before_list).then_some(a)
     }
 
-    /// "the peace-keeping operation, ONUMOZ," and "ONUMOZ, the UN operation":
-    /// two phrases for one actor become one.
+    /// "the peace-keeping operation, ONUMOZ," and "ONUMOZ, the UN operation",
+    /// "peacekeepers from UNTSO": two phrases for one actor become one.
     fn merge_appositions(&mut self) {
         for n in 0..self.g.nps.len().saturating_sub(1) {
             let (Some(a), Some(b)) = (self.np_actor[n], self.np_actor[n + 1]) else {
@@ -648,7 +648,13 @@ impl<'a> Sentence<'a> {
             let closes = self.toks.get(nb.toks.end).is_none_or(|t| {
                 matches!(t.lower.as_str(), "," | "." | ")" | ";") || self.g.vg_of[nb.toks.end].is_some()
             });
-            if !(comma && closes) {
+            // "peacekeepers from UNTSO", "the blue helmets of UNIFIL": the
+            // mission's own people, one actor.
+            let member = na.toks.end + 1 == nb.toks.start
+                && matches!(self.toks[na.toks.end].lower.as_str(), "from" | "of")
+                && ta.kind == "actor"
+                && tb.kind == "mission";
+            if !(comma && closes) && !member {
                 continue;
             }
             // Keep the first; the second points at it.

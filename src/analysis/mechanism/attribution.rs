@@ -76,5 +76,11 @@ mod tests {
         let got = findings(text);
         assert_eq!(got.len(), 1, "{got:?}");
         assert_eq!(got[0].1, "peace-keeping operation, ONUMOZ");
+        // A mission's own people: one phrase, whoever a relative clause
+        // after it picks.
+        let text = "The declaration was signed after talks run by peacekeepers from UNTSO, who shuttled between the delegations.";
+        let got = findings(text);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].1, "peacekeepers from UNTSO");
     }
 }
