@@ -121,7 +121,8 @@ pub fn find_terms(source: &str, format: Format, db: &Database) -> Vec<TermHit> {
 }
 
 fn term_hits(norm: &Normalized, db: &Database, skip: &[Range<usize>]) -> Vec<TermHit> {
-    db.term_matcher()
+    let mut hits: Vec<TermHit> = db
+        .term_matcher()
         .find(norm)
         .into_iter()
         .filter(|m| !overlaps(skip, &m.range))
@@ -129,7 +130,91 @@ fn term_hits(norm: &Normalized, db: &Database, skip: &[Range<usize>]) -> Vec<Ter
             range: m.range,
             term: db.term_of_pattern(m.pattern),
         })
-        .collect()
+        .collect();
+    let misspelled = misspelled_terms(norm, db, &hits, skip);
+    if !misspelled.is_empty() {
+        // A misspelled name takes the place of the term inside it
+        // ("Peacebuilding" in "Peacebuilding Comission").
+        hits.retain(|h| {
+            !misspelled
+                .iter()
+                .any(|m| m.range.start <= h.range.start && h.range.end <= m.range.end)
+        });
+        hits.extend(misspelled);
+        hits.sort_by_key(|h| (h.range.start, h.range.end));
+    }
+    hits
+}
+
+/// Concept and actor terms written with a slip of spelling ("Peacemakeing",
+/// "peace-keping"): words no form matched that the database recognises as
+/// one misspelled, also when "peace" is written apart from the rest.
+fn misspelled_terms(norm: &Normalized, db: &Database, hits: &[TermHit], skip: &[Range<usize>]) -> Vec<TermHit> {
+    let text = norm.text.as_str();
+    let mut words = Vec::new();
+    let mut start = None;
+    for (i, c) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
+        match (c.is_alphabetic(), start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                words.push(s..i);
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    // Hits are sorted by start: whether one covers a word is a search.
+    let covered = |r: &Range<usize>| {
+        let range = norm.original(r.clone());
+        let i = hits.partition_point(|h| h.range.end <= range.start);
+        overlaps(skip, &range) || hits.get(i).is_some_and(|h| h.range.start < range.end)
+    };
+    // A slip makes a word that is neither English nor a term's own word.
+    let known = |w: &str| {
+        w.split(' ')
+            .all(|part| grammar::tagger::knows(part) || db.lookup(part).is_some())
+    };
+    let mut out = Vec::new();
+    let mut k = 0;
+    while k < words.len() {
+        let w = words[k].clone();
+        let next = words.get(k + 1).filter(|n| n.start == w.end + 1).cloned();
+        k += 1;
+        if !db.may_misspell(&text[w.clone()]) {
+            continue;
+        }
+        // "peacebuilding comission": a two-word name with a slip in its
+        // second word (the first may be a term of its own).
+        if let Some(n) = next.clone().filter(|n| !covered(n)) {
+            let pair = &text[w.start..n.end];
+            if let Some(term) = db.misspelled(pair).filter(|_| !known(pair)) {
+                out.push(TermHit {
+                    range: norm.original(w.start..n.end),
+                    term,
+                });
+                k += 1;
+                continue;
+            }
+        }
+        // "peace keping": the halves written apart.
+        let joined = next.filter(|n| &text[w.clone()] == "peace" && !covered(n));
+        let (span, word) = match &joined {
+            Some(n) => (w.start..n.end, format!("peace{}", &text[n.clone()])),
+            None if w.len() >= 9 && !covered(&w) => (w.clone(), text[w.clone()].to_string()),
+            None => continue,
+        };
+        let Some(term) = db.misspelled(&word).filter(|_| !known(&word)) else {
+            continue;
+        };
+        if joined.is_some() {
+            k += 1;
+        }
+        out.push(TermHit {
+            range: norm.original(span),
+            term,
+        });
+    }
+    out
 }
 
 /// Rule ids written as words ("peacekeeping-as-peacemaking" in a sentence

@@ -654,7 +654,7 @@ impl<'a> Sentence<'a> {
                 && matches!(self.toks[na.toks.end].lower.as_str(), "from" | "of")
                 && ta.kind == "actor"
                 && tb.kind == "mission";
-            if !(comma && closes) && !member {
+            if !(member || comma && closes) {
                 continue;
             }
             // Keep the first; the second points at it.

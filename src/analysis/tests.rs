@@ -822,3 +822,30 @@ fn a_trailing_participle_of_help_shares_the_main_clauses_subject() {
     // The subject's share in its own kind of work stays quiet.
     assert_clean("The mediators reached the capital in May, helping the parties to agree a ceasefire.");
 }
+
+#[test]
+fn a_term_with_a_slip_of_spelling_is_still_the_term() {
+    assert_flags(
+        "Peacemakeing is when the army of many countrys is bombing the bad side.",
+        "peacemaking-as-enforcement",
+        "Peacemakeing",
+    );
+    assert_flags(
+        "The peace keping soldiers negociated the treaty.",
+        "peacekeeping-as-peacemaking",
+        "peace keping",
+    );
+    assert_flags(
+        "The Peacebuilding Comission have many soldier and they are patroling the border.",
+        "peacebuilding-as-peacekeeping",
+        "Peacebuilding Comission",
+    );
+    // English words near a term are not slips: "peacetime", a plural of a
+    // listed phrase.
+    assert_clean("In peacetime the peacekeepers patrolled the buffer zone.");
+    let got = plain("Peacekeeping operations negotiated the treaty.");
+    assert_eq!(
+        got,
+        [("peacekeeping-as-peacemaking".to_string(), "Peacekeeping".to_string())]
+    );
+}

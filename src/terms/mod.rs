@@ -232,9 +232,18 @@ pub struct Database {
     by_id: HashMap<String, usize>,
     /// Surface form (normalised) -> term index, for every variant.
     forms: Vec<(String, usize)>,
+    /// The forms long enough to be recognised misspelled, with their term:
+    /// single words of concepts and their people ("peacemakeing"), and
+    /// two-word names ("Peacebuilding Comission").
+    spelled: Vec<(String, usize)>,
+    /// `spelled` by the first three letters of the form.
+    spelled_by_prefix: HashMap<String, Vec<usize>>,
     term_matcher: Matcher,
     cue_matcher: Matcher,
 }
+
+/// The shortest form that is recognised misspelled ("peacemaker").
+const MISSPELLING_MIN: usize = 10;
 
 impl Database {
     /// The built-in database. Panics only if the embedded data is invalid,
@@ -638,6 +647,28 @@ impl Database {
             .map(|c| normalize_pattern(&c.phrase))
             .collect();
         let abbreviations = language.abbreviations.iter().map(|a| a.to_lowercase()).collect();
+        let spelled = forms
+            .iter()
+            .filter(|(f, t)| {
+                let words: Vec<&str> = f.split(' ').collect();
+                f.chars().count() >= MISSPELLING_MIN
+                    && words.iter().all(|w| w.len() >= 3 && w.chars().all(char::is_alphabetic))
+                    && match words.len() {
+                        1 => matches!(terms[*t].kind.as_str(), "concept" | "actor"),
+                        // "Peacebuilding Comission": a two-word name.
+                        2 => true,
+                        _ => false,
+                    }
+            })
+            .cloned()
+            .collect::<Vec<(String, usize)>>();
+        let mut spelled_by_prefix: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, (f, _)) in spelled.iter().enumerate() {
+            spelled_by_prefix
+                .entry(f.chars().take(3).collect())
+                .or_default()
+                .push(i);
+        }
         Ok(Database {
             terms,
             origins,
@@ -652,9 +683,60 @@ impl Database {
             language,
             by_id,
             forms,
+            spelled,
+            spelled_by_prefix,
             term_matcher,
             cue_matcher,
         })
+    }
+
+    /// Whether a word starting like `word` could misspell a form (a cheap
+    /// test before [`Database::misspelled`]).
+    pub fn may_misspell(&self, word: &str) -> bool {
+        let end = word.char_indices().nth(3).map_or(word.len(), |(i, _)| i);
+        self.spelled_by_prefix.contains_key(&word[..end])
+    }
+
+    /// The term a word (or two words, space-separated) misspells: one edit
+    /// (two for twelve letters or more) from a form of `spelled`, with the
+    /// same first three letters ("peacemakeing", "peacekeping", "peace
+    /// keping" as one word, "peacebuilding comission"). `word` is lowercase;
+    /// a form itself is not a misspelling, and a word as near to two terms is
+    /// none. Whether the word is an English word is the caller's to check.
+    pub fn misspelled(&self, word: &str) -> Option<usize> {
+        if !self.may_misspell(word) {
+            return None;
+        }
+        let len = word.chars().count();
+        if len < MISSPELLING_MIN - 1 || !word.chars().all(|c| c.is_alphabetic() || c == ' ') {
+            return None;
+        }
+        let end = word.char_indices().nth(3).map_or(word.len(), |(i, _)| i);
+        let candidates = self.spelled_by_prefix.get(&word[..end])?;
+        let mut best: Option<(usize, usize)> = None;
+        let mut tie = false;
+        for (form, t) in candidates.iter().map(|&i| &self.spelled[i]) {
+            if form.chars().count().abs_diff(len) > 2 {
+                continue;
+            }
+            let d = strsim::damerau_levenshtein(word, form);
+            if d == 0 {
+                return None;
+            }
+            let allowed = if form.chars().count() >= 12 { 2 } else { 1 };
+            if d > allowed {
+                continue;
+            }
+            match best {
+                Some((bd, bt)) if d == bd && bt != *t => tie = true,
+                Some((bd, _)) if d >= bd => {}
+                _ => {
+                    best = Some((d, *t));
+                    tie = false;
+                }
+            }
+        }
+        best.filter(|_| !tie).map(|(_, t)| t)
     }
 
     pub(crate) fn lexicon(&self) -> &Lexicon {
@@ -784,6 +866,23 @@ sources = ["Capstone"]
     #[test]
     fn accepts_a_minimal_entry() {
         assert!(db(OK_TERM).is_ok());
+    }
+
+    #[test]
+    fn a_form_one_slip_away_is_recognised() {
+        let db = Database::builtin();
+        let id = |w: &str| db.misspelled(w).map(|t| db.terms[t].id.clone());
+        assert_eq!(id("peacemakeing").as_deref(), Some("peacemaking"));
+        assert_eq!(id("peacekeping").as_deref(), Some("peacekeeping"));
+        assert_eq!(
+            id("peacebuilding comission").as_deref(),
+            Some("peacebuilding-commission")
+        );
+        // A form is no slip; nor is a word far from every form, or one
+        // whose first letters differ.
+        assert_eq!(id("peacekeeping"), None);
+        assert_eq!(id("peacefully"), None);
+        assert_eq!(id("beacekeeping"), None);
     }
 
     #[test]

@@ -156,6 +156,12 @@ impl Lexicon {
     }
 }
 
+/// Whether the tagger's lexicon knows a lowercase word (a word it knows is
+/// spelled as some English word, not misspelled).
+pub fn knows(w: &str) -> bool {
+    model().1.lookup(w).is_some()
+}
+
 /// The trained rules, and the base lexicon they start from.
 fn model() -> &'static (Rules, Lexicon) {
     static MODEL: OnceLock<(Rules, Lexicon)> = OnceLock::new();
