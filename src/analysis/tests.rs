@@ -849,3 +849,49 @@ fn a_term_with_a_slip_of_spelling_is_still_the_term() {
         [("peacekeeping-as-peacemaking".to_string(), "Peacekeeping".to_string())]
     );
 }
+
+#[test]
+fn a_negation_before_a_dash_answers_it_does_not_deny() {
+    assert_flags(
+        "Q: Is peacebuilding different from peacekeeping? A: Not really — peacebuilding is just another word for peacekeeping.",
+        "terms-as-synonyms",
+        "peacebuilding",
+    );
+    assert_clean("Peacebuilding is not just another word for peacekeeping.");
+}
+
+#[test]
+fn a_case_or_the_means_named_by_the_term_acts_for_it() {
+    // "venture", "jets": the head names a case or the means of the concept.
+    assert_flags(
+        "This first great peacekeeping venture of the United Nations fought its way back up the peninsula.",
+        "peacekeeping-as-enforcement",
+        "peacekeeping",
+    );
+    assert_flags(
+        "UN peacemaking jets pounded artillery positions around the city.",
+        "peacemaking-as-enforcement",
+        "peacemaking",
+    );
+    assert_clean("The peacekeeping campaign of the 1990s shows how missions changed.");
+}
+
+#[test]
+fn convening_talks_is_sitting_the_parties_down_not_sitting_at_the_table() {
+    assert_flags(
+        "The UN peacekeeping force in Sinai sat Sadat and Begin down at the table in 1978.",
+        "peacekeeping-as-peacemaking",
+        "peacekeeping",
+    );
+    assert_clean("The peacekeepers sat at the table as observers while the envoys negotiated.");
+}
+
+#[test]
+fn the_two_neighbours_are_countries_not_the_writers_neighbours() {
+    assert_flags(
+        "The agreement between the two neighbours was brokered by the blue helmets.",
+        "peacekeeping-as-peacemaking",
+        "blue helmets",
+    );
+    assert_clean("My neighbours call my mum the peacekeeper of our street.");
+}

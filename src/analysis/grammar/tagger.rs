@@ -305,6 +305,18 @@ pub fn tag(toks: &mut [Tok], text: &str, known: &[Option<Tag>]) -> usize {
                 toks[i].tag = Tag::Propn;
             }
         }
+        // "sat Sadat and Begin down": a capitalised "verb" joined by "and"
+        // or "or" to a name is a name too.
+        for i in 2..toks.len() {
+            if toks[i].word
+                && toks[i].tag.is_verbal()
+                && capital(&toks[i])
+                && matches!(toks[i - 1].lower.as_str(), "and" | "or")
+                && toks[i - 2].tag == Tag::Propn
+            {
+                toks[i].tag = Tag::Propn;
+            }
+        }
     }
     // The caller's tags are facts about the words (terms are nouns and
     // names): the rules may not overturn them.
@@ -713,6 +725,14 @@ mod tests {
         assert!(t.contains(&"may/PROPN".to_string()), "{t:?}");
         let t = tags("The peacekeepers may patrol the line.");
         assert!(!t.contains(&"may/PROPN".to_string()), "{t:?}");
+    }
+
+    #[test]
+    fn a_capitalised_verb_joined_to_a_name_is_a_name() {
+        let t = tags("The force sat Sadat and Begin down at the table.");
+        assert!(t.contains(&"begin/PROPN".to_string()), "{t:?}");
+        let t = tags("The talks stalled and Begin left.");
+        assert!(!t.contains(&"left/PROPN".to_string()), "{t:?}");
     }
 
     #[test]

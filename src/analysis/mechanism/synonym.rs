@@ -43,7 +43,15 @@ pub fn check(s: &Sentence<'_>, rule: &RuleSpec, out: &mut Vec<Finding>) {
             continue;
         }
         let clause = s.clause_of(s.terms[b].toks.start);
-        let before = s.terms[a].toks.start.saturating_sub(3)..s.terms[a].toks.start;
+        // The words just before the first term, within its own part of the
+        // sentence: in "Not really - peacebuilding is just another word for
+        // peacekeeping" the "not" answers a question, it does not deny.
+        let a_start = s.terms[a].toks.start;
+        let part = (a_start.saturating_sub(3)..a_start)
+            .rev()
+            .find(|&k| matches!(s.toks[k].lower.as_str(), "-" | "–" | "—" | ":" | ";"))
+            .map_or(a_start.saturating_sub(3), |k| k + 1);
+        let before = part..a_start;
         let after_b = s.terms[b].toks.end..clause.end.max(s.terms[b].toks.end);
         if s.lex.distinction_markers.any_in(&s.toks, between.clone())
             || s.lex.distinction_markers.any_in(&s.toks, before)
