@@ -895,3 +895,24 @@ fn the_two_neighbours_are_countries_not_the_writers_neighbours() {
     );
     assert_clean("My neighbours call my mum the peacekeeper of our street.");
 }
+
+#[test]
+fn putting_soldiers_between_the_sides_is_interposition() {
+    assert_flags(
+        "- peacemaking = putting soldiers between the 2 sides so they cant fight (buffer)",
+        "peacemaking-as-peacekeeping",
+        "peacemaking",
+    );
+    assert_clean("The mediators put the question of borders between the other items on the agenda.");
+    // Making room for talks is what peacekeeping does.
+    assert_clean("Peacekeeping allows the parties to negotiate in safety.");
+}
+
+#[test]
+fn time_spent_somewhere_doing_something_is_the_subjects() {
+    assert_flags(
+        "Blue helmets arrived in Cambodia in 1992 as part of UNTAC. Before deploying, they had spent months in Paris mediating the 1991 peace agreement.",
+        "peacekeeping-as-peacemaking",
+        "Blue helmets",
+    );
+}

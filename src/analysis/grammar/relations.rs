@@ -935,13 +935,22 @@ impl<'a> Relations<'a> {
             }
             return a;
         }
-        // "spent the winter drafting": the subject of "spent" does it.
-        if let Some(n) = self.g.np_ending_at(s) {
+        // "spent the winter drafting", "spent months in Paris mediating":
+        // the subject of "spent" does it (over a phrase of place or time).
+        let mut np = self.g.np_ending_at(s);
+        for _ in 0..3 {
+            let Some(n) = np else { break };
             if let Some(w) = self.object_of(n) {
                 if self.verb_in(w, &self.lex.subject_control_verbs) {
                     return self.verb_agents(w, depth + 1);
                 }
+                break;
             }
+            let start = self.g.nps[n].toks.start;
+            if !self.in_pp(n) || start < 2 {
+                break;
+            }
+            np = self.g.np_ending_at(start - 1);
         }
         // "peacekeepers negotiating a truce", "UNIFIL, negotiating ..."
         let mut j = s;

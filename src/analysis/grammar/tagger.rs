@@ -266,6 +266,7 @@ pub fn tag(toks: &mut [Tok], text: &str, known: &[Option<Tag>]) -> usize {
     }
     correct(toks);
     verb_after_a_plural_subject(toks);
+    verb_after_an_adverb(toks);
     verb_after_a_singular_subject(toks);
     // A name written in lowercase right after a verb ("kicked iraq out")
     // is its object, not a second verb.
@@ -500,6 +501,25 @@ fn correct(toks: &mut [Tok]) {
         {
             toks[i].tag = Tag::Verb;
         }
+        // "the army forces the two sides to sign": an "-s" noun between a
+        // singular noun and a determiner is that noun's verb.
+        if i > 1
+            && toks[i].tag == Tag::Noun
+            && toks[i].lower.ends_with('s')
+            && !toks[i].lower.ends_with("ss")
+            && !toks[i].lower.contains('\'')
+            && toks[i - 1].tag == Tag::Noun
+            && !toks[i - 1].lower.ends_with('s')
+            && toks[i - 2].tag == Tag::Det
+            && toks
+                .get(i + 1)
+                .is_some_and(|n| n.tag == Tag::Det || is_possessive_pronoun(&n.lower))
+            // Not when a verb of its own comes later ("the peace talks the
+            // parties held failed").
+            && !(i + 2..toks.len()).any(|j| toks[j].tag == Tag::Verb && toks[j - 1].tag != Tag::Part && toks[j - 1].lower != "to")
+        {
+            toks[i].tag = Tag::Verb;
+        }
         // "helps warring parties reach a deal": an "-ing" word between a verb
         // and a plural noun that a verb follows describes the noun (the noun
         // is the object, and the verb its act).
@@ -537,6 +557,27 @@ fn correct(toks: &mut [Tok]) {
 /// model read the plural subject and its verb as a compound ("peacemakers
 /// patrol") and found no verb, or only a bare word that modifies the next
 /// noun ("buffer zones"), the bare noun right after the subject is the verb.
+/// "Peace-builders in blue helmets now man checkpoints": a sentence with no
+/// verb at all, where a bare noun follows an adverb that follows a noun
+/// phrase and comes before a noun phrase, has its verb there.
+fn verb_after_an_adverb(toks: &mut [Tok]) {
+    if toks.iter().any(|t| t.tag.is_verbal() || t.tag == Tag::Aux) {
+        return;
+    }
+    let at = (2..toks.len()).find(|&j| {
+        toks[j].tag == Tag::Noun
+            && toks[j].lower.chars().all(char::is_alphabetic)
+            && toks[j - 1].tag == Tag::Adv
+            && matches!(toks[j - 2].tag, Tag::Noun | Tag::Propn)
+            && toks.get(j + 1).is_some_and(|n| {
+                matches!(n.tag, Tag::Noun | Tag::Det | Tag::Adj | Tag::Num) || is_possessive_pronoun(&n.lower)
+            })
+    });
+    if let Some(j) = at {
+        toks[j].tag = Tag::Verb;
+    }
+}
+
 fn verb_after_a_plural_subject(toks: &mut [Tok]) {
     // The subject: the opening noun phrase, ending in a plural noun.
     let Some(i) = (1..toks.len()).find(|&i| {
@@ -733,6 +774,17 @@ mod tests {
         assert!(t.contains(&"begin/PROPN".to_string()), "{t:?}");
         let t = tags("The talks stalled and Begin left.");
         assert!(!t.contains(&"left/PROPN".to_string()), "{t:?}");
+    }
+
+    #[test]
+    fn verbs_the_model_reads_as_nouns() {
+        let t = tags("The peace-making is where the army forces the two sides to sign the agreement.");
+        assert!(t.contains(&"forces/VERB".to_string()), "{t:?}");
+        let t = tags("Peace-builders in blue helmets now man checkpoints across the capital.");
+        assert!(t.contains(&"man/VERB".to_string()), "{t:?}");
+        // A sentence with a verb keeps its nouns.
+        let t = tags("The peace talks the parties held in May failed.");
+        assert!(t.contains(&"talks/NOUN".to_string()), "{t:?}");
     }
 
     #[test]
