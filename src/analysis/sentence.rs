@@ -645,6 +645,11 @@ impl<'a> Sentence<'a> {
             }
             let (na, nb) = (&self.g.nps[n], &self.g.nps[n + 1]);
             let comma = na.toks.end + 1 == nb.toks.start && self.toks[na.toks.end].lower == ",";
+            // "PBC (Peacebuilding Commission, 2005)": a name and its
+            // expansion in brackets.
+            let expansion = na.toks.end + 1 == nb.toks.start
+                && self.toks[na.toks.end].lower == "("
+                && self.actors[a].term == self.actors[b].term;
             let closes = self.toks.get(nb.toks.end).is_none_or(|t| {
                 matches!(t.lower.as_str(), "," | "." | ")" | ";") || self.g.vg_of[nb.toks.end].is_some()
             });
@@ -654,7 +659,7 @@ impl<'a> Sentence<'a> {
                 && matches!(self.toks[na.toks.end].lower.as_str(), "from" | "of")
                 && ta.kind == "actor"
                 && tb.kind == "mission";
-            if !(member || comma && closes) {
+            if !(member || expansion || comma && closes) {
                 continue;
             }
             // Keep the first; the second points at it.

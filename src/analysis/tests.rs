@@ -916,3 +916,24 @@ fn time_spent_somewhere_doing_something_is_the_subjects() {
         "Blue helmets",
     );
 }
+
+#[test]
+fn a_participle_after_an_adverbial_phrase_has_the_clauses_subject() {
+    assert_flags(
+        "Carter's peacemaking team then stayed in the Sinai for years, manning observation posts between the Egyptian and Israeli armies.",
+        "peacemaking-as-peacekeeping",
+        "peacemaking",
+    );
+    assert_clean("The peacekeepers stayed in the town for a year, helping the mediators.");
+}
+
+#[test]
+fn sending_troops_to_separate_the_sides_is_peacekeeping_work() {
+    assert_flags(
+        "Peacemaking means sending armed troops to separate the two sides after a ceasefire.",
+        "peacemaking-as-peacekeeping",
+        "Peacemaking",
+    );
+    // Asking others to send them is not sending them.
+    assert_clean("The envoy asked the Council to send troops.");
+}

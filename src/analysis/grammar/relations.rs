@@ -983,6 +983,15 @@ impl<'a> Relations<'a> {
             if !self.in_pp(n) || j == s {
                 return Agents::nps(vec![n]);
             }
+            // "stayed in the Sinai for years, manning observation posts":
+            // after an adverbial phrase and a comma, the clause's subject.
+            // (Not after a verb's particle: "hammered out the agreements,
+            // ending the war" has an object there.)
+            let ps = self.g.nps[n].toks.start;
+            let particle = ps >= 2 && is_particle(self.lower(ps - 1)) && self.g.vg_of[ps - 2].is_some();
+            if j < s && !particle {
+                return self.main_before(j, depth);
+            }
         }
         if j < s && j == 0 {
             return self.opening_agents(v, depth);

@@ -34,7 +34,18 @@ pub fn check(s: &Sentence<'_>, rule_index: usize, out: &mut Vec<Finding>) {
         evidence::collect(kind, &scope, &mut ev);
     }
     let work_label = s.db.get(work).map_or(work, |t| t.label.as_str()).to_lowercase();
-    for e in ev.entries.into_iter().filter(|e| e.score >= THRESHOLD) {
+    let found: Vec<_> = ev.entries.into_iter().filter(|e| e.score >= THRESHOLD).collect();
+    // An actor inside a larger phrase that has its own finding is that
+    // phrase ("PBC (Peacebuilding Commission, 2005)"): one finding.
+    let inside = |a: usize| {
+        let r = &s.actors[a].range;
+        found.iter().any(|o| {
+            let q = &s.actors[o.actor].range;
+            o.actor != a && q.start <= r.start && r.end <= q.end && q != r
+        })
+    };
+    let kept: Vec<bool> = found.iter().map(|e| !inside(e.actor)).collect();
+    for (e, _) in found.into_iter().zip(kept).filter(|(_, k)| *k) {
         let actor = &s.actors[e.actor];
         let text = s.words(actor.range.clone());
         let related = e
@@ -82,5 +93,9 @@ mod tests {
         let got = findings(text);
         assert_eq!(got.len(), 1, "{got:?}");
         assert_eq!(got[0].1, "peacekeepers from UNTSO");
+        // A name and its expansion in brackets.
+        let got = findings("PBC (Peacebuilding Commission, 2005) - sends its own troops to Burundi");
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].1, "PBC (Peacebuilding Commission");
     }
 }
