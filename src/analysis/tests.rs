@@ -937,3 +937,23 @@ fn sending_troops_to_separate_the_sides_is_peacekeeping_work() {
     // Asking others to send them is not sending them.
     assert_clean("The envoy asked the Council to send troops.");
 }
+
+#[test]
+fn a_place_and_its_year_name_the_war() {
+    assert_flags(
+        "- Korea 1950 was the first proper UN peacekeeping mission with real combat troops",
+        "peacekeeping-as-enforcement",
+        "peacekeeping",
+    );
+}
+
+#[test]
+fn standing_on_a_line_between_armies_is_peacekeeping_work() {
+    assert_flags(
+        "Sometimes the peacemakers of UN are also standing in the buffer zone to control that nobody is shooting.",
+        "peacemaking-as-peacekeeping",
+        "peacemakers",
+    );
+    assert_clean("Tourists can stand in the buffer zone near the old airport.");
+    assert_clean("The mediators met with blue helmets from UNFICYP.");
+}
