@@ -561,6 +561,32 @@ impl<'a> Sentence<'a> {
                     }
                 }
             }
+            // "the Commission's own patrols", "the mission's troops": a
+            // description in the possessive stands for the actor it refers
+            // back to, who owns the head.
+            if spans.is_empty() {
+                if let Some(p) = np.possessor.filter(|&p| p > 0 && self.toks[p].lower.ends_with("'s")) {
+                    let stem = self.toks[p].lower.trim_end_matches("'s").to_string();
+                    let described = matches!(self.toks[p - 1].lower.as_str(), "the" | "this")
+                        && self.lex.actor_nouns.contains_word(&stem);
+                    if let Some(e) = described
+                        .then(|| discourse.resolve_description(&stem, self.db))
+                        .flatten()
+                    {
+                        self.actors.push(Actor {
+                            term: e.term,
+                            range: e.range,
+                            spans: Vec::new(),
+                            toks: 0..0,
+                            here: false,
+                            modifier: false,
+                            other_sense: e.other_sense,
+                        });
+                        self.np_actor[n] = Some(self.actors.len() - 1);
+                        continue;
+                    }
+                }
+            }
             // "UNMIS, the mission that negotiated ...", "the Commission, the
             // UN body that sends ...": a description set off by a comma right
             // after an actor names that actor.

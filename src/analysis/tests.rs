@@ -957,3 +957,14 @@ fn standing_on_a_line_between_armies_is_peacekeeping_work() {
     assert_clean("Tourists can stand in the buffer zone near the old airport.");
     assert_clean("The mediators met with blue helmets from UNFICYP.");
 }
+
+#[test]
+fn a_description_in_the_possessive_owns_its_head() {
+    assert_flags(
+        "The Peacebuilding Commission was created in 2005. When a mission leaves, the Commission's own patrols take over the ceasefire lines.",
+        "peacebuilding-as-peacekeeping",
+        "Peacebuilding Commission",
+    );
+    // The mission's own troops are no conflation.
+    assert_clean("UNMISS was set up in 2011. The mission's troops protect civilians in Juba.");
+}
