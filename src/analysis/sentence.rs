@@ -926,8 +926,16 @@ impl<'a> Sentence<'a> {
     /// where it was named.
     pub fn other_sense(&self, a: usize) -> bool {
         let act = &self.actors[a];
+        // The everyday senses are one person or one thing ("the peacemaker
+        // of the family", the Colt Peacemaker, the B-36): "the peacemakers
+        // flew in aircraft" is not one.
+        let words = self.words(act.range.clone()).to_lowercase();
+        let plural = words.ends_with('s') && !words.ends_with("'s");
         act.other_sense
-            || act.here && self.everyday && self.lex.everyday_sense_terms.contains_word(&self.db.terms[act.term].id)
+            || act.here
+                && self.everyday
+                && !plural
+                && self.lex.everyday_sense_terms.contains_word(&self.db.terms[act.term].id)
     }
 
     /// The entity an actor of this sentence is for the discourse.

@@ -968,3 +968,14 @@ fn a_description_in_the_possessive_owns_its_head() {
     // The mission's own troops are no conflation.
     assert_clean("UNMISS was set up in 2011. The mission's troops protect civilians in Juba.");
 }
+
+#[test]
+fn the_everyday_senses_are_one_person_or_one_thing() {
+    assert_flags(
+        "The peacemakers flew in aircraft and patrolled the border.",
+        "peacemaking-as-peacekeeping",
+        "peacemakers",
+    );
+    assert_clean("My mum is the peacekeeper in our family and she negotiates a truce every night.");
+    assert_clean("The Peacemaker was a revolver that every cowboy carried to shoot it out.");
+}
