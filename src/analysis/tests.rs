@@ -979,3 +979,28 @@ fn the_everyday_senses_are_one_person_or_one_thing() {
     assert_clean("My mum is the peacekeeper in our family and she negotiates a truce every night.");
     assert_clean("The Peacemaker was a revolver that every cowboy carried to shoot it out.");
 }
+
+#[test]
+fn a_definition_by_means_or_a_sign_carries_its_circumstance() {
+    assert_flags(
+        "peacekeeping basically = sending troops in the middle of the war so it ends",
+        "peacekeeping-before-ceasefire",
+        "peacekeeping",
+    );
+    assert_flags(
+        "Peacekeeping means entering a country without the consent of its government.",
+        "peacekeeping-as-enforcement",
+        "Peacekeeping",
+    );
+    assert_clean("peacekeeping = monitoring a ceasefire after the war ends");
+}
+
+#[test]
+fn clinching_a_deal_is_making_it() {
+    assert_flags(
+        "lol no the peacekeepers basically clinched the dayton deal, holbrooke just turned up for the photos",
+        "peacekeeping-as-peacemaking",
+        "peacekeepers",
+    );
+    assert_clean("The peacekeepers sealed the border after the agreement was signed.");
+}

@@ -185,9 +185,22 @@ fn attach(s: &Sentence<'_>, c: usize) -> Attachment {
     if !finite(v) && vg.toks.start > 0 {
         if let Some(w) = s.g.vg_of[vg.toks.start - 1] {
             let d = &s.g.vgs[w];
-            if d.copula || s.lex.defining_verbs.at(&s.toks, d.main).is_some() {
+            if d.copula
+                || s.lex.defining_verbs.at(&s.toks, d.main).is_some()
+                || s.lex.copulas.at(&s.toks, d.main).is_some()
+            {
                 agents.nps.extend(r.subject(w).unwrap_or_default());
             }
+        }
+        // Notes: "peacekeeping (basically) = sending troops ...": the term
+        // before the sign.
+        let sign = vg.toks.start - 1;
+        if matches!(s.toks[sign].lower.as_str(), "=" | ":") {
+            let mut j = sign;
+            while j > 0 && s.toks[j - 1].tag == Tag::Adv {
+                j -= 1;
+            }
+            agents.nps.extend(s.g.np_ending_at(j));
         }
     }
     // Not "it was already there when the war started": a state, not a
