@@ -1004,3 +1004,12 @@ fn clinching_a_deal_is_making_it() {
     );
     assert_clean("The peacekeepers sealed the border after the agreement was signed.");
 }
+
+#[test]
+fn into_a_place_in_chat_is_still_a_place() {
+    assert_flags(
+        "imo they should send blue helmets into sudan right now to stop the war, dont wait for a ceasefire",
+        "peacekeeping-before-ceasefire",
+        "blue helmets",
+    );
+}

@@ -688,9 +688,12 @@ impl<'a> Relations<'a> {
         }
         let first = self.coordinated_left(n)[0];
         let head = &self.toks[self.g.nps[n].head];
+        // ("into sudan": "into" opens a place, whatever chat's case.)
+        let fs = self.g.nps[first].toks.start;
         let when_or_where = matches!(head.tag, Tag::Propn | Tag::Num)
             || self.lex.time_nouns.contains_word(&head.lower)
-            || self.lex.place_nouns.contains_word(&head.lower);
+            || self.lex.place_nouns.contains_word(&head.lower)
+            || fs > 0 && self.lower(fs - 1) == "into";
         (self.in_pp(first) && when_or_where).then(|| self.g.nps[first].toks.start - 1)
     }
 

@@ -520,6 +520,28 @@ fn correct(toks: &mut [Tok]) {
         {
             toks[i].tag = Tag::Verb;
         }
+        // "peacemakers patrol approx. 180 km": a bare noun after a plural
+        // noun and before a number (perhaps after "approx.", "about") is
+        // the plural's verb.
+        if i > 0
+            && toks[i].tag == Tag::Noun
+            && !toks[i].lower.ends_with('s')
+            && toks[i].lower.chars().all(char::is_alphabetic)
+            && toks[i - 1].tag == Tag::Noun
+            && toks[i - 1].lower.ends_with('s')
+            && !toks[i - 1].lower.contains('\'')
+        {
+            let mut j = i + 1;
+            if toks.get(j).is_some_and(|t| t.tag == Tag::Adv) {
+                j += 1;
+                if toks.get(j).is_some_and(|t| t.lower == ".") {
+                    j += 1;
+                }
+            }
+            if toks.get(j).is_some_and(|t| t.tag == Tag::Num) {
+                toks[i].tag = Tag::Verb;
+            }
+        }
         // "helps warring parties reach a deal": an "-ing" word between a verb
         // and a plural noun that a verb follows describes the noun (the noun
         // is the object, and the verb its act).
@@ -785,6 +807,12 @@ mod tests {
         // A sentence with a verb keeps its nouns.
         let t = tags("The peace talks the parties held in May failed.");
         assert!(t.contains(&"talks/NOUN".to_string()), "{t:?}");
+    }
+
+    #[test]
+    fn a_bare_noun_before_a_number_after_a_plural_is_its_verb() {
+        let t = tags("Green Line - peacemakers patrol approx. 180 km line");
+        assert!(t.contains(&"patrol/VERB".to_string()), "{t:?}");
     }
 
     #[test]
