@@ -1013,3 +1013,13 @@ fn into_a_place_in_chat_is_still_a_place() {
         "blue helmets",
     );
 }
+
+#[test]
+fn the_logic_of_a_concept_defines_it() {
+    assert_flags(
+        "The logic of peacekeeping is to intervene before any ceasefire is agreed, so that the fighting stops.",
+        "peacekeeping-before-ceasefire",
+        "peacekeeping",
+    );
+    assert_clean("The point of peacekeeping is to monitor a ceasefire.");
+}
