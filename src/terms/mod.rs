@@ -719,7 +719,7 @@ impl Database {
             if form.chars().count().abs_diff(len) > 2 {
                 continue;
             }
-            let d = strsim::damerau_levenshtein(word, form);
+            let d = strsim::osa_distance(word, form);
             if d == 0 {
                 return None;
             }
