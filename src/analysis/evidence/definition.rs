@@ -507,6 +507,16 @@ fn unattributed(s: &Sentence<'_>, c: usize, a: usize, pred_start: usize) -> bool
     if actors.contains(&a) {
         return true;
     }
+    // "Peacekeeping it is building schools": a resumptive pronoun right
+    // after the term is the term.
+    let here = s.actors[a].here;
+    let np_end = s.g.np_of[s.actors[a].toks.start].map_or(s.actors[a].toks.end, |n| s.g.nps[n].toks.end);
+    let resumptive = here
+        && s.toks.get(np_end).is_some_and(|t| t.lower == "it")
+        && s.g.np_of[np_end].is_some_and(|n| agents.nps.contains(&n));
+    if resumptive {
+        return true;
+    }
     // "X is the department that brokers agreements": the predicate's own
     // noun phrase does it, and that is X.
     // (Over adverbs: "are basically an army that ...".)
@@ -631,6 +641,19 @@ mod tests {
         quiet(
             "Peacekeeping is patrolling a line while diplomats mediate between the parties.",
             "peacekeeping-as-peacemaking",
+        );
+    }
+
+    #[test]
+    fn a_resumptive_pronoun_after_the_term_is_the_term() {
+        flags(
+            "Peacekeeping it is building the schools, courts and the parliament in long time after the war finish.",
+            "peacebuilding-as-peacekeeping",
+            "Peacekeeping",
+        );
+        quiet(
+            "Peacekeeping, it is important, and the parties keep rebuilding their courts.",
+            "peacebuilding-as-peacekeeping",
         );
     }
 
