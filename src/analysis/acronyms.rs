@@ -78,19 +78,7 @@ fn initials(words: &str) -> String {
 /// Where the expansion of `acronym` starts in `words` (which end right
 /// before the parenthesis), if the last words spell it.
 fn expansion_start(words: &str, acronym: &str) -> Option<usize> {
-    let mut spans = Vec::new();
-    let mut start = None;
-    for (i, c) in words.char_indices() {
-        match (c.is_whitespace(), start) {
-            (false, None) => start = Some(i),
-            (true, Some(s)) => {
-                spans.push(s..i);
-                start = None;
-            }
-            _ => {}
-        }
-    }
-    spans.extend(start.map(|s| s..words.len()));
+    let spans = crate::scan::runs(words, |c| !c.is_whitespace());
     let want = acronym.to_lowercase();
     let mut got = String::new();
     for span in spans.into_iter().rev().take(12) {

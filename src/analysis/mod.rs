@@ -151,18 +151,7 @@ fn term_hits(norm: &Normalized, db: &Database, skip: &[Range<usize>]) -> Vec<Ter
 /// one misspelled, also when "peace" is written apart from the rest.
 fn misspelled_terms(norm: &Normalized, db: &Database, hits: &[TermHit], skip: &[Range<usize>]) -> Vec<TermHit> {
     let text = norm.text.as_str();
-    let mut words = Vec::new();
-    let mut start = None;
-    for (i, c) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
-        match (c.is_alphabetic(), start) {
-            (true, None) => start = Some(i),
-            (false, Some(s)) => {
-                words.push(s..i);
-                start = None;
-            }
-            _ => {}
-        }
-    }
+    let words = crate::scan::runs(text, char::is_alphabetic);
     // Hits are sorted by start: whether one covers a word is a search.
     let covered = |r: &Range<usize>| {
         let range = norm.original(r.clone());

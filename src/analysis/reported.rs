@@ -50,16 +50,11 @@ pub fn generic_reports(toks: &[Tok], g: &Grammar, lex: &Lexicon, clauses: &[Rang
             continue;
         }
         let end = if relative {
-            let finite_after = (vg.toks.end..clause_end)
-                .filter_map(|j| g.vg_of[j])
-                .filter(|&w| g.vgs[w].form == VerbForm::Finite)
-                .fold(Vec::new(), |mut seen, w| {
-                    if seen.last() != Some(&w) {
-                        seen.push(w);
-                    }
-                    seen
-                });
-            finite_after.get(1).map_or(clause_end, |&w| g.vgs[w].toks.start)
+            g.vgs
+                .iter()
+                .filter(|w| w.form == VerbForm::Finite && (vg.toks.end..clause_end).contains(&w.toks.start))
+                .nth(1)
+                .map_or(clause_end, |w| w.toks.start)
         } else {
             clause_end
         };

@@ -281,16 +281,8 @@ impl<'a> Sentence<'a> {
         };
         sentence.find_actors(discourse);
         if let Context::Topic(e) = &sentence.context {
-            sentence.topic = Some(sentence.actors.len());
-            sentence.actors.push(Actor {
-                term: e.term,
-                range: e.range.clone(),
-                spans: Vec::new(),
-                toks: 0..0,
-                here: false,
-                modifier: false,
-                other_sense: e.other_sense,
-            });
+            let e = e.clone();
+            sentence.topic = Some(sentence.push_referred(&e));
         }
         sentence
     }
@@ -438,6 +430,21 @@ impl<'a> Sentence<'a> {
     /// Build the actor phrases: each noun phrase with an actor-like term,
     /// appositions merged ("the peace-keeping operation, ONUMOZ"), and the
     /// phrases that refer back to an actor named before.
+    /// Add an actor named outside this sentence (referred to, or the
+    /// context's topic); returns its index.
+    fn push_referred(&mut self, e: &Entity) -> usize {
+        self.actors.push(Actor {
+            term: e.term,
+            range: e.range.clone(),
+            spans: Vec::new(),
+            toks: 0..0,
+            here: false,
+            modifier: false,
+            other_sense: e.other_sense,
+        });
+        self.actors.len() - 1
+    }
+
     fn find_actors(&mut self, discourse: &Discourse) {
         for n in 0..self.g.nps.len() {
             let np = self.g.nps[n].clone();
@@ -540,20 +547,7 @@ impl<'a> Sentence<'a> {
                                 ))
                             .then_some(a)
                         });
-                        let found = here.or_else(|| {
-                            discourse.resolve_pronoun(plural).map(|e| {
-                                self.actors.push(Actor {
-                                    term: e.term,
-                                    range: e.range,
-                                    spans: Vec::new(),
-                                    toks: 0..0,
-                                    here: false,
-                                    modifier: false,
-                                    other_sense: e.other_sense,
-                                });
-                                self.actors.len() - 1
-                            })
-                        });
+                        let found = here.or_else(|| discourse.resolve_pronoun(plural).map(|e| self.push_referred(&e)));
                         if let Some(a) = found {
                             self.np_actor[n] = Some(a);
                             continue;
@@ -573,16 +567,7 @@ impl<'a> Sentence<'a> {
                         .then(|| discourse.resolve_description(&stem, self.db))
                         .flatten()
                     {
-                        self.actors.push(Actor {
-                            term: e.term,
-                            range: e.range,
-                            spans: Vec::new(),
-                            toks: 0..0,
-                            here: false,
-                            modifier: false,
-                            other_sense: e.other_sense,
-                        });
-                        self.np_actor[n] = Some(self.actors.len() - 1);
+                        self.np_actor[n] = Some(self.push_referred(&e));
                         continue;
                     }
                 }
@@ -599,17 +584,7 @@ impl<'a> Sentence<'a> {
             // A pronoun or description that refers back.
             if spans.is_empty() {
                 if let Some(e) = self.refers_back(n, discourse) {
-                    let idx = self.actors.len();
-                    self.actors.push(Actor {
-                        term: e.term,
-                        range: e.range,
-                        spans: Vec::new(),
-                        toks: 0..0,
-                        here: false,
-                        modifier: false,
-                        other_sense: e.other_sense,
-                    });
-                    self.np_actor[n] = Some(idx);
+                    self.np_actor[n] = Some(self.push_referred(&e));
                 }
             }
         }
@@ -929,13 +904,15 @@ impl<'a> Sentence<'a> {
         // The everyday senses are one person or one thing ("the peacemaker
         // of the family", the Colt Peacemaker, the B-36): "the peacemakers
         // flew in aircraft" is not one.
-        let words = self.words(act.range.clone()).to_lowercase();
-        let plural = words.ends_with('s') && !words.ends_with("'s");
+        let plural = || {
+            let w = self.text[act.range.clone()].trim_end();
+            w.ends_with(['s', 'S']) && !w.ends_with("'s")
+        };
         act.other_sense
             || act.here
                 && self.everyday
-                && !plural
                 && self.lex.everyday_sense_terms.contains_word(&self.db.terms[act.term].id)
+                && !plural()
     }
 
     /// The entity an actor of this sentence is for the discourse.

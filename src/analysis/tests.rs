@@ -840,8 +840,8 @@ fn a_term_with_a_slip_of_spelling_is_still_the_term() {
         "peacebuilding-as-peacekeeping",
         "Peacebuilding Comission",
     );
-    // English words near a term are not slips: "peacetime", a plural of a
-    // listed phrase.
+    // English words are not slips: "peacetime" shares the first letters;
+    // "operations" is one edit from the listed "peacekeeping operation".
     assert_clean("In peacetime the peacekeepers patrolled the buffer zone.");
     let got = plain("Peacekeeping operations negotiated the treaty.");
     assert_eq!(

@@ -140,6 +140,25 @@ impl std::fmt::Debug for Matcher {
     }
 }
 
+/// The byte ranges of the maximal runs of chars that `keep` accepts
+/// ("words" for whatever a word is to the caller).
+pub fn runs(text: &str, keep: impl Fn(char) -> bool) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in text.char_indices() {
+        match (keep(c), start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                out.push(s..i);
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    out.extend(start.map(|s| s..text.len()));
+    out
+}
+
 fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
 }
@@ -243,6 +262,13 @@ mod tests {
         let m = Matcher::new(["peacekeeping", "unifil"]);
         assert!(words(&m, "peacekeepingly UNIFILed xunifil").is_empty());
         assert_eq!(words(&m, "(UNIFIL) peacekeeping."), ["UNIFIL", "peacekeeping"]);
+    }
+
+    #[test]
+    fn runs_of_accepted_chars() {
+        assert_eq!(runs("a bc  déf", |c| !c.is_whitespace()), [0..1, 2..4, 6..10]);
+        assert_eq!(runs("peace-keping", char::is_alphabetic), [0..5, 6..12]);
+        assert!(runs("", char::is_alphabetic).is_empty());
     }
 
     #[test]

@@ -232,14 +232,18 @@ pub struct Database {
     by_id: HashMap<String, usize>,
     /// Surface form (normalised) -> term index, for every variant.
     forms: Vec<(String, usize)>,
-    /// The forms long enough to be recognised misspelled, with their term:
-    /// single words of concepts and their people ("peacemakeing"), and
-    /// two-word names ("Peacebuilding Comission").
-    spelled: Vec<(String, usize)>,
-    /// `spelled` by the first three letters of the form.
-    spelled_by_prefix: HashMap<String, Vec<usize>>,
+    /// The forms long enough to be recognised misspelled, with their term,
+    /// by their first three letters: single words of concepts and their
+    /// people ("peacemakeing"), and two-word names ("Peacebuilding
+    /// Comission").
+    spelled: HashMap<String, Vec<(String, usize)>>,
     term_matcher: Matcher,
     cue_matcher: Matcher,
+}
+
+/// The first three letters of a word: a slip rarely changes them.
+fn spelling_prefix(word: &str) -> &str {
+    &word[..word.char_indices().nth(3).map_or(word.len(), |(i, _)| i)]
 }
 
 /// The shortest form that is recognised misspelled ("peacemaker").
@@ -647,27 +651,22 @@ impl Database {
             .map(|c| normalize_pattern(&c.phrase))
             .collect();
         let abbreviations = language.abbreviations.iter().map(|a| a.to_lowercase()).collect();
-        let spelled = forms
-            .iter()
-            .filter(|(f, t)| {
-                let words: Vec<&str> = f.split(' ').collect();
-                f.chars().count() >= MISSPELLING_MIN
-                    && words.iter().all(|w| w.len() >= 3 && w.chars().all(char::is_alphabetic))
-                    && match words.len() {
-                        1 => matches!(terms[*t].kind.as_str(), "concept" | "actor"),
-                        // "Peacebuilding Comission": a two-word name.
-                        2 => true,
-                        _ => false,
-                    }
-            })
-            .cloned()
-            .collect::<Vec<(String, usize)>>();
-        let mut spelled_by_prefix: HashMap<String, Vec<usize>> = HashMap::new();
-        for (i, (f, _)) in spelled.iter().enumerate() {
-            spelled_by_prefix
-                .entry(f.chars().take(3).collect())
+        let mut spelled: HashMap<String, Vec<(String, usize)>> = HashMap::new();
+        for (f, t) in forms.iter().filter(|(f, t)| {
+            let words: Vec<&str> = f.split(' ').collect();
+            f.chars().count() >= MISSPELLING_MIN
+                && words.iter().all(|w| w.len() >= 3 && w.chars().all(char::is_alphabetic))
+                && match words.len() {
+                    1 => matches!(terms[*t].kind.as_str(), "concept" | "actor"),
+                    // "Peacebuilding Comission": a two-word name.
+                    2 => true,
+                    _ => false,
+                }
+        }) {
+            spelled
+                .entry(spelling_prefix(f).to_string())
                 .or_default()
-                .push(i);
+                .push((f.clone(), *t));
         }
         Ok(Database {
             terms,
@@ -684,7 +683,6 @@ impl Database {
             by_id,
             forms,
             spelled,
-            spelled_by_prefix,
             term_matcher,
             cue_matcher,
         })
@@ -693,8 +691,7 @@ impl Database {
     /// Whether a word starting like `word` could misspell a form (a cheap
     /// test before [`Database::misspelled`]).
     pub fn may_misspell(&self, word: &str) -> bool {
-        let end = word.char_indices().nth(3).map_or(word.len(), |(i, _)| i);
-        self.spelled_by_prefix.contains_key(&word[..end])
+        self.spelled.contains_key(spelling_prefix(word))
     }
 
     /// The term a word (or two words, space-separated) misspells: one edit
@@ -704,18 +701,14 @@ impl Database {
     /// a form itself is not a misspelling, and a word as near to two terms is
     /// none. Whether the word is an English word is the caller's to check.
     pub fn misspelled(&self, word: &str) -> Option<usize> {
-        if !self.may_misspell(word) {
-            return None;
-        }
         let len = word.chars().count();
         if len < MISSPELLING_MIN - 1 || !word.chars().all(|c| c.is_alphabetic() || c == ' ') {
             return None;
         }
-        let end = word.char_indices().nth(3).map_or(word.len(), |(i, _)| i);
-        let candidates = self.spelled_by_prefix.get(&word[..end])?;
+        let candidates = self.spelled.get(spelling_prefix(word))?;
         let mut best: Option<(usize, usize)> = None;
         let mut tie = false;
-        for (form, t) in candidates.iter().map(|&i| &self.spelled[i]) {
+        for (form, t) in candidates {
             if form.chars().count().abs_diff(len) > 2 {
                 continue;
             }
