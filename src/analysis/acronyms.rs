@@ -14,9 +14,9 @@ const SKIPPED: &[&str] = &[
     "of", "for", "the", "and", "in", "on", "to", "de", "des", "du", "la", "le", "&",
 ];
 
-/// Drop the hits on acronyms that `text` defines with an expansion that is
-/// not a name of the same term.
-pub fn drop_redefined(text: &str, hits: &mut Vec<TermHit>) {
+/// The acronyms that `text` defines with an expansion that is not a name
+/// of the same term (sorted, each once).
+pub fn redefined(text: &str, hits: &[TermHit]) -> Vec<String> {
     let mut other: Vec<&str> = Vec::new();
     for (i, h) in hits.iter().enumerate() {
         let acronym = &text[h.range.clone()];
@@ -52,8 +52,20 @@ pub fn drop_redefined(text: &str, hits: &mut Vec<TermHit>) {
             other.push(acronym);
         }
     }
-    if !other.is_empty() {
-        hits.retain(|h| !other.contains(&&text[h.range.clone()]));
+    let mut out: Vec<String> = other.into_iter().map(str::to_string).collect();
+    out.sort();
+    out
+}
+
+/// Drop the hits on the acronyms of `redefined` (sorted), wherever in the
+/// document they were defined.
+pub fn drop(text: &str, hits: &mut Vec<TermHit>, redefined: &[String]) {
+    if !redefined.is_empty() {
+        hits.retain(|h| {
+            redefined
+                .binary_search_by(|r| r.as_str().cmp(&text[h.range.clone()]))
+                .is_err()
+        });
     }
 }
 

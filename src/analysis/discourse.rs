@@ -32,19 +32,51 @@ pub struct Entity {
     /// Named in its everyday or another sense (a family "peacemaker", the
     /// Colt Peacemaker): what refers back to it is not the field's actor.
     pub other_sense: bool,
+    /// The words of the phrase, white space folded: what a finding on it
+    /// says, also from a later chunk that no longer has its text.
+    pub surface: String,
 }
 
 impl Entity {
     pub fn new(term: usize, range: Range<usize>, db: &Database, text: &str) -> Entity {
         let words = text[range.clone()].split_whitespace().collect::<Vec<_>>().join(" ");
+        Entity::from_words(term, range, db, words)
+    }
+
+    /// An entity from its words (`surface`) rather than the text.
+    pub fn from_words(term: usize, range: Range<usize>, db: &Database, surface: String) -> Entity {
         Entity {
-            plural: is_plural(db, term, &words),
+            plural: is_plural(db, term, &surface),
             collective: matches!(db.terms[term].kind.as_str(), "mission" | "institution"),
             other_sense: false,
             term,
             range,
+            surface,
         }
     }
+}
+
+/// Offsets at or above this stand for a range in an earlier chunk (see
+/// [`crate::analysis::incremental`]): `EXTERNAL | back << 32 | offset`,
+/// `back` chunks before the current one, `offset` bytes into it.
+pub const EXTERNAL: usize = 1 << 62;
+
+/// Whether a range lies in an earlier chunk.
+pub fn is_external(r: &Range<usize>) -> bool {
+    r.start >= EXTERNAL
+}
+
+/// A range of the chunk being left, or of one before it, as seen from the
+/// next chunk.
+pub fn carry_range(r: &mut Range<usize>) {
+    let step = |x: usize| {
+        if x >= EXTERNAL {
+            x + (1 << 32)
+        } else {
+            EXTERNAL | 1 << 32 | x
+        }
+    };
+    *r = step(r.start)..step(r.end);
 }
 
 fn is_plural(db: &Database, term: usize, surface: &str) -> bool {
@@ -83,14 +115,14 @@ pub enum Context {
     Topic(Entity),
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 struct Center {
     sentence: usize,
     entity: Option<Entity>,
     plural: bool,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone, PartialEq)]
 pub struct Discourse {
     sentence: usize,
     /// The paragraph of the current sentence: pronouns do not reach across
@@ -183,6 +215,45 @@ impl Discourse {
                 self.lead_in = None;
             }
         }
+    }
+
+    /// Leave a chunk: the state as the next chunk sees it, in a form that
+    /// does not depend on where the chunks are (ranges relative to their
+    /// chunk, sentences counted back from the current one), so that two
+    /// runs reaching a chunk with the same state compare equal.
+    pub fn carry(&mut self) {
+        const NOW: usize = 1 << 40;
+        // What no later sentence can reach: descriptions reach a few
+        // sentences back, an opening pronoun only the last one.
+        let now = self.sentence;
+        self.recent.retain(|(s, _)| s + DESCRIPTION_REACH > now);
+        let keep = self.centers.len().saturating_sub(1);
+        self.centers.drain(..keep);
+        let back = |s: &mut usize| *s = (*s + NOW).saturating_sub(self.sentence);
+        for c in &mut self.centers {
+            back(&mut c.sentence);
+            if let Some(e) = &mut c.entity {
+                carry_range(&mut e.range);
+            }
+        }
+        for (s, e) in &mut self.recent {
+            back(s);
+            carry_range(&mut e.range);
+        }
+        let entities = self
+            .heading
+            .iter_mut()
+            .chain(self.lead_in.iter_mut())
+            .chain(self.row_topic.iter_mut().map(|(_, e)| e))
+            .chain(self.column_topics.iter_mut().map(|(_, e)| e));
+        for e in entities {
+            carry_range(&mut e.range);
+        }
+        self.sentence = NOW;
+        // The next chunk opens a paragraph of its own.
+        self.paragraph = usize::MAX;
+        self.current = Context::None;
+        self.under_discussion = false;
     }
 
     pub fn context(&self, _at: usize) -> Context {

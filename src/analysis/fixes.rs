@@ -23,7 +23,7 @@ pub fn replacements(s: &Sentence<'_>, rule: &RuleSpec, a: usize) -> Vec<Fix> {
     let Some((term, range)) = target else {
         return Vec::new();
     };
-    let original = &s.text[range.clone()];
+    let original = &*s.source(range.clone());
     rule.replacements
         .get(&s.db.terms[term].id)
         .into_iter()

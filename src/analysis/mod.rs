@@ -8,10 +8,11 @@
 
 mod acronyms;
 pub mod aids;
-mod discourse;
+pub(crate) mod discourse;
 pub mod evidence;
 mod fixes;
 pub mod grammar;
+pub mod incremental;
 mod language_id;
 pub mod mechanism;
 mod reported;
@@ -27,8 +28,8 @@ use crate::lexicon::{tokenize, Lexicon};
 use crate::scan::Normalized;
 use crate::terms::Database;
 use crate::text::{self, Format};
-use discourse::Discourse;
-use sentence::{is_actor_like, Sentence};
+pub use incremental::Incremental;
+use sentence::Sentence;
 use std::ops::Range;
 
 /// A recognised term in the document.
@@ -241,6 +242,20 @@ fn overlaps(sorted: &[Range<usize>], r: &Range<usize>) -> bool {
     sorted.get(i).is_some_and(|s| s.start < r.end)
 }
 
+/// Build what every analysis needs (the built-in database and its
+/// matchers, the tagger's model, the language detector) by analysing a
+/// sentence: the server runs this on a thread of its own at start-up, so
+/// the first document opened does not pay for it.
+pub fn warm_up() {
+    let db = Database::builtin();
+    analyze(
+        "UN peacekeepers negotiated the ceasefire. They patrol the line.",
+        Format::Markdown,
+        db,
+    );
+    language_id::check("Les casques bleus surveillent la ligne de cessez-le-feu depuis des années, et ils ne négocient pas la paix entre les parties au conflit, contrairement aux médiateurs envoyés par le Secrétaire général.");
+}
+
 /// Full analysis of a document.
 pub fn analyze(source: &str, format: Format, db: &Database) -> Analysis {
     analyze_traced(source, format, db, &mut |_| {}, &|| false)
@@ -268,123 +283,7 @@ fn analyze_traced(
     trace: &mut dyn FnMut(&Sentence<'_>),
     stop: &dyn Fn() -> bool,
 ) -> Analysis {
-    let prose = text::extract(source, format);
-    let norm = Normalized::new(&prose.text);
-    let ids = rule_ids(&prose.text, db);
-    let mut terms = term_hits(&norm, db, &ids);
-    acronyms::drop_redefined(&prose.text, &mut terms);
-    let mut cues = db.cue_matcher().find(&norm);
-    cues.retain(|c| !overlaps(&ids, &c.range));
-    let lex = db.lexicon();
-    let sentences = split::split(&prose.text, &prose.breaks, db.abbreviations());
-    let mut findings = Vec::new();
-    let mut discourse = Discourse::new();
-    let mut lists = mechanism::synonym::Lists::default();
-    let (mut ti, mut ci) = (0, 0);
-    let mut stopped_at = None;
-    let mut corrected_blocks: rustc_hash::FxHashMap<usize, bool> = Default::default();
-    for (s, block) in sentences.iter().cloned() {
-        if stop() {
-            stopped_at = Some(s.start);
-            break;
-        }
-        // Hits are sorted by start; take those inside this sentence.
-        while ti < terms.len() && terms[ti].range.start < s.start {
-            ti += 1;
-        }
-        while ci < cues.len() && cues[ci].range.start < s.start {
-            ci += 1;
-        }
-        let t_end = ti + terms[ti..].partition_point(|t| t.range.start < s.end);
-        let c_end = ci + cues[ci..].partition_point(|c| c.range.start < s.end);
-        discourse.enter(&prose, &s, block);
-        let heading = matches!(
-            prose.block_at(s.start).map(|b| b.kind),
-            Some(text::BlockKind::Heading(_))
-        );
-        lists.sentence(&prose.text, s.clone(), &terms[ti..t_end], heading, db, &mut findings);
-        let needed = t_end > ti
-            || discourse.has_topic()
-            || discourse.has_candidates() && mentions_anaphor(&prose.text[s.clone()], lex);
-        if !needed {
-            discourse.record(&prose, &s, Some((None, false)), Vec::new(), None);
-            continue;
-        }
-        let sentence = Sentence::new(&prose, s.clone(), &terms[ti..t_end], &cues[ci..c_end], &discourse, db);
-        trace(&sentence);
-        let before = findings.len();
-        mechanism::check(&sentence, &mut findings);
-        // A claim reported ("my draft said that ...") and corrected in the
-        // same paragraph ("... was a mistake") is discussed, not made.
-        if findings.len() > before && sentence.reports_claim() {
-            // Once per block: with one per sentence, a long paragraph of
-            // reported claims was quadratic.
-            let corrected = *corrected_blocks.entry(block).or_insert_with(|| {
-                // Sentences come in block order.
-                let lo = sentences.partition_point(|(_, b)| *b < block);
-                let hi = sentences.partition_point(|(_, b)| *b <= block);
-                sentences[lo..hi].iter().any(|(r, _)| {
-                    let toks = tokenize(&prose.text, r.clone());
-                    lex.discussion_markers.any_in(&toks, 0..toks.len())
-                })
-            });
-            if corrected {
-                findings.truncate(before);
-            }
-        }
-        let named: Vec<usize> = (0..sentence.actors.len())
-            .filter(|&a| {
-                let act = &sentence.actors[a];
-                act.here && !act.modifier && is_actor_like(&db.terms[act.term])
-            })
-            .collect();
-        // A question about one actor is what its answer is about: "Q: What
-        // is peacekeeping? A: It is when ...".
-        let asked = named
-            .first()
-            .filter(|&&a| {
-                sentence.asks
-                    && named
-                        .iter()
-                        .all(|&b| sentence.actors[b].term == sentence.actors[a].term)
-            })
-            .map(|&a| {
-                let e = sentence.entity(a);
-                let plural = e.plural;
-                (Some(e), plural)
-            });
-        let center = asked.or_else(|| {
-            sentence.center().map(|(actor, plural)| {
-                // The subject's number is its head's: "peacekeeping operations" are plural.
-                let entity = actor.map(|a| {
-                    let mut e = sentence.entity(a);
-                    e.plural |= plural;
-                    e
-                });
-                (entity, plural)
-            })
-        });
-        // A lead-in's topic is in its main clause: "Before UN peacekeepers
-        // are deployed, these conditions must be met:" is about conditions.
-        let opening = sentence.opening_clause();
-        let lead = named
-            .iter()
-            .rev()
-            .find(|&&a| !opening.contains(&sentence.actors[a].toks.start))
-            .map(|&a| sentence.entity(a));
-        let named = named.into_iter().map(|a| sentence.entity(a)).collect();
-        discourse.record(&prose, &s, center, named, lead);
-    }
-    findings.sort_by(|a, b| (a.range.start, a.range.end, &a.code).cmp(&(b.range.start, b.range.end, &b.code)));
-    findings.dedup_by(|a, b| a.code == b.code && a.range == b.range);
-    mechanism::drop_subsumed(db, 0, &mut findings);
-    findings.extend(language_id::check(&prose.text));
-    let findings = suppress::apply(source, format, findings);
-    Analysis {
-        terms,
-        findings,
-        stopped_at,
-    }
+    Incremental::new().update(source, format, db, trace, stop)
 }
 
 /// The naive baseline the README compares against: a rule's actor term and

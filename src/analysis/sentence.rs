@@ -44,6 +44,8 @@ pub struct Actor {
     pub modifier: bool,
     /// Referred to from a sentence where it had its everyday or another sense.
     pub other_sense: bool,
+    /// For an actor named outside the sentence, its words there.
+    pub surface: Option<String>,
 }
 
 pub struct Sentence<'a> {
@@ -424,7 +426,21 @@ impl<'a> Sentence<'a> {
 
     /// The text of a byte range as written, white space folded.
     pub fn words(&self, r: Range<usize>) -> String {
-        self.text[r].split_whitespace().collect::<Vec<_>>().join(" ")
+        self.source(r).split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    /// The text of a byte range as written; for an actor named in an
+    /// earlier chunk, its words there.
+    pub fn source(&self, r: Range<usize>) -> std::borrow::Cow<'_, str> {
+        if super::discourse::is_external(&r) {
+            let words = self
+                .actors
+                .iter()
+                .find(|a| a.range == r)
+                .and_then(|a| a.surface.clone());
+            return words.unwrap_or_default().into();
+        }
+        self.text[r].into()
     }
 
     /// Build the actor phrases: each noun phrase with an actor-like term,
@@ -441,6 +457,7 @@ impl<'a> Sentence<'a> {
             here: false,
             modifier: false,
             other_sense: e.other_sense,
+            surface: Some(e.surface.clone()),
         });
         self.actors.len() - 1
     }
@@ -472,6 +489,7 @@ impl<'a> Sentence<'a> {
                         here: true,
                         modifier: true,
                         other_sense: false,
+                        surface: None,
                     });
                     continue;
                 }
@@ -491,6 +509,7 @@ impl<'a> Sentence<'a> {
                         here: true,
                         modifier: false,
                         other_sense: false,
+                        surface: None,
                     });
                     self.np_actor[n] = Some(idx);
                     continue;
@@ -520,6 +539,7 @@ impl<'a> Sentence<'a> {
                                 here: true,
                                 modifier: false,
                                 other_sense: false,
+                                surface: None,
                             });
                             self.np_actor[n] = Some(idx);
                             continue;
@@ -918,7 +938,10 @@ impl<'a> Sentence<'a> {
     /// The entity an actor of this sentence is for the discourse.
     pub fn entity(&self, a: usize) -> Entity {
         let act = &self.actors[a];
-        let mut e = Entity::new(act.term, act.range.clone(), self.db, self.text);
+        let mut e = match &act.surface {
+            Some(words) => Entity::from_words(act.term, act.range.clone(), self.db, words.clone()),
+            None => Entity::new(act.term, act.range.clone(), self.db, self.text),
+        };
         e.other_sense = self.other_sense(a) || act.here && self.is_quoted(&act.toks);
         e
     }

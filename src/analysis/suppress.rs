@@ -128,22 +128,48 @@ fn markdown_code(source: &str) -> Vec<Range<usize>> {
     out
 }
 
-/// Byte offsets where lines start (LSP line breaks: \n, \r\n, \r).
-fn line_starts(source: &str) -> Vec<usize> {
+/// Where the line holding byte `offset` starts (LSP line breaks: \n,
+/// \r\n, \r).
+fn line_start(source: &str, offset: usize) -> usize {
     let b = source.as_bytes();
-    let mut starts = vec![0];
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'\n' || (b[i] == b'\r' && b.get(i + 1) != Some(&b'\n')) {
-            starts.push(i + 1);
+    let mut i = offset.min(b.len());
+    while i > 0 {
+        let c = b[i - 1];
+        if c == b'\n' || c == b'\r' && b.get(i) != Some(&b'\n') {
+            break;
         }
-        i += 1;
+        i -= 1;
     }
-    starts
+    i
 }
 
-fn line_of(starts: &[usize], offset: usize) -> usize {
-    starts.partition_point(|&s| s <= offset) - 1
+/// Where the line after the one holding `offset` starts (the end of the
+/// text when there is none).
+fn next_line(source: &str, offset: usize) -> usize {
+    let b = source.as_bytes();
+    let mut i = offset.min(b.len());
+    while i < b.len() {
+        match b[i] {
+            b'\n' => return i + 1,
+            b'\r' => return if b.get(i + 1) == Some(&b'\n') { i + 2 } else { i + 1 },
+            _ => i += 1,
+        }
+    }
+    b.len()
+}
+
+/// The start of the first line with content after the line holding
+/// `offset` (`usize::MAX` when there is none).
+fn next_content_line(source: &str, offset: usize) -> usize {
+    let mut at = next_line(source, offset);
+    while at < source.len() {
+        let end = next_line(source, at);
+        if !source[at..end].trim().is_empty() {
+            return at;
+        }
+        at = end;
+    }
+    usize::MAX
 }
 
 /// The comment that suppresses `code` on the next line, in `format`'s syntax.
@@ -155,20 +181,34 @@ pub fn next_line_comment(format: Format, code: &str) -> String {
     }
 }
 
-/// Drop suppressed findings, add an "ignore" fix to the others, and a hint
-/// on every directive that suppressed nothing.
-pub fn apply(source: &str, format: Format, findings: Vec<Finding>) -> Vec<Finding> {
-    let dirs = directives(source, format);
-    let starts = line_starts(source);
+/// Drop suppressed findings, offer a suppression fix on the others and
+/// report unused directives. `dirs` are the document's directives (sorted
+/// by start): the cost is in the findings and directives, not the length
+/// of the document.
+pub fn apply_directives(source: &str, format: Format, findings: Vec<Finding>, dirs: &[Directive]) -> Vec<Finding> {
     let mut used = vec![false; dirs.len()];
     let mut kept = Vec::new();
-    let newline = if source.contains("\r\n") { "\r\n" } else { "\n" };
+    // The document's line ending, from its first line.
+    let first = source.find(['\n', '\r']).map(|i| &source[i..]);
+    let newline = if first.is_some_and(|r| r.starts_with("\r\n")) {
+        "\r\n"
+    } else {
+        "\n"
+    };
+    // The line after each disable-next-line directive that has content.
+    let next_lines: Vec<usize> = dirs
+        .iter()
+        .map(|d| match d.kind {
+            Kind::NextLine => next_content_line(source, d.range.end),
+            _ => usize::MAX,
+        })
+        .collect();
     for mut f in findings {
-        if let Some(d) = suppressor(source, &starts, &dirs, &f) {
+        if let Some(d) = suppressor(source, dirs, &next_lines, &f) {
             used[d] = true;
             continue;
         }
-        let line_start = starts[line_of(&starts, f.range.start)];
+        let line_start = line_start(source, f.range.start);
         let indent: String = source[line_start..]
             .chars()
             .take_while(|c| *c == ' ' || *c == '\t')
@@ -207,24 +247,12 @@ pub fn apply(source: &str, format: Format, findings: Vec<Finding>) -> Vec<Findin
 }
 
 /// The directive that suppresses `f`, if any.
-fn suppressor(source: &str, starts: &[usize], dirs: &[Directive], f: &Finding) -> Option<usize> {
+fn suppressor(source: &str, dirs: &[Directive], next_lines: &[usize], f: &Finding) -> Option<usize> {
     let applies = |d: &Directive| d.codes.is_empty() || d.codes.contains(&f.code);
-    let line = line_of(starts, f.range.start);
+    let line = line_start(source, f.range.start);
     // disable-next-line: the next line with content after the directive.
-    for (i, d) in dirs
-        .iter()
-        .enumerate()
-        .filter(|(_, d)| d.kind == Kind::NextLine && applies(d))
-    {
-        let mut next = line_of(starts, d.range.end) + 1;
-        while next < starts.len() {
-            let end = starts.get(next + 1).copied().unwrap_or(source.len());
-            if !source[starts[next]..end].trim().is_empty() {
-                break;
-            }
-            next += 1;
-        }
-        if next == line {
+    for i in (0..dirs.len()).filter(|&i| dirs[i].kind == Kind::NextLine && applies(&dirs[i])) {
+        if next_lines[i] == line {
             return Some(i);
         }
     }

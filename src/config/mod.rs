@@ -602,6 +602,22 @@ impl Config {
         a
     }
 
+    /// [`Config::analyze_until`] through a document's cache: what the
+    /// previous analysis in `cache` found still holds where the text did
+    /// not change (see [`crate::analysis::Incremental`]). The cache is
+    /// keyed by this configuration's database.
+    pub fn analyze_cached(
+        &self,
+        cache: &mut crate::analysis::Incremental,
+        source: &str,
+        format: Format,
+        stop: &dyn Fn() -> bool,
+    ) -> Analysis {
+        let mut a = cache.update(source, format, &self.db, &mut |_| {}, stop);
+        a.findings = self.apply(std::mem::take(&mut a.findings));
+        a
+    }
+
     /// Apply the per-code levels: drop what is off, set the rest.
     pub fn apply(&self, findings: Vec<Finding>) -> Vec<Finding> {
         findings

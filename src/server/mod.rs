@@ -353,6 +353,9 @@ where
     I: AsyncRead + Unpin + Send + 'static,
     O: AsyncWrite + Unpin + Send + 'static,
 {
+    // The database, the tagger and the matchers are built while the client
+    // initialises, not when it opens its first document.
+    std::thread::spawn(crate::analysis::warm_up);
     let life = Lifecycle::new();
     let out = Arc::new(Outbox::default());
     let (l, o) = (Arc::clone(&life), Arc::clone(&out));

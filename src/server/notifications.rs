@@ -104,6 +104,7 @@ impl Backend {
                     running: false,
                     dirty: false,
                     latest: Arc::new(AtomicI32::new(td.version)),
+                    cache: None,
                 },
             );
         });

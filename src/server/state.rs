@@ -6,7 +6,7 @@ use super::commands::is_explanation;
 use super::configs::ConfigStore;
 use super::to_proto::{diagnostic, note, publish, to_lsp_pos};
 use super::{lock, Backend};
-use crate::analysis::Analysis;
+use crate::analysis::{Analysis, Incremental};
 use crate::config::Config;
 use crate::document::{Document, Encoding};
 use crate::text::Format;
@@ -40,7 +40,14 @@ pub(super) struct OpenDoc {
     /// The newest version, read by a running analysis to stop when it is
     /// superseded.
     pub(super) latest: Arc<AtomicI32>,
+    /// The analysis cache of this document, with the configuration it was
+    /// made under (kept alive with it); the worker takes it while it runs.
+    pub(super) cache: Option<Cache>,
 }
+
+/// A document's analysis cache and the configuration whose database it
+/// was made with.
+pub(super) type Cache = (Arc<Config>, Box<Incremental>);
 
 /// Configuration and glossary files are not essays: never analysed.
 pub(super) fn is_config_like(uri: &Uri) -> bool {
@@ -77,6 +84,8 @@ pub(super) struct Snapshot {
     pub(super) version: i32,
     pub(super) latest: Arc<AtomicI32>,
     pub(super) encoding: Encoding,
+    /// The document's cache, taken from it for the analysis.
+    pub(super) cache: Option<Cache>,
 }
 
 /// Analyse a snapshot and make its diagnostics (on a blocking thread).
@@ -84,6 +93,7 @@ pub(super) fn analyse(
     uri: &Uri,
     snap: &Snapshot,
     config: &Config,
+    cache: &mut Incremental,
     budget: Duration,
 ) -> (Option<Analysis>, Vec<Diagnostic>) {
     let len = snap.doc.len_bytes();
@@ -100,7 +110,7 @@ pub(super) fn analyse(
     let deadline = Instant::now() + budget;
     let (latest, version) = (&snap.latest, snap.version);
     let stop = || latest.load(Ordering::Relaxed) != version || Instant::now() > deadline;
-    let a = config.analyze_until(&text, snap.format, &stop);
+    let a = config.analyze_cached(cache, &text, snap.format, &stop);
     drop(text);
     let mut diagnostics: Vec<Diagnostic> = a
         .findings
@@ -255,21 +265,38 @@ impl Backend {
                     version: d.doc.version,
                     latest: Arc::clone(&d.latest),
                     encoding,
+                    cache: d.cache.take(),
                 }
             };
             let version = snap.version;
             let (uri2, cfg) = (uri.clone(), Arc::clone(&config));
             let job = tokio::task::spawn_blocking(move || {
-                let large = snap.doc.len_bytes() >= TRIM_AFTER_BYTES;
-                let result =
-                    std::panic::catch_unwind(AssertUnwindSafe(|| analyse(&uri2, &snap, &cfg, analysis_budget()))).ok();
+                let mut snap = snap;
+                // A cache made under another configuration (another
+                // database) starts afresh.
+                let mut cache = snap
+                    .cache
+                    .take()
+                    .filter(|(c, _)| Arc::ptr_eq(c, &cfg))
+                    .unwrap_or_else(|| (Arc::clone(&cfg), Box::default()));
+                let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                    analyse(&uri2, &snap, &cfg, &mut cache.1, analysis_budget())
+                }))
+                .ok();
                 drop(snap);
-                if large {
+                // Trim after a large analysis (an edit analyses a chunk or
+                // two and frees little). A panic leaves no cache behind.
+                if cache.1.last_analysed_bytes >= TRIM_AFTER_BYTES || result.is_none() {
                     trim_memory();
                 }
-                result
+                result.map(|r| (r, cache))
             });
-            let result = job.await.ok().flatten();
+            let result = job.await.ok().flatten().map(|(r, cache)| {
+                if let Some(d) = lock(&self.0.docs).get_mut(key).filter(|d| d.generation == generation) {
+                    d.cache = Some(cache);
+                }
+                r
+            });
             drop(_permit);
             {
                 let mut docs = lock(&self.0.docs);

@@ -1,9 +1,9 @@
 //! Markdown prose extraction with pulldown-cmark's offset iterator.
 
 use super::{BlockKind, Mask, Prose};
-use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{BrokenLink, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
-pub fn extract(src: &str) -> Prose {
+pub fn extract(src: &str, links: &[String]) -> Prose {
     let mut m = Mask::hidden(src);
     let opts = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
@@ -18,7 +18,15 @@ pub fn extract(src: &str) -> Prose {
     let mut quote_starts = Vec::new();
     // Table position: (row, column, in the header).
     let (mut row, mut col, mut header) = (0u32, 0u32, false);
-    for (event, range) in Parser::new_ext(src, opts).into_offset_iter() {
+    // A reference defined in another chunk of the document is a link.
+    let known = |link: BrokenLink<'_>| {
+        links
+            .binary_search(&super::link_label(&link.reference))
+            .is_ok()
+            .then_some((CowStr::Borrowed(""), CowStr::Borrowed("")))
+    };
+    let parser = Parser::new_with_broken_link_callback(src, opts, (!links.is_empty()).then_some(known));
+    for (event, range) in parser.into_offset_iter() {
         match event {
             Event::Start(tag) => {
                 m.brk_if_block(&tag, range.start);
@@ -133,7 +141,7 @@ mod tests {
     use super::*;
 
     fn prose(src: &str) -> String {
-        crate::text::tests::prose_words(extract(src), src)
+        crate::text::tests::prose_words(extract(src, &[]), src)
     }
 
     #[test]
@@ -145,7 +153,7 @@ mod tests {
     #[test]
     fn records_blockquotes_as_quoted_and_blocks_as_breaks() {
         let src = "# Title\nBody text.\n\n> quoted words\n";
-        let p = extract(src);
+        let p = extract(src, &[]);
         assert_eq!(p.quoted.len(), 1);
         assert_eq!(&src[p.quoted[0].clone()], "> quoted words\n");
         // A break separates the heading from the paragraph that follows it.
@@ -155,7 +163,7 @@ mod tests {
     #[test]
     fn records_headings_items_and_table_cells() {
         let src = "# Title\n\n- one\n- two\n\n| a | b |\n|---|---|\n| c | d |\n";
-        let p = extract(src);
+        let p = extract(src, &[]);
         let kinds: Vec<(String, BlockKind)> = p
             .blocks
             .iter()
@@ -179,6 +187,16 @@ mod tests {
                 header: true
             }
         )));
+    }
+
+    #[test]
+    fn a_reference_defined_in_another_chunk_is_a_link() {
+        let src = "See [the UN][un] here.";
+        let words = |links: &[String]| crate::text::tests::prose_words(extract(src, links), src);
+        assert_eq!(words(&["un".to_string()]), "See the UN here.");
+        // Without the definition the brackets are text, as in a document
+        // that defines nothing.
+        assert_eq!(words(&[]), "See [the UN][un] here.");
     }
 
     #[test]

@@ -9,6 +9,7 @@
 //! Block structure (paragraphs, headings, list items, table cells) is returned
 //! as `breaks`: offsets that no sentence may span.
 
+pub mod chunks;
 mod latex;
 mod markdown;
 
@@ -126,8 +127,15 @@ impl Prose {
 /// Extract prose. Never fails: if a markup parser panics on odd input, the
 /// document is treated as plain text.
 pub fn extract(source: &str, format: Format) -> Prose {
+    extract_with(source, format, &[])
+}
+
+/// [`extract`] of one chunk of a Markdown document whose other chunks
+/// define the link references `links` (normalised by [`link_label`],
+/// sorted): "[text][ref]" is a link here too.
+pub fn extract_with(source: &str, format: Format, links: &[String]) -> Prose {
     let run = || match format {
-        Format::Markdown => markdown::extract(source),
+        Format::Markdown => markdown::extract(source, links),
         Format::Latex => latex::extract(source),
         Format::Plain => plain(source),
     };
@@ -144,6 +152,28 @@ pub fn extract(source: &str, format: Format) -> Prose {
             plain(source)
         }
     }
+}
+
+/// A Markdown link reference as it is matched: case folded, white space
+/// runs made one space.
+pub fn link_label(label: &str) -> String {
+    label.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+}
+
+/// The link references a piece of Markdown defines (`[label]: url` at the
+/// start of a line), normalised.
+pub fn link_definitions(source: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for line in source.lines() {
+        let t = line.trim_start_matches(' ');
+        if line.len() - t.len() > 3 || !t.starts_with('[') || t.starts_with("[^") {
+            continue;
+        }
+        if let Some(close) = t.find("]:") {
+            out.push(link_label(&t[1..close]));
+        }
+    }
+    out
 }
 
 /// Plain text is all prose, except lines that hold a suppression directive

@@ -171,9 +171,10 @@ fn pronoun_gloss(s: &Sentence<'_>, rule: &RuleSpec, concept_terms: &[usize], out
 /// Synonyms: Peacemaking, pacification, ..."). The headword is the first
 /// concept term of the document, or of the section under a heading that
 /// names one. The finding sits on the headword.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone, PartialEq)]
 pub struct Lists {
-    headword: Option<TermHit>,
+    /// The headword and its words (it may be in an earlier chunk).
+    headword: Option<(TermHit, String)>,
     /// Sentences left in an open list.
     open: u8,
     /// Concepts already reported for this headword.
@@ -181,6 +182,13 @@ pub struct Lists {
 }
 
 impl Lists {
+    /// Leave a chunk (see `Discourse::carry`).
+    pub fn carry(&mut self) {
+        if let Some((h, _)) = &mut self.headword {
+            crate::analysis::discourse::carry_range(&mut h.range);
+        }
+    }
+
     pub fn sentence(
         &mut self,
         text: &str,
@@ -203,10 +211,11 @@ impl Lists {
             .collect();
         if self.headword.is_none() || heading && concept_terms.len() == 1 {
             if let Some(t) = concept_terms.first() {
-                if self.headword.as_ref().is_none_or(|h| h.term != t.term) {
+                if self.headword.as_ref().is_none_or(|(h, _)| h.term != t.term) {
                     self.reported.clear();
                 }
-                self.headword = Some((*t).clone());
+                let words = text[t.range.clone()].split_whitespace().collect::<Vec<_>>().join(" ");
+                self.headword = Some(((*t).clone(), words));
                 return;
             }
         }
@@ -239,7 +248,7 @@ impl Lists {
         } else {
             return;
         };
-        let Some(head) = self.headword.clone() else {
+        let Some((head, head_words)) = self.headword.clone() else {
             return;
         };
         let head_term = &db.terms[head.term];
@@ -256,7 +265,7 @@ impl Lists {
                 range: head.range.clone(),
                 message: rule
                     .message
-                    .replace("{term}", &words(&head.range))
+                    .replace("{term}", &head_words)
                     .replace("{other}", &words(&m.range)),
                 related: vec![Related {
                     range: m.range.clone(),

@@ -1,0 +1,509 @@
+//! Analysis by chunks, and the cache that makes an edit cost its chunk.
+//!
+//! A document is cut into chunks ([`crate::text::chunks`]: paragraphs, list
+//! items, headings, LaTeX paragraphs, whatever can be read afresh). Each
+//! chunk is extracted, matched and analysed on its own, with two things
+//! from the rest of the document:
+//!
+//! - the *state* the chunk before hands on ([`State`]: the discourse, that
+//!   is the actors a pronoun or description may stand for, the section's
+//!   heading topic, a lead-in, table topics, and a glossary's headword),
+//!   written so that it does not depend on where the chunks are: ranges
+//!   relative to their chunk (`discourse::EXTERNAL`), sentences counted back;
+//! - the document's *globals* ([`Globals`]): the acronyms it defines as
+//!   something else and, in Markdown, the link references it defines.
+//!
+//! The whole document's findings are the chunks' findings put back in
+//! place, then what spans chunks: one finding per phrase, the language note
+//! and the suppression comments.
+//!
+//! [`Incremental`] keeps each chunk's result with the state it handed on.
+//! After an edit it finds the changed bytes (common prefix and suffix), cuts
+//! again around them, analyses the new chunks, and then the chunks after
+//! them only until one receives the same state as before: from there on
+//! every result stands. A full analysis ([`super::analyze`]) is the same
+//! walk with an empty cache, so the two agree by construction; a test of
+//! random edits holds them to it.
+
+use super::discourse::{Discourse, EXTERNAL};
+use super::mechanism::synonym::Lists;
+use super::sentence::{is_actor_like, Sentence};
+use super::suppress::{self, Directive};
+use super::{acronyms, language_id, mechanism, overlaps, rule_ids, split, term_hits, Analysis, Finding, TermHit};
+use crate::lexicon::tokenize;
+use crate::scan::Normalized;
+use crate::terms::Database;
+use crate::text::{self, chunks, Format};
+use std::ops::Range;
+
+/// What a chunk hands on to the next.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct State {
+    discourse: Discourse,
+    lists: Lists,
+}
+
+/// What every chunk reads of the whole document.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Globals {
+    /// Markdown link references defined somewhere (sorted, normalised).
+    links: Vec<String>,
+    /// Acronyms defined somewhere as something other than the term.
+    redefined: Vec<String>,
+}
+
+/// One chunk's cached result; ranges relative to the chunk, or
+/// `EXTERNAL`-coded for a phrase in an earlier chunk.
+#[derive(Debug, Default)]
+struct Entry {
+    /// Link references the chunk defines (Markdown).
+    links: Vec<String>,
+    /// Acronyms the chunk defines as something else; `None` until known.
+    redefined: Option<Vec<String>>,
+    /// The analysis; `None` until made.
+    done: Option<Done>,
+}
+
+#[derive(Debug)]
+struct Done {
+    out: State,
+    terms: Vec<TermHit>,
+    findings: Vec<Finding>,
+    directives: Vec<Directive>,
+    /// The chunk's prose, kept only near the start (the language check
+    /// reads the first few kilobytes).
+    head: Option<String>,
+}
+
+/// A chunk extracted and matched, ready for its sentences.
+struct Prepared {
+    prose: text::Prose,
+    terms: Vec<TermHit>,
+    cues: Vec<crate::scan::Match>,
+}
+
+/// How much prose the language check reads.
+const LANGUAGE_SAMPLE: usize = 4096;
+
+/// The cache of one document's analysis (see the module docs).
+#[derive(Debug, Default)]
+pub struct Incremental {
+    /// The text analysed last, its format and database (by address).
+    text: String,
+    format: Option<Format>,
+    db: usize,
+    starts: Vec<usize>,
+    entries: Vec<Entry>,
+    globals: Globals,
+    /// Bytes of the chunks analysed by the last update (for tests and
+    /// benchmarks: how incremental it was).
+    pub last_analysed_bytes: usize,
+}
+
+impl Incremental {
+    pub fn new() -> Incremental {
+        Incremental::default()
+    }
+
+    /// Analyse `source`, reusing what the previous call on this cache
+    /// analysed. Equal to [`super::analyze`] of the same text.
+    pub fn update(
+        &mut self,
+        source: &str,
+        format: Format,
+        db: &Database,
+        trace: &mut dyn FnMut(&Sentence<'_>),
+        stop: &dyn Fn() -> bool,
+    ) -> Analysis {
+        let db_id = db as *const Database as usize;
+        if self.format != Some(format) || self.db != db_id {
+            *self = Incremental {
+                format: Some(format),
+                db: db_id,
+                ..Incremental::default()
+            };
+        }
+        // The bytes that changed, in the new text, and how the length moved.
+        let old = std::mem::take(&mut self.text);
+        let prefix = common_prefix(old.as_bytes(), source.as_bytes());
+        let suffix = common_suffix(&old.as_bytes()[prefix..], &source.as_bytes()[prefix..]);
+        let changed = prefix..source.len() - suffix;
+        let delta = source.len() as isize - old.len() as isize;
+        let fresh_start = self.entries.is_empty();
+        let starts = if fresh_start {
+            chunks::chunk_starts(source, format)
+        } else {
+            chunks::rechunk(&self.starts, source, format, changed.clone(), delta)
+        };
+        drop(old);
+        // Chunks before the change and after it keep their entries.
+        let (n, m) = (starts.len(), self.starts.len());
+        let end_of = |s: &[usize], i: usize, len: usize| s.get(i + 1).copied().unwrap_or(len);
+        let old_len = (source.len() as isize - delta) as usize;
+        let mut lead = 0;
+        while !fresh_start
+            && lead < n.min(m)
+            && starts[lead] == self.starts[lead]
+            && end_of(&starts, lead, source.len()) <= changed.start
+            && end_of(&self.starts, lead, old_len) == end_of(&starts, lead, source.len())
+        {
+            lead += 1;
+        }
+        let mut tail = 0;
+        while !fresh_start
+            && tail < (n - lead).min(m - lead)
+            && starts[n - 1 - tail] >= changed.end
+            && self.starts[m - 1 - tail].checked_add_signed(delta) == Some(starts[n - 1 - tail])
+        {
+            tail += 1;
+        }
+        // What the chunk before the kept tail handed on, before the edit.
+        let seam: Option<State> = (tail > 0 && m - tail > 0)
+            .then(|| self.entries[m - tail - 1].done.as_ref().map(|d| d.out.clone()))
+            .flatten();
+        let mut entries = std::mem::take(&mut self.entries);
+        let kept_tail = entries.split_off(m - tail);
+        entries.truncate(lead);
+        entries.extend((lead..n - tail).map(|_| Entry::default()));
+        entries.extend(kept_tail);
+        self.starts = starts;
+        self.entries = entries;
+        let chunk = |i: usize| self.starts[i]..end_of(&self.starts, i, source.len());
+
+        // Globals: link references first (extraction reads them), then the
+        // acronyms (read from the extracted chunks).
+        let mut prepared: rustc_hash::FxHashMap<usize, Prepared> = Default::default();
+        if format == Format::Markdown {
+            for i in lead..n - tail {
+                self.entries[i].links = text::link_definitions(&source[chunk(i)]);
+            }
+        }
+        let mut links: Vec<String> = self.entries.iter().flat_map(|e| e.links.iter().cloned()).collect();
+        links.sort();
+        links.dedup();
+        let mut invalid_all = links != self.globals.links;
+        if invalid_all {
+            self.globals.links = links;
+            for e in &mut self.entries {
+                e.redefined = None;
+            }
+        }
+        for i in 0..n {
+            if self.entries[i].redefined.is_none() {
+                let p = prepare(&source[chunk(i)], format, db, &self.globals.links);
+                self.entries[i].redefined = Some(acronyms::redefined(&p.prose.text, &p.terms));
+                prepared.insert(i, p);
+            }
+        }
+        let mut redefined: Vec<String> = self
+            .entries
+            .iter()
+            .flat_map(|e| e.redefined.iter().flatten().cloned())
+            .collect();
+        redefined.sort();
+        redefined.dedup();
+        if redefined != self.globals.redefined {
+            self.globals.redefined = redefined;
+            invalid_all = true;
+        }
+
+        // The walk: analyse what changed, then on until the state agrees.
+        let last_new = n - tail;
+        let mut entering_changed = false;
+        let mut analysed = 0;
+        let mut stopped_at = None;
+        for i in 0..n {
+            if i == last_new && tail > 0 {
+                // The first kept chunk after the edit was analysed after
+                // another chunk than the one before it now: compare what
+                // the two handed on.
+                let before = match i {
+                    0 => None,
+                    _ => self.entries[i - 1].done.as_ref().map(|d| &d.out),
+                };
+                let default = State::default();
+                entering_changed = before.unwrap_or(&default) != seam.as_ref().unwrap_or(&default);
+            }
+            let redo = invalid_all || entering_changed || self.entries[i].done.is_none();
+            if !redo {
+                if i >= last_new {
+                    break; // everything after stands
+                }
+                continue;
+            }
+            let mut state = match i {
+                0 => State::default(),
+                _ => match &self.entries[i - 1].done {
+                    Some(d) => d.out.clone(),
+                    None => State::default(),
+                },
+            };
+            let r = chunk(i);
+            let p = prepared
+                .remove(&i)
+                .unwrap_or_else(|| prepare(&source[r.clone()], format, db, &self.globals.links));
+            let result = analyse_chunk(
+                &source[r.clone()],
+                p,
+                format,
+                db,
+                &self.globals,
+                &mut state,
+                trace,
+                stop,
+            );
+            analysed += r.len();
+            match result {
+                Ok(mut done) => {
+                    state.discourse.carry();
+                    state.lists.carry();
+                    let previous = self.entries[i].done.take().map(|d| d.out);
+                    entering_changed = previous.as_ref() != Some(&state);
+                    if r.start >= LANGUAGE_SAMPLE {
+                        done.head = None;
+                    }
+                    done.out = state;
+                    self.entries[i].done = Some(done);
+                }
+                Err(at) => {
+                    // Stopped: what is cached no longer holds together.
+                    stopped_at = Some(r.start + at);
+                    self.entries[i].done = None;
+                    break;
+                }
+            }
+        }
+        self.last_analysed_bytes = analysed;
+        let analysis = self.assemble(source, format, db, stopped_at);
+        if stopped_at.is_some() {
+            // Start afresh next time.
+            self.entries.clear();
+            self.starts.clear();
+            self.text.clear();
+        } else {
+            self.text.clear();
+            self.text.push_str(source);
+        }
+        analysis
+    }
+
+    /// The document's analysis from the chunks' results.
+    fn assemble(&self, source: &str, format: Format, db: &Database, stopped_at: Option<usize>) -> Analysis {
+        let mut terms = Vec::new();
+        let mut findings = Vec::new();
+        let mut directives = Vec::new();
+        let mut head = String::new();
+        for (i, e) in self.entries.iter().enumerate() {
+            let Some(d) = &e.done else {
+                break; // stopped here
+            };
+            let start = self.starts[i];
+            terms.extend(d.terms.iter().map(|t| TermHit {
+                range: t.range.start + start..t.range.end + start,
+                term: t.term,
+            }));
+            for f in &d.findings {
+                let mut f = f.clone();
+                let place = |r: &mut Range<usize>| *r = self.place(i, r.clone());
+                place(&mut f.range);
+                f.related.iter_mut().for_each(|r| place(&mut r.range));
+                f.fixes
+                    .iter_mut()
+                    .flat_map(|x| x.edits.iter_mut())
+                    .for_each(|x| place(&mut x.range));
+                findings.push(f);
+            }
+            directives.extend(d.directives.iter().map(|x| {
+                let mut x = x.clone();
+                x.range = x.range.start + start..x.range.end + start;
+                x
+            }));
+            if let Some(h) = &d.head {
+                head.push_str(h);
+            }
+        }
+        findings.sort_by(|a, b| (a.range.start, a.range.end, &a.code).cmp(&(b.range.start, b.range.end, &b.code)));
+        findings.dedup_by(|a, b| a.code == b.code && a.range == b.range);
+        mechanism::drop_subsumed(db, 0, &mut findings);
+        findings.extend(language_id::check(&head));
+        let findings = suppress::apply_directives(source, format, findings, &directives);
+        Analysis {
+            terms,
+            findings,
+            stopped_at,
+        }
+    }
+
+    /// A range of chunk `i`'s results in document offsets.
+    fn place(&self, i: usize, r: Range<usize>) -> Range<usize> {
+        let one = |x: usize| {
+            if x >= EXTERNAL {
+                let back = (x - EXTERNAL) >> 32;
+                let offset = (x - EXTERNAL) & 0xffff_ffff;
+                self.starts[i.saturating_sub(back)] + offset
+            } else {
+                self.starts[i] + x
+            }
+        };
+        one(r.start)..one(r.end)
+    }
+}
+
+/// Extract and match one chunk.
+fn prepare(source: &str, format: Format, db: &Database, links: &[String]) -> Prepared {
+    let prose = text::extract_with(source, format, links);
+    let norm = Normalized::new(&prose.text);
+    let ids = rule_ids(&prose.text, db);
+    let terms = term_hits(&norm, db, &ids);
+    let mut cues = db.cue_matcher().find(&norm);
+    cues.retain(|c| !overlaps(&ids, &c.range));
+    Prepared { prose, terms, cues }
+}
+
+/// The sentences of one chunk, with the state handed on from the chunk
+/// before (updated in place). `Err` with the offset of the first sentence
+/// not read when `stop` says so.
+#[allow(clippy::too_many_arguments)]
+fn analyse_chunk(
+    source: &str,
+    p: Prepared,
+    format: Format,
+    db: &Database,
+    globals: &Globals,
+    state: &mut State,
+    trace: &mut dyn FnMut(&Sentence<'_>),
+    stop: &dyn Fn() -> bool,
+) -> Result<Done, usize> {
+    let Prepared { prose, mut terms, cues } = p;
+    acronyms::drop(&prose.text, &mut terms, &globals.redefined);
+    let lex = db.lexicon();
+    let sentences = split::split(&prose.text, &prose.breaks, db.abbreviations());
+    let mut findings = Vec::new();
+    let State { discourse, lists } = state;
+    let (mut ti, mut ci) = (0, 0);
+    let mut corrected_blocks: rustc_hash::FxHashMap<usize, bool> = Default::default();
+    for (s, block) in sentences.iter().cloned() {
+        if stop() {
+            return Err(s.start);
+        }
+        // Hits are sorted by start; take those inside this sentence.
+        while ti < terms.len() && terms[ti].range.start < s.start {
+            ti += 1;
+        }
+        while ci < cues.len() && cues[ci].range.start < s.start {
+            ci += 1;
+        }
+        let t_end = ti + terms[ti..].partition_point(|t| t.range.start < s.end);
+        let c_end = ci + cues[ci..].partition_point(|c| c.range.start < s.end);
+        discourse.enter(&prose, &s, block);
+        let heading = matches!(
+            prose.block_at(s.start).map(|b| b.kind),
+            Some(text::BlockKind::Heading(_))
+        );
+        lists.sentence(&prose.text, s.clone(), &terms[ti..t_end], heading, db, &mut findings);
+        let needed = t_end > ti
+            || discourse.has_topic()
+            || discourse.has_candidates() && super::mentions_anaphor(&prose.text[s.clone()], lex);
+        if !needed {
+            discourse.record(&prose, &s, Some((None, false)), Vec::new(), None);
+            continue;
+        }
+        let sentence = Sentence::new(&prose, s.clone(), &terms[ti..t_end], &cues[ci..c_end], discourse, db);
+        trace(&sentence);
+        let before = findings.len();
+        mechanism::check(&sentence, &mut findings);
+        // A claim reported ("my draft said that ...") and corrected in the
+        // same paragraph ("... was a mistake") is discussed, not made.
+        if findings.len() > before && sentence.reports_claim() {
+            // Once per block: with one per sentence, a long paragraph of
+            // reported claims was quadratic.
+            let corrected = *corrected_blocks.entry(block).or_insert_with(|| {
+                // Sentences come in block order.
+                let lo = sentences.partition_point(|(_, b)| *b < block);
+                let hi = sentences.partition_point(|(_, b)| *b <= block);
+                sentences[lo..hi].iter().any(|(r, _)| {
+                    let toks = tokenize(&prose.text, r.clone());
+                    lex.discussion_markers.any_in(&toks, 0..toks.len())
+                })
+            });
+            if corrected {
+                findings.truncate(before);
+            }
+        }
+        let named: Vec<usize> = (0..sentence.actors.len())
+            .filter(|&a| {
+                let act = &sentence.actors[a];
+                act.here && !act.modifier && is_actor_like(&db.terms[act.term])
+            })
+            .collect();
+        // A question about one actor is what its answer is about: "Q: What
+        // is peacekeeping? A: It is when ...".
+        let asked = named
+            .first()
+            .filter(|&&a| {
+                sentence.asks
+                    && named
+                        .iter()
+                        .all(|&b| sentence.actors[b].term == sentence.actors[a].term)
+            })
+            .map(|&a| {
+                let e = sentence.entity(a);
+                let plural = e.plural;
+                (Some(e), plural)
+            });
+        let center = asked.or_else(|| {
+            sentence.center().map(|(actor, plural)| {
+                // The subject's number is its head's: "peacekeeping operations" are plural.
+                let entity = actor.map(|a| {
+                    let mut e = sentence.entity(a);
+                    e.plural |= plural;
+                    e
+                });
+                (entity, plural)
+            })
+        });
+        // A lead-in's topic is in its main clause: "Before UN peacekeepers
+        // are deployed, these conditions must be met:" is about conditions.
+        let opening = sentence.opening_clause();
+        let lead = named
+            .iter()
+            .rev()
+            .find(|&&a| !opening.contains(&sentence.actors[a].toks.start))
+            .map(|&a| sentence.entity(a));
+        let named = named.into_iter().map(|a| sentence.entity(a)).collect();
+        discourse.record(&prose, &s, center, named, lead);
+    }
+    Ok(Done {
+        out: State::default(),
+        terms,
+        findings,
+        directives: suppress::directives(source, format),
+        head: Some(prose.text),
+    })
+}
+
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    let n = a.len().min(b.len());
+    // Whole blocks first: slice equality is a memcmp.
+    let mut i = 0;
+    while i + 64 <= n && a[i..i + 64] == b[i..i + 64] {
+        i += 64;
+    }
+    while i < n && a[i] == b[i] {
+        i += 1;
+    }
+    i
+}
+
+fn common_suffix(a: &[u8], b: &[u8]) -> usize {
+    let n = a.len().min(b.len());
+    let (a, b) = (&a[a.len() - n..], &b[b.len() - n..]);
+    let mut i = 0;
+    while i + 64 <= n && a[n - i - 64..n - i] == b[n - i - 64..n - i] {
+        i += 64;
+    }
+    while i < n && a[n - i - 1] == b[n - i - 1] {
+        i += 1;
+    }
+    i
+}
