@@ -84,6 +84,14 @@ struct RawModel {
     patches: Vec<RawPatch>,
 }
 
+/// A whole model: its base lexicon (any type the caller reads it as) and
+/// its rules, read in one pass from serialised text.
+#[derive(Debug, Deserialize)]
+struct RawWhole<B> {
+    base: B,
+    patches: Vec<RawPatch>,
+}
+
 /// One test of a rule at position `i`; a rule holds when all its tests do.
 #[derive(Debug, Clone, Copy)]
 enum Test {
@@ -134,12 +142,23 @@ impl Rules {
     /// `BrillTagger` (its `patches`; the `base` lexicon is read elsewhere).
     pub fn from_model(model: &serde_json::Value) -> Result<Rules, serde_json::Error> {
         let raw = RawModel::deserialize(model)?;
+        Ok(Rules::from_patches(&raw.patches))
+    }
+
+    /// The base lexicon and the rules of a model serialised as JSON text
+    /// (no JSON tree in between: the model is large).
+    pub fn from_json<B: serde::de::DeserializeOwned>(json: &str) -> Result<(Rules, B), serde_json::Error> {
+        let whole: RawWhole<B> = serde_json::from_str(json)?;
+        Ok((Rules::from_patches(&whole.patches), whole.base))
+    }
+
+    fn from_patches(patches: &[RawPatch]) -> Rules {
         let mut rules = Rules {
-            patches: Vec::with_capacity(raw.patches.len()),
+            patches: Vec::with_capacity(patches.len()),
             tests: Vec::new(),
             words: Vec::new(),
         };
-        for p in &raw.patches {
+        for p in patches {
             let start = rules.tests.len();
             rules.compile(&p.criteria);
             rules.patches.push(Patch {
@@ -148,7 +167,7 @@ impl Rules {
                 tests: start..rules.tests.len(),
             });
         }
-        Ok(rules)
+        rules
     }
 
     fn compile(&mut self, c: &Criteria) {

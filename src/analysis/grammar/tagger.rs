@@ -167,11 +167,11 @@ fn model() -> &'static (Rules, Lexicon) {
     static MODEL: OnceLock<(Rules, Lexicon)> = OnceLock::new();
     MODEL.get_or_init(|| {
         // harper-brill exposes its trained model as a value; read its base
-        // lexicon (backed as described above) and its rules.
-        let model = serde_json::to_value(&*harper_brill::brill_tagger()).expect("the Brill model serialises");
-        let base = serde_json::from_value(model["base"].clone()).expect("the Brill model has a base lexicon");
-        let rules = Rules::from_model(&model).expect("the Brill model has patches");
-        (rules, base)
+        // lexicon (backed as described above) and its rules from it in one
+        // pass over its text (a JSON tree of it would cost memory kept
+        // after it is freed).
+        let json = serde_json::to_string(&*harper_brill::brill_tagger()).expect("the Brill model serialises");
+        Rules::from_json(&json).expect("the Brill model has a base lexicon and patches")
     })
 }
 
