@@ -35,6 +35,7 @@ use crate::scan::Normalized;
 use crate::terms::Database;
 use crate::text::{self, chunks, Format};
 use std::ops::Range;
+use std::sync::Arc;
 
 /// What a chunk hands on to the next.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -44,12 +45,14 @@ pub struct State {
 }
 
 /// What every chunk reads of the whole document.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 struct Globals {
     /// Markdown link references defined somewhere (sorted, normalised).
     links: Vec<String>,
     /// Acronyms defined somewhere as something other than the term.
     redefined: Vec<String>,
+    /// The document's line ending (for the suppression fix).
+    newline: &'static str,
 }
 
 /// One chunk's cached result; ranges relative to the chunk, or
@@ -66,7 +69,9 @@ struct Entry {
 
 #[derive(Debug)]
 struct Done {
-    out: State,
+    /// Shared with the chunk before when equal (most chunks hand on what
+    /// they received).
+    out: Arc<State>,
     terms: Vec<TermHit>,
     findings: Vec<Finding>,
     directives: Vec<Directive>,
@@ -95,9 +100,21 @@ pub struct Incremental {
     starts: Vec<usize>,
     entries: Vec<Entry>,
     globals: Globals,
+    /// The language note, made from the chunks near the start.
+    language: Option<Finding>,
     /// Bytes of the chunks analysed by the last update (for tests and
     /// benchmarks: how incremental it was).
     pub last_analysed_bytes: usize,
+}
+
+impl Default for Globals {
+    fn default() -> Globals {
+        Globals {
+            links: Vec::new(),
+            redefined: Vec::new(),
+            newline: "\n",
+        }
+    }
 }
 
 impl Incremental {
@@ -158,7 +175,7 @@ impl Incremental {
             tail += 1;
         }
         // What the chunk before the kept tail handed on, before the edit.
-        let seam: Option<State> = (tail > 0 && m - tail > 0)
+        let seam: Option<Arc<State>> = (tail > 0 && m - tail > 0)
             .then(|| self.entries[m - tail - 1].done.as_ref().map(|d| d.out.clone()))
             .flatten();
         let mut entries = std::mem::take(&mut self.entries);
@@ -181,9 +198,11 @@ impl Incremental {
         let mut links: Vec<String> = self.entries.iter().flat_map(|e| e.links.iter().cloned()).collect();
         links.sort();
         links.dedup();
-        let mut invalid_all = links != self.globals.links;
+        let newline = suppress::newline(source);
+        let mut invalid_all = links != self.globals.links || newline != self.globals.newline;
         if invalid_all {
             self.globals.links = links;
+            self.globals.newline = newline;
             for e in &mut self.entries {
                 e.redefined = None;
             }
@@ -210,6 +229,7 @@ impl Incremental {
         // The walk: analyse what changed, then on until the state agrees.
         let last_new = n - tail;
         let mut entering_changed = false;
+        let mut head_changed = fresh_start;
         let mut analysed = 0;
         let mut stopped_at = None;
         for i in 0..n {
@@ -219,10 +239,10 @@ impl Incremental {
                 // the two handed on.
                 let before = match i {
                     0 => None,
-                    _ => self.entries[i - 1].done.as_ref().map(|d| &d.out),
+                    _ => self.entries[i - 1].done.as_ref().map(|d| &*d.out),
                 };
                 let default = State::default();
-                entering_changed = before.unwrap_or(&default) != seam.as_ref().unwrap_or(&default);
+                entering_changed = before.unwrap_or(&default) != seam.as_deref().unwrap_or(&default);
             }
             let redo = invalid_all || entering_changed || self.entries[i].done.is_none();
             if !redo {
@@ -231,13 +251,11 @@ impl Incremental {
                 }
                 continue;
             }
-            let mut state = match i {
-                0 => State::default(),
-                _ => match &self.entries[i - 1].done {
-                    Some(d) => d.out.clone(),
-                    None => State::default(),
-                },
+            let entering = match i {
+                0 => None,
+                _ => self.entries[i - 1].done.as_ref().map(|d| Arc::clone(&d.out)),
             };
+            let mut state = entering.as_deref().cloned().unwrap_or_default();
             let r = chunk(i);
             let p = prepared
                 .remove(&i)
@@ -253,16 +271,20 @@ impl Incremental {
                 stop,
             );
             analysed += r.len();
+            head_changed |= r.start < LANGUAGE_SAMPLE;
             match result {
                 Ok(mut done) => {
                     state.discourse.carry();
                     state.lists.carry();
                     let previous = self.entries[i].done.take().map(|d| d.out);
-                    entering_changed = previous.as_ref() != Some(&state);
+                    entering_changed = previous.as_deref() != Some(&state);
                     if r.start >= LANGUAGE_SAMPLE {
                         done.head = None;
                     }
-                    done.out = state;
+                    done.out = match entering {
+                        Some(e) if *e == state => e,
+                        _ => Arc::new(state),
+                    };
                     self.entries[i].done = Some(done);
                 }
                 Err(at) => {
@@ -274,6 +296,19 @@ impl Incremental {
             }
         }
         self.last_analysed_bytes = analysed;
+        if head_changed {
+            let head: String = self
+                .entries
+                .iter()
+                .map_while(|e| e.done.as_ref())
+                .filter_map(|d| d.head.as_deref())
+                .collect();
+            self.language = language_id::check(&head).map(|mut f| {
+                f.fixes
+                    .push(suppress::ignore_fix(source, format, &f, self.globals.newline));
+                f
+            });
+        }
         let analysis = self.assemble(source, format, db, stopped_at);
         if stopped_at.is_some() {
             // Start afresh next time.
@@ -292,7 +327,6 @@ impl Incremental {
         let mut terms = Vec::new();
         let mut findings = Vec::new();
         let mut directives = Vec::new();
-        let mut head = String::new();
         for (i, e) in self.entries.iter().enumerate() {
             let Some(d) = &e.done else {
                 break; // stopped here
@@ -304,6 +338,9 @@ impl Incremental {
             }));
             for f in &d.findings {
                 let mut f = f.clone();
+                // A finding on a phrase of an earlier chunk gets its
+                // suppression fix here, where that chunk's text is.
+                let external = f.range.start >= EXTERNAL;
                 let place = |r: &mut Range<usize>| *r = self.place(i, r.clone());
                 place(&mut f.range);
                 f.related.iter_mut().for_each(|r| place(&mut r.range));
@@ -311,6 +348,10 @@ impl Incremental {
                     .iter_mut()
                     .flat_map(|x| x.edits.iter_mut())
                     .for_each(|x| place(&mut x.range));
+                if external {
+                    f.fixes
+                        .push(suppress::ignore_fix(source, format, &f, self.globals.newline));
+                }
                 findings.push(f);
             }
             directives.extend(d.directives.iter().map(|x| {
@@ -318,15 +359,12 @@ impl Incremental {
                 x.range = x.range.start + start..x.range.end + start;
                 x
             }));
-            if let Some(h) = &d.head {
-                head.push_str(h);
-            }
         }
         findings.sort_by(|a, b| (a.range.start, a.range.end, &a.code).cmp(&(b.range.start, b.range.end, &b.code)));
         findings.dedup_by(|a, b| a.code == b.code && a.range == b.range);
         mechanism::drop_subsumed(db, 0, &mut findings);
-        findings.extend(language_id::check(&head));
-        let findings = suppress::apply_directives(source, format, findings, &directives);
+        findings.extend(self.language.clone());
+        let findings = suppress::filter(source, findings, &directives);
         Analysis {
             terms,
             findings,
@@ -473,8 +511,12 @@ fn analyse_chunk(
         let named = named.into_iter().map(|a| sentence.entity(a)).collect();
         discourse.record(&prose, &s, center, named, lead);
     }
+    for f in findings.iter_mut().filter(|f| f.range.start < EXTERNAL) {
+        let fix = suppress::ignore_fix(source, format, f, globals.newline);
+        f.fixes.push(fix);
+    }
     Ok(Done {
-        out: State::default(),
+        out: Arc::default(),
         terms,
         findings,
         directives: suppress::directives(source, format),

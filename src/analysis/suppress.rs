@@ -181,20 +181,40 @@ pub fn next_line_comment(format: Format, code: &str) -> String {
     }
 }
 
-/// Drop suppressed findings, offer a suppression fix on the others and
-/// report unused directives. `dirs` are the document's directives (sorted
-/// by start): the cost is in the findings and directives, not the length
-/// of the document.
-pub fn apply_directives(source: &str, format: Format, findings: Vec<Finding>, dirs: &[Directive]) -> Vec<Finding> {
-    let mut used = vec![false; dirs.len()];
-    let mut kept = Vec::new();
-    // The document's line ending, from its first line.
+/// The line ending a document uses: that of its first line.
+pub fn newline(source: &str) -> &'static str {
     let first = source.find(['\n', '\r']).map(|i| &source[i..]);
-    let newline = if first.is_some_and(|r| r.starts_with("\r\n")) {
+    if first.is_some_and(|r| r.starts_with("\r\n")) {
         "\r\n"
     } else {
         "\n"
-    };
+    }
+}
+
+/// The fix that suppresses `f` with a comment on the line before it, as
+/// indented as its line (`source` holds that line; `newline` from
+/// [`newline`] of the whole document).
+pub fn ignore_fix(source: &str, format: Format, f: &Finding, newline: &str) -> Fix {
+    let line_start = line_start(source, f.range.start);
+    let indent: String = source[line_start..]
+        .chars()
+        .take_while(|c| *c == ' ' || *c == '\t')
+        .collect();
+    Fix {
+        title: format!("Ignore this finding ({})", f.code),
+        edits: vec![Edit {
+            range: line_start..line_start,
+            text: format!("{indent}{}{newline}", next_line_comment(format, &f.code)),
+        }],
+    }
+}
+
+/// Drop the findings a directive suppresses and report the directives that
+/// suppress nothing; sorted by range. `dirs` are the document's directives
+/// (sorted by start): the cost is in the findings and directives, not the
+/// length of the document. Findings come with their [`ignore_fix`].
+pub fn filter(source: &str, findings: Vec<Finding>, dirs: &[Directive]) -> Vec<Finding> {
+    let mut used = vec![false; dirs.len()];
     // The line after each disable-next-line directive that has content.
     let next_lines: Vec<usize> = dirs
         .iter()
@@ -203,25 +223,20 @@ pub fn apply_directives(source: &str, format: Format, findings: Vec<Finding>, di
             _ => usize::MAX,
         })
         .collect();
-    for mut f in findings {
-        if let Some(d) = suppressor(source, dirs, &next_lines, &f) {
-            used[d] = true;
-            continue;
-        }
-        let line_start = line_start(source, f.range.start);
-        let indent: String = source[line_start..]
-            .chars()
-            .take_while(|c| *c == ' ' || *c == '\t')
-            .collect();
-        f.fixes.push(Fix {
-            title: format!("Ignore this finding ({})", f.code),
-            edits: vec![Edit {
-                range: line_start..line_start,
-                text: format!("{indent}{}{newline}", next_line_comment(format, &f.code)),
-            }],
-        });
-        kept.push(f);
-    }
+    let mut kept: Vec<Finding> = if dirs.is_empty() {
+        findings
+    } else {
+        findings
+            .into_iter()
+            .filter(|f| match suppressor(source, dirs, &next_lines, f) {
+                Some(d) => {
+                    used[d] = true;
+                    false
+                }
+                None => true,
+            })
+            .collect()
+    };
     for (i, d) in dirs.iter().enumerate() {
         if used[i] || d.kind == Kind::Enable {
             continue;
