@@ -131,6 +131,56 @@ impl Document {
     }
 }
 
+/// The positions of many byte offsets of `text` at once, in one pass over
+/// the text (for a publish of many diagnostics: a rope lookup each costs
+/// more). `offsets` must be sorted; the result is in their order and equal
+/// to [`Document::position`] of each.
+pub fn positions(text: &str, offsets: &[usize], enc: Encoding) -> Vec<Pos> {
+    let b = text.as_bytes();
+    let mut out = Vec::with_capacity(offsets.len());
+    // The line and where it starts, as of byte `at`.
+    let (mut line, mut line_start, mut at) = (0usize, 0usize, 0usize);
+    for &offset in offsets {
+        let mut offset = offset.min(b.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        debug_assert!(offset >= at, "offsets must be sorted");
+        let offset = offset.max(at);
+        let seg = &b[at..offset];
+        // Line breaks: \n, and \r not followed by \n (looking past the
+        // segment: a \r\n cut in two ends its line only after the \n).
+        let newlines = seg.iter().filter(|&&c| c == b'\n').count();
+        let lone_cr = if seg.contains(&b'\r') {
+            (at..offset)
+                .filter(|&i| b[i] == b'\r' && b.get(i + 1) != Some(&b'\n'))
+                .count()
+        } else {
+            0
+        };
+        if newlines + lone_cr > 0 {
+            line += newlines + lone_cr;
+            let last = (at..offset)
+                .rev()
+                .find(|&i| b[i] == b'\n' || b[i] == b'\r' && b.get(i + 1) != Some(&b'\n'))
+                .unwrap_or(at);
+            line_start = last + 1;
+        }
+        at = offset;
+        let col = &text[line_start..offset];
+        let character = match enc {
+            Encoding::Utf8 => col.len(),
+            Encoding::Utf16 if col.is_ascii() => col.len(),
+            Encoding::Utf16 => col.chars().map(char::len_utf16).sum(),
+        };
+        out.push(Pos {
+            line: line as u32,
+            character: character as u32,
+        });
+    }
+    out
+}
+
 /// Chars on a line, without its terminator.
 fn line_content_chars(rope: &Rope, line: usize) -> usize {
     let slice = rope.line(line);
@@ -148,6 +198,21 @@ fn line_content_chars(rope: &Rope, line: usize) -> usize {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn positions_at_once_equal_positions_one_by_one() {
+        let text = "a\r\nb\rc\n\n🕊️ é x\r\n\r\nlast é🕊️";
+        let offsets: Vec<usize> = (0..=text.len()).filter(|&o| text.is_char_boundary(o)).collect();
+        let doc = Document::new(text, 1, "markdown");
+        for enc in [Encoding::Utf8, Encoding::Utf16] {
+            let one: Vec<Pos> = offsets.iter().map(|&o| doc.position(o, enc)).collect();
+            assert_eq!(positions(text, &offsets, enc), one, "{enc:?}");
+            // Sparse offsets too (whole lines skipped).
+            let sparse: Vec<usize> = offsets.iter().copied().step_by(5).collect();
+            let one: Vec<Pos> = sparse.iter().map(|&o| doc.position(o, enc)).collect();
+            assert_eq!(positions(text, &sparse, enc), one, "{enc:?} sparse");
+        }
+    }
+
     use super::*;
     use proptest::prelude::*;
 

@@ -148,6 +148,10 @@ fn guard(name: &str, f: impl FnOnce()) {
 
 impl LanguageServer for Backend {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
+        // The database, tagger and matchers, started building when the
+        // server started: ready before the client opens anything, so the
+        // first open pays only for its analysis.
+        let _ = tokio::task::spawn_blocking(crate::analysis::warm_up).await;
         let caps = ClientCaps::from_params(&params);
         *lock(&self.0.caps) = caps;
         {
@@ -397,6 +401,13 @@ where
 /// `peace-lsp` / `peace-lsp lsp` / `peace-lsp --stdio`. Exits with 0 after
 /// `shutdown` then `exit` (or on SIGTERM), 1 otherwise.
 pub fn run_stdio() -> ExitCode {
+    // One malloc arena: with one per thread that analyses (glibc's
+    // default), each keeps what an analysis freed, and a server editing a
+    // 1 MB document held 15 MiB more at its peak.
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 1);
+    }
     let cores = workers();
     // Async handlers are short: two threads; blocking ones: the analyses
     // (one per core), stdin, stdout and a few for hovers and files.

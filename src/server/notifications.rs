@@ -155,7 +155,7 @@ impl Backend {
             let removed = docs.remove(uri.as_str());
             // Under the lock: no worker publishes for it after this.
             if !self.caps().pull_diagnostics {
-                publish(&self.0.out, uri, Vec::new(), None);
+                publish(&self.0.out, &uri, &[], None);
             }
             removed.is_some() && docs.is_empty()
         };
@@ -237,12 +237,12 @@ impl Backend {
                         message: e.message.clone(),
                         ..Diagnostic::default()
                     };
-                    publish(&self.0.out, uri, vec![d], None);
+                    publish(&self.0.out, &uri, &[d], None);
                 }
             }
             Report::Cleared(file) => {
                 if let Some(uri) = file_uri(&file) {
-                    publish(&self.0.out, uri, Vec::new(), None);
+                    publish(&self.0.out, &uri, &[], None);
                 }
             }
         }

@@ -4,7 +4,7 @@
 
 use super::commands::is_explanation;
 use super::configs::ConfigStore;
-use super::to_proto::{diagnostic, note, publish, to_lsp_pos};
+use super::to_proto::{diagnostics, note, publish, to_lsp_pos};
 use super::{lock, Backend};
 use crate::analysis::{Analysis, Incremental};
 use crate::config::Config;
@@ -111,12 +111,8 @@ pub(super) fn analyse(
     let (latest, version) = (&snap.latest, snap.version);
     let stop = || latest.load(Ordering::Relaxed) != version || Instant::now() > deadline;
     let a = config.analyze_cached(cache, &text, snap.format, &stop);
+    let mut diagnostics = diagnostics(uri, &text, &a.findings, snap.encoding, config);
     drop(text);
-    let mut diagnostics: Vec<Diagnostic> = a
-        .findings
-        .iter()
-        .map(|f| diagnostic(uri, &snap.doc, f, snap.encoding, config))
-        .collect();
     if let Some(at) = a.stopped_at {
         if latest.load(Ordering::Relaxed) == version {
             let start = to_lsp_pos(snap.doc.position(at, snap.encoding));
@@ -306,11 +302,12 @@ impl Backend {
                 match result {
                     Some((analysis, diagnostics)) if d.doc.version == version => {
                         d.analysis = analysis.map(|a| (version, Arc::new(a), Arc::clone(&config)));
-                        d.diagnostics = Some((version, Arc::new(diagnostics.clone())));
+                        let diagnostics = Arc::new(diagnostics);
+                        d.diagnostics = Some((version, Arc::clone(&diagnostics)));
                         // Pushed only to a client that does not pull; under the
                         // documents' lock: a didClose cannot slip in between.
                         if !self.caps().pull_diagnostics {
-                            publish(&self.0.out, uri, diagnostics, Some(version));
+                            publish(&self.0.out, &uri, &diagnostics, Some(version));
                         }
                     }
                     None if d.doc.version == version => {

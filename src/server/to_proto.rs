@@ -91,6 +91,69 @@ pub(super) fn diagnostic(uri: &Uri, doc: &Document, f: &Finding, enc: Encoding, 
     }
 }
 
+/// The diagnostics of many findings of the document `text` at once: every
+/// position found in one pass over the text ([`crate::document::positions`]).
+/// Equal to [`diagnostic`] of each.
+pub(super) fn diagnostics(
+    uri: &Uri,
+    text: &str,
+    findings: &[Finding],
+    enc: Encoding,
+    config: &Config,
+) -> Vec<Diagnostic> {
+    let mut offsets: Vec<usize> = findings
+        .iter()
+        .flat_map(|f| std::iter::once(&f.range).chain(f.related.iter().map(|r| &r.range)))
+        .flat_map(|r| [r.start, r.end])
+        .collect();
+    offsets.sort_unstable();
+    offsets.dedup();
+    let positions = crate::document::positions(text, &offsets, enc);
+    let range = |r: &std::ops::Range<usize>| {
+        let at = |o: usize| to_lsp_pos(positions[offsets.partition_point(|&x| x < o)]);
+        Range {
+            start: at(r.start),
+            end: at(r.end),
+        }
+    };
+    let mut urls: Vec<(&str, Option<Uri>)> = Vec::new();
+    findings
+        .iter()
+        .map(|f| {
+            let url = match urls.iter().find(|(c, _)| *c == f.code) {
+                Some((_, u)) => u.clone(),
+                None => {
+                    let u = rule_url(config, &f.code);
+                    urls.push((&f.code, u.clone()));
+                    u
+                }
+            };
+            let related = f
+                .related
+                .iter()
+                .map(|r| DiagnosticRelatedInformation {
+                    location: Location {
+                        uri: uri.clone(),
+                        range: range(&r.range),
+                    },
+                    message: r.message.clone(),
+                })
+                .collect::<Vec<_>>();
+            Diagnostic {
+                range: range(&f.range),
+                severity: Some(lsp_severity(f.severity)),
+                code: Some(NumberOrString::String(f.code.clone())),
+                code_description: url.map(|href| CodeDescription { href }),
+                source: Some("peace-lsp".into()),
+                message: f.message.clone(),
+                related_information: (!related.is_empty()).then_some(related),
+                tags: None,
+                data: None,
+            }
+        })
+        .collect()
+}
+
 /// An information diagnostic at the start of the document.
 pub(super) fn note(code: &str, range: Range, message: String) -> Diagnostic {
     Diagnostic {
@@ -103,24 +166,37 @@ pub(super) fn note(code: &str, range: Range, message: String) -> Diagnostic {
     }
 }
 
-/// A `publishDiagnostics` notification, framed.
-pub(super) fn publish_frame(uri: Uri, diagnostics: Vec<Diagnostic>, version: Option<i32>) -> Vec<u8> {
-    let params = PublishDiagnosticsParams {
-        uri,
-        diagnostics,
-        version,
-    };
-    let body = serde_json::json!({
-        "jsonrpc": "2.0",
-        "method": "textDocument/publishDiagnostics",
-        "params": params,
-    });
-    transport::frame(body.to_string().as_bytes())
+/// A `publishDiagnostics` notification, framed: serialised straight into
+/// the frame (no JSON tree in between, no copy of the diagnostics).
+pub(super) fn publish_frame(uri: &Uri, diagnostics: &[Diagnostic], version: Option<i32>) -> Vec<u8> {
+    #[derive(serde::Serialize)]
+    struct Params<'a> {
+        uri: &'a Uri,
+        diagnostics: &'a [Diagnostic],
+        #[serde(skip_serializing_if = "Option::is_none")]
+        version: Option<i32>,
+    }
+    #[derive(serde::Serialize)]
+    struct Notification<'a> {
+        jsonrpc: &'static str,
+        method: &'static str,
+        params: Params<'a>,
+    }
+    let body = serde_json::to_vec(&Notification {
+        jsonrpc: "2.0",
+        method: "textDocument/publishDiagnostics",
+        params: Params {
+            uri,
+            diagnostics,
+            version,
+        },
+    })
+    .unwrap_or_default();
+    transport::frame(&body)
 }
 
 /// Queue a publish (a newer one for the same document replaces it while
 /// it is unsent).
-pub(super) fn publish(out: &Outbox, uri: Uri, diagnostics: Vec<Diagnostic>, version: Option<i32>) {
-    let key = uri.as_str().to_string();
-    out.publish(&key, publish_frame(uri, diagnostics, version));
+pub(super) fn publish(out: &Outbox, uri: &Uri, diagnostics: &[Diagnostic], version: Option<i32>) {
+    out.publish(uri.as_str(), publish_frame(uri, diagnostics, version));
 }
