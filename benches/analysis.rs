@@ -2,7 +2,7 @@
 //! from the example documents. Run: `cargo bench --bench analysis`.
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
-use peace_lsp::analysis::{analyze, find_terms};
+use peace_lsp::analysis::{analyze, find_terms, Incremental};
 use peace_lsp::terms::Database;
 use peace_lsp::text::{extract, Format};
 
@@ -30,6 +30,21 @@ fn bench(c: &mut Criterion) {
     g.sample_size(20);
     g.bench_function("analyze", |b| {
         b.iter(|| analyze(black_box(&text), Format::Markdown, db))
+    });
+    // The incremental path: one character typed in the middle of a
+    // paragraph, the cache warm from the version before (each iteration
+    // types the next character, as an editor sends them).
+    g.bench_function("edit_one_char", |b| {
+        let mut cache = Incremental::new();
+        let mut doc = text.clone();
+        cache.update(&doc, Format::Markdown, db, &mut |_| {}, &|| false);
+        let mid = doc.len() / 2;
+        let mut at = doc[mid..].find(". ").map_or(mid, |i| mid + i + 2);
+        b.iter(|| {
+            doc.insert(at, 'x');
+            at += 1;
+            cache.update(black_box(&doc), Format::Markdown, db, &mut |_| {}, &|| false)
+        })
     });
     g.bench_function("extract_markdown", |b| {
         b.iter(|| extract(black_box(&text), Format::Markdown))
