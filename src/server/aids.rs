@@ -408,7 +408,26 @@ impl Backend {
                         path.and_then(|p| lock(&self.0.workspace).files.get(&p).map(|f| f.diagnostics.clone()));
                     return Ok(full(None, indexed.unwrap_or_default()));
                 };
-                if let Some((v, diagnostics)) = d.diagnostics.as_ref().filter(|(v, _)| *v == d.doc.version) {
+                // A client that is pushed to gets no list kept: made here
+                // from the analysis if it pulls all the same.
+                let made;
+                let current = match d.diagnostics.as_ref().filter(|(v, _)| *v == d.doc.version) {
+                    Some(x) => Some(x),
+                    None => match &d.analysis {
+                        Some((v, a, c)) if *v == d.doc.version && d.diagnostics.is_none() => {
+                            let enc = self.encoding();
+                            let list = a
+                                .findings
+                                .iter()
+                                .map(|f| super::to_proto::diagnostic(&uri, &d.doc, f, enc, c))
+                                .collect();
+                            made = (*v, Arc::new(list));
+                            Some(&made)
+                        }
+                        _ => None,
+                    },
+                };
+                if let Some((v, diagnostics)) = current {
                     let id = format!("{}-{v}", d.generation);
                     if params.previous_result_id.as_deref() == Some(id.as_str()) {
                         return Ok(DocumentDiagnosticReportResult::Report(

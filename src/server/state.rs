@@ -4,7 +4,7 @@
 
 use super::commands::is_explanation;
 use super::configs::ConfigStore;
-use super::to_proto::{diagnostics, note, publish, to_lsp_pos};
+use super::to_proto::{diagnostics, note, publish_findings_frame, publish_frame, to_lsp_pos};
 use super::{lock, Backend};
 use crate::analysis::{Analysis, Incremental};
 use crate::config::Config;
@@ -88,14 +88,54 @@ pub(super) struct Snapshot {
     pub(super) cache: Option<Cache>,
 }
 
-/// Analyse a snapshot and make its diagnostics (on a blocking thread).
+/// What an analysis gives the client: the diagnostics a pull returns, or
+/// the framed publish a push sends.
+pub(super) enum Rendered {
+    Pull(Vec<Diagnostic>),
+    Push(Vec<u8>),
+}
+
+/// Analyse a snapshot and make its diagnostics (on a blocking thread): as a
+/// list for a client that pulls, or as the publish frame itself (made
+/// straight from the findings) for one that is pushed to.
 pub(super) fn analyse(
     uri: &Uri,
     snap: &Snapshot,
     config: &Config,
     cache: &mut Incremental,
     budget: Duration,
-) -> (Option<Analysis>, Vec<Diagnostic>) {
+    push: bool,
+) -> (Option<Analysis>, Rendered) {
+    let (analysis, text, notes) = analyse_text(snap, config, cache, budget);
+    let rendered = match &analysis {
+        Some(a) if push => Rendered::Push(publish_findings_frame(
+            uri,
+            &text,
+            &a.findings,
+            &notes,
+            snap.encoding,
+            config,
+            Some(snap.version),
+        )),
+        Some(a) => {
+            let mut list = diagnostics(uri, &text, &a.findings, snap.encoding, config);
+            list.extend(notes);
+            Rendered::Pull(list)
+        }
+        None if push => Rendered::Push(publish_frame(uri, &notes, Some(snap.version))),
+        None => Rendered::Pull(notes),
+    };
+    (analysis, rendered)
+}
+
+/// The analysis of a snapshot, its text, and the notes that go with it
+/// (the document is too large, the budget ran out).
+fn analyse_text(
+    snap: &Snapshot,
+    config: &Config,
+    cache: &mut Incremental,
+    budget: Duration,
+) -> (Option<Analysis>, String, Vec<Diagnostic>) {
     let len = snap.doc.len_bytes();
     let max = config.max_document_bytes;
     if len > max {
@@ -104,15 +144,18 @@ pub(super) fn analyse(
             len as f64 / 1e6,
             max as f64 / 1e6
         );
-        return (None, vec![note("document-too-large", Range::default(), message)]);
+        return (
+            None,
+            String::new(),
+            vec![note("document-too-large", Range::default(), message)],
+        );
     }
     let text = snap.doc.text();
     let deadline = Instant::now() + budget;
     let (latest, version) = (&snap.latest, snap.version);
     let stop = || latest.load(Ordering::Relaxed) != version || Instant::now() > deadline;
     let a = config.analyze_cached(cache, &text, snap.format, &stop);
-    let mut diagnostics = diagnostics(uri, &text, &a.findings, snap.encoding, config);
-    drop(text);
+    let mut notes = Vec::new();
     if let Some(at) = a.stopped_at {
         if latest.load(Ordering::Relaxed) == version {
             let start = to_lsp_pos(snap.doc.position(at, snap.encoding));
@@ -121,10 +164,10 @@ pub(super) fn analyse(
                 "peace-lsp stopped checking here: the document took more than its budget of {} s. Findings after this point are not shown; splitting very long sentences or paragraphs helps.",
                 budget.as_secs_f64()
             );
-            diagnostics.push(note("analysis-budget", Range { start, end }, message));
+            notes.push(note("analysis-budget", Range { start, end }, message));
         }
     }
-    (Some(a), diagnostics)
+    (Some(a), text, notes)
 }
 
 /// Give memory freed by closed documents back to the system (glibc keeps
@@ -265,6 +308,7 @@ impl Backend {
                 }
             };
             let version = snap.version;
+            let push = !self.caps().pull_diagnostics;
             let (uri2, cfg) = (uri.clone(), Arc::clone(&config));
             let job = tokio::task::spawn_blocking(move || {
                 let mut snap = snap;
@@ -276,7 +320,7 @@ impl Backend {
                     .filter(|(c, _)| Arc::ptr_eq(c, &cfg))
                     .unwrap_or_else(|| (Arc::clone(&cfg), Box::default()));
                 let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
-                    analyse(&uri2, &snap, &cfg, &mut cache.1, analysis_budget())
+                    analyse(&uri2, &snap, &cfg, &mut cache.1, analysis_budget(), push)
                 }))
                 .ok();
                 drop(snap);
@@ -300,14 +344,16 @@ impl Backend {
                     return;
                 };
                 match result {
-                    Some((analysis, diagnostics)) if d.doc.version == version => {
+                    Some((analysis, rendered)) if d.doc.version == version => {
                         d.analysis = analysis.map(|a| (version, Arc::new(a), Arc::clone(&config)));
-                        let diagnostics = Arc::new(diagnostics);
-                        d.diagnostics = Some((version, Arc::clone(&diagnostics)));
-                        // Pushed only to a client that does not pull; under the
-                        // documents' lock: a didClose cannot slip in between.
-                        if !self.caps().pull_diagnostics {
-                            publish(&self.0.out, &uri, &diagnostics, Some(version));
+                        match rendered {
+                            Rendered::Pull(list) => d.diagnostics = Some((version, Arc::new(list))),
+                            // Pushed only to a client that does not pull; under the
+                            // documents' lock: a didClose cannot slip in between.
+                            Rendered::Push(frame) => {
+                                d.diagnostics = None;
+                                self.0.out.publish(uri.as_str(), frame);
+                            }
                         }
                     }
                     None if d.doc.version == version => {

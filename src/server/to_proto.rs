@@ -101,14 +101,7 @@ pub(super) fn diagnostics(
     enc: Encoding,
     config: &Config,
 ) -> Vec<Diagnostic> {
-    let mut offsets: Vec<usize> = findings
-        .iter()
-        .flat_map(|f| std::iter::once(&f.range).chain(f.related.iter().map(|r| &r.range)))
-        .flat_map(|r| [r.start, r.end])
-        .collect();
-    offsets.sort_unstable();
-    offsets.dedup();
-    let positions = crate::document::positions(text, &offsets, enc);
+    let (offsets, positions) = all_positions(text, findings, enc);
     let range = |r: &std::ops::Range<usize>| {
         let at = |o: usize| to_lsp_pos(positions[offsets.partition_point(|&x| x < o)]);
         Range {
@@ -152,6 +145,136 @@ pub(super) fn diagnostics(
             }
         })
         .collect()
+}
+
+/// A `publishDiagnostics` notification of `findings` (and `notes` after
+/// them), framed and serialised straight from the findings: the same JSON
+/// as [`publish_frame`] of [`diagnostics`], without making the
+/// diagnostics (what a keystroke in a long document would copy).
+#[allow(clippy::too_many_arguments)]
+pub(super) fn publish_findings_frame(
+    uri: &Uri,
+    text: &str,
+    findings: &[Finding],
+    notes: &[Diagnostic],
+    enc: Encoding,
+    config: &Config,
+    version: Option<i32>,
+) -> Vec<u8> {
+    use serde::Serialize;
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Diag<'a> {
+        range: Range,
+        severity: DiagnosticSeverity,
+        code: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        code_description: Option<CodeDescription>,
+        source: &'static str,
+        message: &'a str,
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        related_information: Vec<Rel<'a>>,
+    }
+    #[derive(Serialize)]
+    struct Rel<'a> {
+        location: Loc<'a>,
+        message: &'a str,
+    }
+    #[derive(Serialize)]
+    struct Loc<'a> {
+        uri: &'a Uri,
+        range: Range,
+    }
+    #[derive(Serialize)]
+    #[serde(untagged)]
+    enum Item<'a> {
+        Finding(Diag<'a>),
+        Note(&'a Diagnostic),
+    }
+    #[derive(Serialize)]
+    struct Params<'a> {
+        uri: &'a Uri,
+        diagnostics: Vec<Item<'a>>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        version: Option<i32>,
+    }
+    #[derive(Serialize)]
+    struct Notification<'a> {
+        jsonrpc: &'static str,
+        method: &'static str,
+        params: Params<'a>,
+    }
+    let (offsets, positions) = all_positions(text, findings, enc);
+    let range = |r: &std::ops::Range<usize>| {
+        let at = |o: usize| to_lsp_pos(positions[offsets.partition_point(|&x| x < o)]);
+        Range {
+            start: at(r.start),
+            end: at(r.end),
+        }
+    };
+    let mut urls: Vec<(&str, Option<Uri>)> = Vec::new();
+    let items = findings
+        .iter()
+        .map(|f| {
+            let url = match urls.iter().find(|(c, _)| *c == f.code) {
+                Some((_, u)) => u.clone(),
+                None => {
+                    let u = rule_url(config, &f.code);
+                    urls.push((&f.code, u.clone()));
+                    u
+                }
+            };
+            Item::Finding(Diag {
+                range: range(&f.range),
+                severity: lsp_severity(f.severity),
+                code: &f.code,
+                code_description: url.map(|href| CodeDescription { href }),
+                source: "peace-lsp",
+                message: &f.message,
+                related_information: f
+                    .related
+                    .iter()
+                    .map(|r| Rel {
+                        location: Loc {
+                            uri,
+                            range: range(&r.range),
+                        },
+                        message: &r.message,
+                    })
+                    .collect(),
+            })
+        })
+        .chain(notes.iter().map(Item::Note))
+        .collect();
+    let mut out = Vec::with_capacity(64 + 600 * findings.len());
+    serde_json::to_writer(
+        &mut out,
+        &Notification {
+            jsonrpc: "2.0",
+            method: "textDocument/publishDiagnostics",
+            params: Params {
+                uri,
+                diagnostics: items,
+                version,
+            },
+        },
+    )
+    .unwrap_or_default();
+    transport::frame(&out)
+}
+
+/// Every offset the findings' ranges hold (sorted, once each) and its
+/// position.
+fn all_positions(text: &str, findings: &[Finding], enc: Encoding) -> (Vec<usize>, Vec<crate::document::Pos>) {
+    let mut offsets: Vec<usize> = findings
+        .iter()
+        .flat_map(|f| std::iter::once(&f.range).chain(f.related.iter().map(|r| &r.range)))
+        .flat_map(|r| [r.start, r.end])
+        .collect();
+    offsets.sort_unstable();
+    offsets.dedup();
+    let positions = crate::document::positions(text, &offsets, enc);
+    (offsets, positions)
 }
 
 /// An information diagnostic at the start of the document.
@@ -199,4 +322,29 @@ pub(super) fn publish_frame(uri: &Uri, diagnostics: &[Diagnostic], version: Opti
 /// it is unsent).
 pub(super) fn publish(out: &Outbox, uri: &Uri, diagnostics: &[Diagnostic], version: Option<i32>) {
     out.publish(uri.as_str(), publish_frame(uri, diagnostics, version));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn findings_serialised_directly_equal_their_diagnostics() {
+        let text = "# Lebanon\n\nUN peacekeepers negotiated the ceasefire. 🕊️ They brokered the deal.\r\n\r\nPeacemaking, also known as peacekeeping, ends wars.\n";
+        let config = Config::default();
+        let a = config.analyze(text, crate::text::Format::Markdown);
+        assert!(a.findings.len() >= 2, "{:?}", a.findings);
+        let uri: Uri = "file:///tmp/essay.md".parse().unwrap();
+        let budget = note("analysis-budget", Range::default(), "stopped".into());
+        let body = |frame: Vec<u8>| -> serde_json::Value {
+            let at = frame.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
+            serde_json::from_slice(&frame[at..]).unwrap()
+        };
+        for enc in [Encoding::Utf8, Encoding::Utf16] {
+            let mut made = diagnostics(&uri, text, &a.findings, enc, &config);
+            made.push(budget.clone());
+            let direct = publish_findings_frame(&uri, text, &a.findings, &[budget.clone()], enc, &config, Some(3));
+            assert_eq!(body(direct), body(publish_frame(&uri, &made, Some(3))));
+        }
+    }
 }
