@@ -343,7 +343,15 @@ mod tests {
         for enc in [Encoding::Utf8, Encoding::Utf16] {
             let mut made = diagnostics(&uri, text, &a.findings, enc, &config);
             made.push(budget.clone());
-            let direct = publish_findings_frame(&uri, text, &a.findings, &[budget.clone()], enc, &config, Some(3));
+            let direct = publish_findings_frame(
+                &uri,
+                text,
+                &a.findings,
+                std::slice::from_ref(&budget),
+                enc,
+                &config,
+                Some(3),
+            );
             assert_eq!(body(direct), body(publish_frame(&uri, &made, Some(3))));
         }
     }
