@@ -731,6 +731,66 @@ async fn versions_full_and_incremental_changes() {
     assert!(lsp.shutdown_exit().await);
 }
 
+/// 6a'. Edits across paragraphs through the server's cache publish what a
+/// fresh open of the same text publishes: a pronoun whose antecedent is
+/// edited away, a paragraph split and joined, a heading's topic changed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn edits_through_the_cache_publish_what_a_fresh_open_does() {
+    let (mut lsp, _) = Lsp::started(json!({})).await;
+    let u = uri("cached.md");
+    // A heading whose topic the list item under it takes, and a
+    // description ("the force") for an actor named in an earlier paragraph.
+    let start = "# UNIFIL\n\n- negotiated the ceasefire in 2006\n\nUN peacekeepers patrol the Blue Line.\n\nThe force brokered the deal.\n";
+    lsp.open(&u, "markdown", 1, start).await;
+    assert_eq!(lsp.wait_publish(&u, Some(1)).await.len(), 2);
+    let edits: Vec<(Value, &str)> = vec![
+        (range(0, 2, 0, 8), "UN mediators"),      // the heading's topic
+        (range(0, 2, 0, 14), "UNIFIL"),           // and back
+        (range(4, 3, 4, 15), "envoys"),           // the antecedent of "the force"
+        (range(4, 3, 4, 9), "peacekeepers"),      // and back
+        (range(0, 0, 0, 0), "Intro 🕊️.\r\n\r\n"), // a new first chunk
+        (range(7, 0, 7, 0), "Filler.\n\n"),       // a chunk between actor and description
+        (range(4, 36, 4, 37), "."),               // an edit inside a list item
+    ];
+    let mut text = start.to_string();
+    for (i, (r, new)) in edits.into_iter().enumerate() {
+        let version = i as i64 + 2;
+        text = apply(&text, &r, new);
+        lsp.change_incremental(&u, version, r, new).await;
+        let cached = lsp.wait_publish(&u, Some(version)).await;
+        let fresh_uri = uri(&format!("fresh-{version}.md"));
+        lsp.open(&fresh_uri, "markdown", 1, &text).await;
+        let fresh = lsp.wait_publish(&fresh_uri, Some(1)).await;
+        let same_uri = |v: &Vec<Value>| serde_json::to_string(v).unwrap().replace(&fresh_uri, &u);
+        assert_eq!(same_uri(&fresh), same_uri(&cached), "version {version}: {text:?}");
+    }
+    assert!(lsp.shutdown_exit().await);
+}
+
+/// `text` with the LSP range `r` (UTF-16 columns) replaced by `new`.
+fn apply(text: &str, r: &Value, new: &str) -> String {
+    let offset = |p: &Value| {
+        let (line, col) = (
+            p["line"].as_u64().unwrap() as usize,
+            p["character"].as_u64().unwrap() as usize,
+        );
+        let start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
+        let mut units = 0;
+        let rest = &text[start..];
+        let idx = rest
+            .char_indices()
+            .find(|(_, c)| {
+                let here = units >= col;
+                units += c.len_utf16();
+                here
+            })
+            .map_or(rest.len(), |(i, _)| i);
+        start + idx
+    };
+    let (a, b) = (offset(&r["start"]), offset(&r["end"]));
+    format!("{}{}{}", &text[..a], new, &text[b..])
+}
+
 /// 6b. A burst of 30 one-character edits: the last version's publish matches
 /// the final text, and no older version is published after it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
