@@ -45,6 +45,14 @@ impl Document {
         &self.rope
     }
 
+    /// Append the whole text to `buf` (no allocation when it has room).
+    pub fn write_text(&self, buf: &mut String) {
+        buf.reserve(self.rope.len_bytes());
+        for chunk in self.rope.chunks() {
+            buf.push_str(chunk);
+        }
+    }
+
     pub fn text(&self) -> String {
         self.rope.to_string()
     }

@@ -95,6 +95,8 @@ const LANGUAGE_SAMPLE: usize = 4096;
 pub struct Incremental {
     /// The text analysed last, its format and database (by address).
     text: String,
+    /// A buffer for the next text (the one before last, its memory reused).
+    spare: String,
     format: Option<Format>,
     db: usize,
     starts: Vec<usize>,
@@ -132,6 +134,48 @@ impl Incremental {
         trace: &mut dyn FnMut(&Sentence<'_>),
         stop: &dyn Fn() -> bool,
     ) -> Analysis {
+        self.update_with(|text| text.push_str(source), format, db, trace, stop)
+    }
+
+    /// [`Incremental::update`] of the text that `fill` writes into an empty
+    /// string: the cache's own buffer from the update before last, so an
+    /// editor's rope is copied once, into memory already in place. The text
+    /// is [`Incremental::text`] afterwards.
+    pub fn update_with(
+        &mut self,
+        fill: impl FnOnce(&mut String),
+        format: Format,
+        db: &Database,
+        trace: &mut dyn FnMut(&Sentence<'_>),
+        stop: &dyn Fn() -> bool,
+    ) -> Analysis {
+        let mut new = std::mem::take(&mut self.spare);
+        new.clear();
+        fill(&mut new);
+        let analysis = self.analyse(&new, format, db, trace, stop);
+        // The old text's buffer is the next update's.
+        self.spare = std::mem::replace(&mut self.text, new);
+        if analysis.stopped_at.is_some() {
+            // Start afresh next time.
+            self.entries.clear();
+            self.starts.clear();
+        }
+        analysis
+    }
+
+    /// The text of the last update.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    fn analyse(
+        &mut self,
+        source: &str,
+        format: Format,
+        db: &Database,
+        trace: &mut dyn FnMut(&Sentence<'_>),
+        stop: &dyn Fn() -> bool,
+    ) -> Analysis {
         let db_id = db as *const Database as usize;
         if self.format != Some(format) || self.db != db_id {
             *self = Incremental {
@@ -152,7 +196,9 @@ impl Incremental {
         } else {
             chunks::rechunk(&self.starts, source, format, changed.clone(), delta)
         };
-        drop(old);
+        // Kept for the next update's buffer (the caller puts the new text
+        // in its place).
+        self.text = old;
         // Chunks before the change and after it keep their entries.
         let (n, m) = (starts.len(), self.starts.len());
         let end_of = |s: &[usize], i: usize, len: usize| s.get(i + 1).copied().unwrap_or(len);
@@ -310,15 +356,6 @@ impl Incremental {
             });
         }
         let analysis = self.assemble(source, format, db, stopped_at);
-        if stopped_at.is_some() {
-            // Start afresh next time.
-            self.entries.clear();
-            self.starts.clear();
-            self.text.clear();
-        } else {
-            self.text.clear();
-            self.text.push_str(source);
-        }
         analysis
     }
 

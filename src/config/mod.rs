@@ -606,14 +606,16 @@ impl Config {
     /// previous analysis in `cache` found still holds where the text did
     /// not change (see [`crate::analysis::Incremental`]). The cache is
     /// keyed by this configuration's database.
+    /// The text is the one `fill` writes (see
+    /// [`crate::analysis::Incremental::update_with`]).
     pub fn analyze_cached(
         &self,
         cache: &mut crate::analysis::Incremental,
-        source: &str,
+        fill: impl FnOnce(&mut String),
         format: Format,
         stop: &dyn Fn() -> bool,
     ) -> Analysis {
-        let mut a = cache.update(source, format, &self.db, &mut |_| {}, stop);
+        let mut a = cache.update_with(fill, format, &self.db, &mut |_| {}, stop);
         a.findings = self.apply(std::mem::take(&mut a.findings));
         a
     }

@@ -106,11 +106,12 @@ pub(super) fn analyse(
     budget: Duration,
     push: bool,
 ) -> (Option<Analysis>, Rendered) {
-    let (analysis, text, notes) = analyse_text(snap, config, cache, budget);
+    let (analysis, notes) = analyse_text(snap, config, cache, budget);
+    let text = cache.text();
     let rendered = match &analysis {
         Some(a) if push => Rendered::Push(publish_findings_frame(
             uri,
-            &text,
+            text,
             &a.findings,
             &notes,
             snap.encoding,
@@ -118,7 +119,7 @@ pub(super) fn analyse(
             Some(snap.version),
         )),
         Some(a) => {
-            let mut list = diagnostics(uri, &text, &a.findings, snap.encoding, config);
+            let mut list = diagnostics(uri, text, &a.findings, snap.encoding, config);
             list.extend(notes);
             Rendered::Pull(list)
         }
@@ -135,7 +136,7 @@ fn analyse_text(
     config: &Config,
     cache: &mut Incremental,
     budget: Duration,
-) -> (Option<Analysis>, String, Vec<Diagnostic>) {
+) -> (Option<Analysis>, Vec<Diagnostic>) {
     let len = snap.doc.len_bytes();
     let max = config.max_document_bytes;
     if len > max {
@@ -144,17 +145,12 @@ fn analyse_text(
             len as f64 / 1e6,
             max as f64 / 1e6
         );
-        return (
-            None,
-            String::new(),
-            vec![note("document-too-large", Range::default(), message)],
-        );
+        return (None, vec![note("document-too-large", Range::default(), message)]);
     }
-    let text = snap.doc.text();
     let deadline = Instant::now() + budget;
     let (latest, version) = (&snap.latest, snap.version);
     let stop = || latest.load(Ordering::Relaxed) != version || Instant::now() > deadline;
-    let a = config.analyze_cached(cache, &text, snap.format, &stop);
+    let a = config.analyze_cached(cache, |buf| snap.doc.write_text(buf), snap.format, &stop);
     let mut notes = Vec::new();
     if let Some(at) = a.stopped_at {
         if latest.load(Ordering::Relaxed) == version {
@@ -167,7 +163,7 @@ fn analyse_text(
             notes.push(note("analysis-budget", Range { start, end }, message));
         }
     }
-    (Some(a), text, notes)
+    (Some(a), notes)
 }
 
 /// Give memory freed by closed documents back to the system (glibc keeps
