@@ -355,8 +355,7 @@ impl Incremental {
                 f
             });
         }
-        let analysis = self.assemble(source, format, db, stopped_at);
-        analysis
+        self.assemble(source, format, db, stopped_at)
     }
 
     /// The document's analysis from the chunks' results.
