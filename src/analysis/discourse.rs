@@ -250,6 +250,11 @@ impl Discourse {
             carry_range(&mut e.range);
         }
         self.sentence = NOW;
+        // Kept in the cache for every chunk: no spare capacity.
+        self.centers.shrink_to_fit();
+        self.recent.shrink_to_fit();
+        self.column_topics.shrink_to_fit();
+        self.contrast_columns.shrink_to_fit();
         // The next chunk opens a paragraph of its own.
         self.paragraph = usize::MAX;
         self.current = Context::None;

@@ -255,6 +255,12 @@ impl Incremental {
         }
         for i in 0..n {
             if self.entries[i].redefined.is_none() {
+                // An acronym is defined in brackets: a chunk without one
+                // defines none (and is not prepared twice, nor held).
+                if !source[chunk(i)].contains('(') {
+                    self.entries[i].redefined = Some(Vec::new());
+                    continue;
+                }
                 let p = prepare(&source[chunk(i)], format, db, &self.globals.links);
                 self.entries[i].redefined = Some(acronyms::redefined(&p.prose.text, &p.terms));
                 prepared.insert(i, p);
