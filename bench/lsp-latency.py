@@ -142,6 +142,8 @@ def session(name, argv, text, edits, workdir):
             "synchronization": {"didSave": False},
         },
         "general": {"positionEncodings": ["utf-16"]},
+        # As VS Code and Neovim: configuration files are watched for the server.
+        "workspace": {"didChangeWatchedFiles": {"dynamicRegistration": True}},
     }
     init = s.request(
         "initialize",

@@ -45,6 +45,12 @@ impl ConfigStore {
         self.section.over(&self.init_options)
     }
 
+    /// How many times the cached configurations were forgotten: a
+    /// configuration resolved at an epoch still holds while it lasts.
+    pub fn epoch(&self) -> u64 {
+        self.epoch
+    }
+
     /// Forget cached configurations (files or settings changed); the last
     /// good ones are kept as fallbacks.
     pub fn invalidate(&mut self) {

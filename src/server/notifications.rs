@@ -99,6 +99,7 @@ impl Backend {
                     format,
                     generation,
                     config: None,
+                    config_epoch: 0,
                     analysis: None,
                     diagnostics: None,
                     running: false,

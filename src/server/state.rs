@@ -28,6 +28,8 @@ pub(super) struct OpenDoc {
     /// The configuration last resolved for the document (requests use it
     /// and never load one).
     pub(super) config: Option<Arc<Config>>,
+    /// The configuration store's epoch when `config` was resolved.
+    pub(super) config_epoch: u64,
     /// The analysis of a version, with the configuration it was made
     /// under (its database gives the term indices meaning).
     pub(super) analysis: Option<(i32, Arc<Analysis>, Arc<Config>)>,
@@ -277,9 +279,28 @@ impl Backend {
                     None => return,
                 }
             };
-            let config = self.resolve_config(&uri).await;
+            // A client that watches the configuration files tells the
+            // server of every change (the store's epoch moves): until then
+            // the document's configuration holds, and a keystroke does not
+            // look for project files on disk. Without watching, it looks
+            // every time, so a new file is found at the next edit.
+            let epoch = lock(&self.0.configs).epoch();
+            let known = self
+                .caps()
+                .watch_files
+                .then(|| {
+                    let docs = lock(&self.0.docs);
+                    let d = docs.get(key).filter(|d| d.generation == generation)?;
+                    d.config.clone().filter(|_| d.config_epoch == epoch)
+                })
+                .flatten();
+            let config = match known {
+                Some(c) => c,
+                None => self.resolve_config(&uri).await,
+            };
             if let Some(d) = lock(&self.0.docs).get_mut(key).filter(|d| d.generation == generation) {
                 d.config = Some(Arc::clone(&config));
+                d.config_epoch = epoch;
             }
             self.0.analysed.notify_waiters();
             if config.debounce_ms > 0 {
