@@ -1661,6 +1661,42 @@ async fn project_file_change_on_disk_changes_the_severity() {
     assert!(lsp.shutdown_exit().await);
 }
 
+/// With a client that watches the configuration files, a document keeps its
+/// configuration from one keystroke to the next and takes a new one when the
+/// client reports a change: the edit after a notified change has the new
+/// severity; a change the client has not reported yet is not looked for.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_watched_files_a_keystroke_keeps_the_configuration_until_a_change_is_reported() {
+    let root = workspace("watched-keystrokes");
+    std::fs::write(
+        root.join(".peace-lsp.toml"),
+        "[rules]\npeacekeeping-as-peacemaking = \"error\"\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(root.join("sub")).unwrap();
+    let caps = json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}});
+    let (mut lsp, _) = started_in(&root, caps, Value::Null).await;
+    let u = file_uri_of(&root.join("sub/essay.txt"));
+    lsp.open(&u, "plaintext", 1, CONFLATION).await;
+    assert_eq!(severity_of(&lsp.wait_publish(&u, Some(1)).await, CODE_PK_AS_PM), 1);
+    // A nearer project file, not reported: the keystroke keeps the
+    // configuration it has (it does not walk the disk for project files).
+    let nearer = root.join("sub/.peace-lsp.toml");
+    std::fs::write(&nearer, "[rules]\npeacekeeping-as-peacemaking = \"information\"\n").unwrap();
+    lsp.change_full(&u, 2, &format!("{CONFLATION} ")).await;
+    assert_eq!(severity_of(&lsp.wait_publish(&u, Some(2)).await, CODE_PK_AS_PM), 1);
+    // Reported: the document is checked again, and so is the next keystroke.
+    lsp.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": file_uri_of(&nearer), "type": 1}]}),
+    )
+    .await;
+    assert_eq!(severity_of(&lsp.wait_publish(&u, Some(2)).await, CODE_PK_AS_PM), 3);
+    lsp.change_full(&u, 3, &format!("{CONFLATION}  ")).await;
+    assert_eq!(severity_of(&lsp.wait_publish(&u, Some(3)).await, CODE_PK_AS_PM), 3);
+    assert!(lsp.shutdown_exit().await);
+}
+
 /// A broken .peace-lsp.toml is reported (message and a diagnostic on the
 /// file, with its line), the last good configuration stays in force, and
 /// the server keeps answering.
