@@ -146,8 +146,13 @@ impl Document {
 pub fn positions(text: &str, offsets: &[usize], enc: Encoding) -> Vec<Pos> {
     let b = text.as_bytes();
     let mut out = Vec::with_capacity(offsets.len());
-    // The line and where it starts, as of byte `at`.
-    let (mut line, mut line_start, mut at) = (0usize, 0usize, 0usize);
+    // The line and the column of byte `at`.
+    let (mut line, mut at, mut column) = (0usize, 0usize, 0usize);
+    let units = |s: &str| match enc {
+        Encoding::Utf8 => s.len(),
+        Encoding::Utf16 if s.is_ascii() => s.len(),
+        Encoding::Utf16 => s.chars().map(char::len_utf16).sum(),
+    };
     for &offset in offsets {
         let mut offset = offset.min(b.len());
         while !text.is_char_boundary(offset) {
@@ -172,18 +177,16 @@ pub fn positions(text: &str, offsets: &[usize], enc: Encoding) -> Vec<Pos> {
                 .rev()
                 .find(|&i| b[i] == b'\n' || b[i] == b'\r' && b.get(i + 1) != Some(&b'\n'))
                 .unwrap_or(at);
-            line_start = last + 1;
+            column = units(&text[last + 1..offset]);
+        } else {
+            // Same line: only the new stretch is counted (a paragraph is
+            // often one long line).
+            column += units(&text[at..offset]);
         }
         at = offset;
-        let col = &text[line_start..offset];
-        let character = match enc {
-            Encoding::Utf8 => col.len(),
-            Encoding::Utf16 if col.is_ascii() => col.len(),
-            Encoding::Utf16 => col.chars().map(char::len_utf16).sum(),
-        };
         out.push(Pos {
             line: line as u32,
-            character: character as u32,
+            character: column as u32,
         });
     }
     out
