@@ -101,39 +101,24 @@ pub(super) fn diagnostics(
     enc: Encoding,
     config: &Config,
 ) -> Vec<Diagnostic> {
-    let (offsets, positions) = all_positions(text, findings, enc);
-    let range = |r: &std::ops::Range<usize>| {
-        let at = |o: usize| to_lsp_pos(positions[offsets.partition_point(|&x| x < o)]);
-        Range {
-            start: at(r.start),
-            end: at(r.end),
-        }
-    };
-    let mut urls: Vec<(&str, Option<Uri>)> = Vec::new();
+    let mut batch = Batch::new(text, findings, enc, config);
     findings
         .iter()
         .map(|f| {
-            let url = match urls.iter().find(|(c, _)| *c == f.code) {
-                Some((_, u)) => u.clone(),
-                None => {
-                    let u = rule_url(config, &f.code);
-                    urls.push((&f.code, u.clone()));
-                    u
-                }
-            };
+            let url = batch.url(&f.code);
             let related = f
                 .related
                 .iter()
                 .map(|r| DiagnosticRelatedInformation {
                     location: Location {
                         uri: uri.clone(),
-                        range: range(&r.range),
+                        range: batch.range(&r.range),
                     },
                     message: r.message.clone(),
                 })
                 .collect::<Vec<_>>();
             Diagnostic {
-                range: range(&f.range),
+                range: batch.range(&f.range),
                 severity: Some(lsp_severity(f.severity)),
                 code: Some(NumberOrString::String(f.code.clone())),
                 code_description: url.map(|href| CodeDescription { href }),
@@ -204,28 +189,13 @@ pub(super) fn publish_findings_frame(
         method: &'static str,
         params: Params<'a>,
     }
-    let (offsets, positions) = all_positions(text, findings, enc);
-    let range = |r: &std::ops::Range<usize>| {
-        let at = |o: usize| to_lsp_pos(positions[offsets.partition_point(|&x| x < o)]);
-        Range {
-            start: at(r.start),
-            end: at(r.end),
-        }
-    };
-    let mut urls: Vec<(&str, Option<Uri>)> = Vec::new();
+    let mut batch = Batch::new(text, findings, enc, config);
     let items = findings
         .iter()
         .map(|f| {
-            let url = match urls.iter().find(|(c, _)| *c == f.code) {
-                Some((_, u)) => u.clone(),
-                None => {
-                    let u = rule_url(config, &f.code);
-                    urls.push((&f.code, u.clone()));
-                    u
-                }
-            };
+            let url = batch.url(&f.code);
             Item::Finding(Diag {
-                range: range(&f.range),
+                range: batch.range(&f.range),
                 severity: lsp_severity(f.severity),
                 code: &f.code,
                 code_description: url.map(|href| CodeDescription { href }),
@@ -237,7 +207,7 @@ pub(super) fn publish_findings_frame(
                     .map(|r| Rel {
                         location: Loc {
                             uri,
-                            range: range(&r.range),
+                            range: batch.range(&r.range),
                         },
                         message: &r.message,
                     })
@@ -263,18 +233,52 @@ pub(super) fn publish_findings_frame(
     transport::frame(&out)
 }
 
-/// Every offset the findings' ranges hold (sorted, once each) and its
-/// position.
-fn all_positions(text: &str, findings: &[Finding], enc: Encoding) -> (Vec<usize>, Vec<crate::document::Pos>) {
-    let mut offsets: Vec<usize> = findings
-        .iter()
-        .flat_map(|f| std::iter::once(&f.range).chain(f.related.iter().map(|r| &r.range)))
-        .flat_map(|r| [r.start, r.end])
-        .collect();
-    offsets.sort_unstable();
-    offsets.dedup();
-    let positions = crate::document::positions(text, &offsets, enc);
-    (offsets, positions)
+/// What the diagnostics of many findings share: the position of every
+/// offset their ranges hold (found in one pass over the text), and each
+/// rule's page (looked up once per code).
+struct Batch<'a> {
+    offsets: Vec<usize>,
+    positions: Vec<crate::document::Pos>,
+    urls: Vec<(&'a str, Option<Uri>)>,
+    config: &'a Config,
+}
+
+impl<'a> Batch<'a> {
+    fn new(text: &str, findings: &'a [Finding], enc: Encoding, config: &'a Config) -> Batch<'a> {
+        let mut offsets: Vec<usize> = findings
+            .iter()
+            .flat_map(|f| std::iter::once(&f.range).chain(f.related.iter().map(|r| &r.range)))
+            .flat_map(|r| [r.start, r.end])
+            .collect();
+        offsets.sort_unstable();
+        offsets.dedup();
+        let positions = crate::document::positions(text, &offsets, enc);
+        Batch {
+            offsets,
+            positions,
+            urls: Vec::new(),
+            config,
+        }
+    }
+
+    /// The LSP range of a range of one of the findings.
+    fn range(&self, r: &std::ops::Range<usize>) -> Range {
+        let at = |o: usize| to_lsp_pos(self.positions[self.offsets.partition_point(|&x| x < o)]);
+        Range {
+            start: at(r.start),
+            end: at(r.end),
+        }
+    }
+
+    /// The page of rule `code`.
+    fn url(&mut self, code: &'a str) -> Option<Uri> {
+        if let Some((_, u)) = self.urls.iter().find(|(c, _)| *c == code) {
+            return u.clone();
+        }
+        let u = rule_url(self.config, code);
+        self.urls.push((code, u.clone()));
+        u
+    }
 }
 
 /// An information diagnostic at the start of the document.
