@@ -67,22 +67,32 @@ pub(super) fn lsp_severity(s: Severity) -> DiagnosticSeverity {
 }
 
 pub(super) fn diagnostic(uri: &Uri, doc: &Document, f: &Finding, enc: Encoding, config: &Config) -> Diagnostic {
+    make_diagnostic(uri, f, rule_url(config, &f.code), |r| lsp_range(doc, r.clone(), enc))
+}
+
+/// The diagnostic of a finding, given its rule's page and its ranges' places.
+fn make_diagnostic(
+    uri: &Uri,
+    f: &Finding,
+    url: Option<Uri>,
+    range: impl Fn(&std::ops::Range<usize>) -> Range,
+) -> Diagnostic {
     let related = f
         .related
         .iter()
         .map(|r| DiagnosticRelatedInformation {
             location: Location {
                 uri: uri.clone(),
-                range: lsp_range(doc, r.range.clone(), enc),
+                range: range(&r.range),
             },
             message: r.message.clone(),
         })
         .collect::<Vec<_>>();
     Diagnostic {
-        range: lsp_range(doc, f.range.clone(), enc),
+        range: range(&f.range),
         severity: Some(lsp_severity(f.severity)),
         code: Some(NumberOrString::String(f.code.clone())),
-        code_description: rule_url(config, &f.code).map(|href| CodeDescription { href }),
+        code_description: url.map(|href| CodeDescription { href }),
         source: Some("peace-lsp".into()),
         message: f.message.clone(),
         related_information: (!related.is_empty()).then_some(related),
@@ -106,28 +116,7 @@ pub(super) fn diagnostics(
         .iter()
         .map(|f| {
             let url = batch.url(&f.code);
-            let related = f
-                .related
-                .iter()
-                .map(|r| DiagnosticRelatedInformation {
-                    location: Location {
-                        uri: uri.clone(),
-                        range: batch.range(&r.range),
-                    },
-                    message: r.message.clone(),
-                })
-                .collect::<Vec<_>>();
-            Diagnostic {
-                range: batch.range(&f.range),
-                severity: Some(lsp_severity(f.severity)),
-                code: Some(NumberOrString::String(f.code.clone())),
-                code_description: url.map(|href| CodeDescription { href }),
-                source: Some("peace-lsp".into()),
-                message: f.message.clone(),
-                related_information: (!related.is_empty()).then_some(related),
-                tags: None,
-                data: None,
-            }
+            make_diagnostic(uri, f, url, |r| batch.range(r))
         })
         .collect()
 }
