@@ -148,11 +148,6 @@ pub fn positions(text: &str, offsets: &[usize], enc: Encoding) -> Vec<Pos> {
     let mut out = Vec::with_capacity(offsets.len());
     // The line and the column of byte `at`.
     let (mut line, mut at, mut column) = (0usize, 0usize, 0usize);
-    let units = |s: &str| match enc {
-        Encoding::Utf8 => s.len(),
-        Encoding::Utf16 if s.is_ascii() => s.len(),
-        Encoding::Utf16 => s.chars().map(char::len_utf16).sum(),
-    };
     for &offset in offsets {
         let mut offset = offset.min(b.len());
         while !text.is_char_boundary(offset) {
@@ -163,25 +158,27 @@ pub fn positions(text: &str, offsets: &[usize], enc: Encoding) -> Vec<Pos> {
         let seg = &b[at..offset];
         // Line breaks: \n, and \r not followed by \n (looking past the
         // segment: a \r\n cut in two ends its line only after the \n).
-        let newlines = seg.iter().filter(|&&c| c == b'\n').count();
-        let lone_cr = if seg.contains(&b'\r') {
-            (at..offset)
-                .filter(|&i| b[i] == b'\r' && b.get(i + 1) != Some(&b'\n'))
-                .count()
-        } else {
-            0
-        };
-        if newlines + lone_cr > 0 {
-            line += newlines + lone_cr;
-            let last = (at..offset)
-                .rev()
-                .find(|&i| b[i] == b'\n' || b[i] == b'\r' && b.get(i + 1) != Some(&b'\n'))
-                .unwrap_or(at);
-            column = units(&text[last + 1..offset]);
+        let lone_cr = |i: usize| b[i] == b'\r' && b.get(i + 1) != Some(&b'\n');
+        let mut breaks = memchr::memchr_iter(b'\n', seg).count();
+        if memchr::memchr(b'\r', seg).is_some() {
+            breaks += memchr::memchr_iter(b'\r', seg).filter(|&i| lone_cr(at + i)).count();
+        }
+        if breaks > 0 {
+            line += breaks;
+            // The last break in the segment (a \r is one only when lone).
+            let mut end = seg.len();
+            let last = loop {
+                match memchr::memrchr2(b'\n', b'\r', &seg[..end]) {
+                    Some(i) if seg[i] == b'\n' || lone_cr(at + i) => break at + i,
+                    Some(i) => end = i,
+                    None => unreachable!("a segment with a break has a last one"),
+                }
+            };
+            column = units(&b[last + 1..offset], enc);
         } else {
             // Same line: only the new stretch is counted (a paragraph is
             // often one long line).
-            column += units(&text[at..offset]);
+            column += units(seg, enc);
         }
         at = offset;
         out.push(Pos {
@@ -190,6 +187,20 @@ pub fn positions(text: &str, offsets: &[usize], enc: Encoding) -> Vec<Pos> {
         });
     }
     out
+}
+
+/// Code units of a stretch of UTF-8 (whole characters) in `enc`: for
+/// UTF-16 one per character, two for those outside the BMP (four-byte
+/// sequences), counted on the bytes.
+fn units(s: &[u8], enc: Encoding) -> usize {
+    match enc {
+        Encoding::Utf8 => s.len(),
+        Encoding::Utf16 if s.is_ascii() => s.len(),
+        Encoding::Utf16 => s
+            .iter()
+            .map(|&c| usize::from(c & 0xC0 != 0x80) + usize::from(c >= 0xF0))
+            .sum(),
+    }
 }
 
 /// Chars on a line, without its terminator.
@@ -217,10 +228,14 @@ mod tests {
         for enc in [Encoding::Utf8, Encoding::Utf16] {
             let one: Vec<Pos> = offsets.iter().map(|&o| doc.position(o, enc)).collect();
             assert_eq!(positions(text, &offsets, enc), one, "{enc:?}");
-            // Sparse offsets too (whole lines skipped).
-            let sparse: Vec<usize> = offsets.iter().copied().step_by(5).collect();
-            let one: Vec<Pos> = sparse.iter().map(|&o| doc.position(o, enc)).collect();
-            assert_eq!(positions(text, &sparse, enc), one, "{enc:?} sparse");
+            // Sparse offsets too (whole lines, and a \r\n's halves, skipped).
+            for step in [2, 3, 5, 7] {
+                for skip in 0..step {
+                    let sparse: Vec<usize> = offsets.iter().copied().skip(skip).step_by(step).collect();
+                    let one: Vec<Pos> = sparse.iter().map(|&o| doc.position(o, enc)).collect();
+                    assert_eq!(positions(text, &sparse, enc), one, "{enc:?} every {step} from {skip}");
+                }
+            }
         }
     }
 

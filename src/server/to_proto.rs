@@ -124,7 +124,9 @@ pub(super) fn diagnostics(
 /// A `publishDiagnostics` notification of `findings` (and `notes` after
 /// them), framed and serialised straight from the findings: the same JSON
 /// as [`publish_frame`] of [`diagnostics`], without making the
-/// diagnostics (what a keystroke in a long document would copy).
+/// diagnostics (what a keystroke in a long document would copy). What
+/// every diagnostic repeats (the document's URI, a rule's code and page)
+/// is escaped once.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn publish_findings_frame(
     uri: &Uri,
@@ -135,91 +137,130 @@ pub(super) fn publish_findings_frame(
     config: &Config,
     version: Option<i32>,
 ) -> Vec<u8> {
-    use serde::Serialize;
-    #[derive(Serialize)]
-    #[serde(rename_all = "camelCase")]
-    struct Diag<'a> {
-        range: Range,
-        severity: DiagnosticSeverity,
-        code: &'a str,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        code_description: Option<CodeDescription>,
-        source: &'static str,
-        message: &'a str,
-        #[serde(skip_serializing_if = "Vec::is_empty")]
-        related_information: Vec<Rel<'a>>,
-    }
-    #[derive(Serialize)]
-    struct Rel<'a> {
-        location: Loc<'a>,
-        message: &'a str,
-    }
-    #[derive(Serialize)]
-    struct Loc<'a> {
-        uri: &'a Uri,
-        range: Range,
-    }
-    #[derive(Serialize)]
-    #[serde(untagged)]
-    enum Item<'a> {
-        Finding(Diag<'a>),
-        Note(&'a Diagnostic),
-    }
-    #[derive(Serialize)]
-    struct Params<'a> {
-        uri: &'a Uri,
-        diagnostics: Vec<Item<'a>>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        version: Option<i32>,
-    }
-    #[derive(Serialize)]
-    struct Notification<'a> {
-        jsonrpc: &'static str,
-        method: &'static str,
-        params: Params<'a>,
-    }
     let mut batch = Batch::new(text, findings, enc, config);
-    let items = findings
-        .iter()
-        .map(|f| {
-            let url = batch.url(&f.code);
-            Item::Finding(Diag {
-                range: batch.range(&f.range),
-                severity: lsp_severity(f.severity),
-                code: &f.code,
-                code_description: url.map(|href| CodeDescription { href }),
-                source: "peace-lsp",
-                message: &f.message,
-                related_information: f
-                    .related
-                    .iter()
-                    .map(|r| Rel {
-                        location: Loc {
-                            uri,
-                            range: batch.range(&r.range),
-                        },
-                        message: &r.message,
-                    })
-                    .collect(),
-            })
-        })
-        .chain(notes.iter().map(Item::Note))
-        .collect();
-    let mut out = Vec::with_capacity(64 + 600 * findings.len());
-    serde_json::to_writer(
-        &mut out,
-        &Notification {
-            jsonrpc: "2.0",
-            method: "textDocument/publishDiagnostics",
-            params: Params {
-                uri,
-                diagnostics: items,
-                version,
-            },
-        },
-    )
-    .unwrap_or_default();
+    let mut uri_json = Vec::new();
+    json_str(&mut uri_json, uri.as_str());
+    // Per code: `"code":"…","codeDescription":{"href":"…"},` escaped once.
+    let mut heads: Vec<(&str, Vec<u8>)> = Vec::new();
+    let mut out = Vec::with_capacity(
+        128 + findings
+            .iter()
+            .map(|f| 200 + f.message.len() + 180 * f.related.len())
+            .sum::<usize>(),
+    );
+    out.extend_from_slice(b"{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/publishDiagnostics\",\"params\":{\"uri\":");
+    out.extend_from_slice(&uri_json);
+    out.extend_from_slice(b",\"diagnostics\":[");
+    for (i, f) in findings.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(b"{\"range\":");
+        json_range(&mut out, batch.range(&f.range));
+        out.extend_from_slice(b",\"severity\":");
+        serde_json::to_writer(&mut out, &lsp_severity(f.severity)).unwrap_or_default();
+        let head = match heads.iter().position(|(c, _)| *c == f.code) {
+            Some(k) => k,
+            None => {
+                let mut h = b",\"code\":".to_vec();
+                json_str(&mut h, &f.code);
+                if let Some(url) = batch.url(&f.code) {
+                    h.extend_from_slice(b",\"codeDescription\":{\"href\":");
+                    json_str(&mut h, url.as_str());
+                    h.push(b'}');
+                }
+                heads.push((&f.code, h));
+                heads.len() - 1
+            }
+        };
+        out.extend_from_slice(&heads[head].1);
+        out.extend_from_slice(b",\"source\":\"peace-lsp\",\"message\":");
+        json_str(&mut out, &f.message);
+        if !f.related.is_empty() {
+            out.extend_from_slice(b",\"relatedInformation\":[");
+            for (k, r) in f.related.iter().enumerate() {
+                if k > 0 {
+                    out.push(b',');
+                }
+                out.extend_from_slice(b"{\"location\":{\"uri\":");
+                out.extend_from_slice(&uri_json);
+                out.extend_from_slice(b",\"range\":");
+                json_range(&mut out, batch.range(&r.range));
+                out.extend_from_slice(b"},\"message\":");
+                json_str(&mut out, &r.message);
+                out.push(b'}');
+            }
+            out.push(b']');
+        }
+        out.push(b'}');
+    }
+    for (i, n) in notes.iter().enumerate() {
+        if i > 0 || !findings.is_empty() {
+            out.push(b',');
+        }
+        serde_json::to_writer(&mut out, n).unwrap_or_default();
+    }
+    out.push(b']');
+    if let Some(v) = version {
+        out.extend_from_slice(b",\"version\":");
+        out.extend_from_slice(itoa::Buffer::new().format(v).as_bytes());
+    }
+    out.extend_from_slice(b"}}");
     transport::frame(&out)
+}
+
+/// A JSON string, escaped as serde_json escapes it (quote, backslash and
+/// control characters; the rest as is).
+fn json_str(out: &mut Vec<u8>, s: &str) {
+    out.push(b'"');
+    let b = s.as_bytes();
+    let mut from = 0;
+    for (i, &c) in b.iter().enumerate() {
+        let esc: &[u8] = match c {
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            b'\n' => b"\\n",
+            b'\r' => b"\\r",
+            b'\t' => b"\\t",
+            0x08 => b"\\b",
+            0x0c => b"\\f",
+            0..=0x1f => b"",
+            _ => continue,
+        };
+        out.extend_from_slice(&b[from..i]);
+        if esc.is_empty() {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            out.extend_from_slice(&[
+                b'\\',
+                b'u',
+                b'0',
+                b'0',
+                HEX[usize::from(c >> 4)],
+                HEX[usize::from(c & 15)],
+            ]);
+        } else {
+            out.extend_from_slice(esc);
+        }
+        from = i + 1;
+    }
+    out.extend_from_slice(&b[from..]);
+    out.push(b'"');
+}
+
+/// `{"start":{"line":…,"character":…},"end":{…}}`.
+fn json_range(out: &mut Vec<u8>, r: Range) {
+    let mut n = itoa::Buffer::new();
+    for (i, p) in [r.start, r.end].into_iter().enumerate() {
+        out.extend_from_slice(if i == 0 {
+            b"{\"start\":{\"line\":"
+        } else {
+            b"},\"end\":{\"line\":"
+        });
+        out.extend_from_slice(n.format(p.line).as_bytes());
+        out.extend_from_slice(b",\"character\":");
+        out.extend_from_slice(n.format(p.character).as_bytes());
+    }
+    out.extend_from_slice(b"}}");
 }
 
 /// What the diagnostics of many findings share: the position of every
@@ -320,6 +361,23 @@ pub(super) fn publish(out: &Outbox, uri: &Uri, diagnostics: &[Diagnostic], versi
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn strings_are_escaped_as_serde_json_escapes_them() {
+        let all: String = (0u8..0x80).map(char::from).collect();
+        for s in [
+            "",
+            "plain",
+            "a \"quoted\" \\ path",
+            "tab\tline\nfeed\r\u{8}\u{c}\u{1}\u{1f}",
+            "é 🕊️ \u{2028}",
+            &all,
+        ] {
+            let mut ours = Vec::new();
+            json_str(&mut ours, s);
+            assert_eq!(String::from_utf8(ours).unwrap(), serde_json::to_string(s).unwrap());
+        }
+    }
 
     #[test]
     fn findings_serialised_directly_equal_their_diagnostics() {
