@@ -46,6 +46,23 @@ fn bench(c: &mut Criterion) {
             cache.update(black_box(&doc), Format::Markdown, db, &mut |_| {}, &|| false)
         })
     });
+    // The same as the server does it: each result handed back to the cache
+    // for the next edit to reuse.
+    g.bench_function("edit_one_char_recycled", |b| {
+        let mut cache = Incremental::new();
+        let mut doc = text.clone();
+        let first = cache.update(&doc, Format::Markdown, db, &mut |_| {}, &|| false);
+        cache.recycle(first);
+        let mid = doc.len() / 2;
+        let mut at = doc[mid..].find(". ").map_or(mid, |i| mid + i + 2);
+        b.iter(|| {
+            doc.insert(at, 'x');
+            at += 1;
+            let a = cache.update(black_box(&doc), Format::Markdown, db, &mut |_| {}, &|| false);
+            black_box(a.findings.len());
+            cache.recycle(a);
+        })
+    });
     g.bench_function("extract_markdown", |b| {
         b.iter(|| extract(black_box(&text), Format::Markdown))
     });

@@ -3,7 +3,7 @@
 //! CRLF line ends, and after each the cached result must equal a full
 //! analysis of the same text.
 
-use peace_lsp::analysis::{analyze, Analysis, Incremental};
+use peace_lsp::analysis::{analyze, Analysis, Incremental, Severity};
 use peace_lsp::terms::Database;
 use peace_lsp::text::Format;
 
@@ -119,6 +119,26 @@ fn run(start: &str, format: Format, edits: usize, seed: u64) {
             got.findings,
             want.findings
         );
+        // Hand the result back as the server does (mostly), or a list that
+        // levels changed (severities set, codes turned off), or nothing.
+        match rng.below(4) {
+            0 => {}
+            1 | 2 => cache.recycle(got),
+            _ => {
+                let mut findings = got.findings;
+                findings.iter_mut().step_by(3).for_each(|f| f.severity = Severity::Hint);
+                let mut k = 0;
+                findings.retain(|_| {
+                    k += 1;
+                    k % 4 != 0
+                });
+                findings.reverse();
+                cache.recycle(Analysis {
+                    findings,
+                    ..Analysis::default()
+                });
+            }
+        }
     }
 }
 
@@ -157,4 +177,35 @@ fn an_edit_in_one_paragraph_analyses_only_what_it_changes() {
         second.findings
     );
     assert!(same(&second, &analyze(&text, Format::Markdown, db)));
+}
+
+#[test]
+fn findings_handed_back_are_moved_into_place_but_for_the_edited_chunks() {
+    let db = Database::builtin();
+    let mut text = String::new();
+    for i in 0..100 {
+        text.push_str(&format!(
+            "Paragraph {i}: UN peacekeepers negotiated the peace agreement.\n\n"
+        ));
+    }
+    let mut cache = Incremental::new();
+    let first = cache.update(&text, Format::Markdown, db, &mut |_| {}, &|| false);
+    assert!(first.findings.len() >= 100, "{:#?}", first.findings);
+    let n = first.findings.len();
+    let at = text.len() / 2;
+    let at = text[at..].find("negotiated").map_or(at, |i| at + i);
+    text.insert_str(at, "quickly ");
+    cache.recycle(first);
+    let second = cache.update(&text, Format::Markdown, db, &mut |_| {}, &|| false);
+    assert!(
+        cache.last_recycled < n && cache.last_recycled + 3 >= n,
+        "{} of {n} findings recycled",
+        cache.last_recycled
+    );
+    assert!(same(&second, &analyze(&text, Format::Markdown, db)));
+    // Nothing handed back: nothing recycled, the same result.
+    text.insert_str(at, "very ");
+    let third = cache.update(&text, Format::Markdown, db, &mut |_| {}, &|| false);
+    assert_eq!(cache.last_recycled, 0);
+    assert!(same(&third, &analyze(&text, Format::Markdown, db)));
 }

@@ -78,6 +78,8 @@ struct Done {
     /// The chunk's prose, kept only near the start (the language check
     /// reads the first few kilobytes).
     head: Option<String>,
+    /// Where the chunk started when its findings were last put in place.
+    placed_at: Option<usize>,
 }
 
 /// A chunk extracted and matched, ready for its sentences.
@@ -104,9 +106,15 @@ pub struct Incremental {
     globals: Globals,
     /// The language note, made from the chunks near the start.
     language: Option<Finding>,
+    /// Findings handed back from an earlier result ([`Incremental::recycle`]).
+    recycled: Vec<Finding>,
+    /// The term list of an earlier result, for its memory.
+    spare_terms: Vec<TermHit>,
     /// Bytes of the chunks analysed by the last update (for tests and
     /// benchmarks: how incremental it was).
     pub last_analysed_bytes: usize,
+    /// Findings the last update took from those handed back.
+    pub last_recycled: usize,
 }
 
 impl Default for Globals {
@@ -161,6 +169,16 @@ impl Incremental {
             self.starts.clear();
         }
         analysis
+    }
+
+    /// Hand back an earlier result (the last one, when its owner no longer
+    /// needs it): the next update moves the findings it would make again
+    /// into place instead of copying them from the chunks, drops the rest,
+    /// and writes its terms into the old list's memory. A finding is taken only when it equals, field for
+    /// field, what the chunk found there, so any list is safe to give.
+    pub fn recycle(&mut self, analysis: Analysis) {
+        self.recycled = analysis.findings;
+        self.spare_terms = analysis.terms;
     }
 
     /// The text of the last update.
@@ -365,35 +383,61 @@ impl Incremental {
     }
 
     /// The document's analysis from the chunks' results.
-    fn assemble(&self, source: &str, format: Format, db: &Database, stopped_at: Option<usize>) -> Analysis {
-        let mut terms = Vec::new();
+    fn assemble(&mut self, source: &str, format: Format, db: &Database, stopped_at: Option<usize>) -> Analysis {
+        let mut terms = std::mem::take(&mut self.spare_terms);
+        terms.clear();
         let mut findings = Vec::new();
         let mut directives = Vec::new();
-        for (i, e) in self.entries.iter().enumerate() {
-            let Some(d) = &e.done else {
+        // Handed-back findings, by where they start.
+        let mut pool: Vec<Option<Finding>> = std::mem::take(&mut self.recycled).into_iter().map(Some).collect();
+        let mut by_start: Vec<(usize, usize)> = pool
+            .iter()
+            .enumerate()
+            .filter_map(|(k, f)| Some((f.as_ref()?.range.start, k)))
+            .collect();
+        by_start.sort_unstable();
+        let starts = &self.starts;
+        for (i, e) in self.entries.iter_mut().enumerate() {
+            let Some(d) = &mut e.done else {
                 break; // stopped here
             };
-            let start = self.starts[i];
+            let start = starts[i];
+            let end = starts.get(i + 1).copied().unwrap_or(source.len());
+            // Where the chunk stood when the handed-back findings were
+            // placed (its text is the same: its result was kept).
+            let before = d.placed_at.replace(start);
+            let candidates = match before {
+                Some(o) => {
+                    let from = by_start.partition_point(|x| x.0 < o);
+                    let to = by_start.partition_point(|x| x.0 <= o + (end - start));
+                    &by_start[from..to]
+                }
+                None => &[][..],
+            };
             terms.extend(d.terms.iter().map(|t| TermHit {
                 range: t.range.start + start..t.range.end + start,
                 term: t.term,
             }));
             for f in &d.findings {
-                let mut f = f.clone();
-                // A finding on a phrase of an earlier chunk gets its
-                // suppression fix here, where that chunk's text is.
+                // One that points into an earlier chunk moves with it, not
+                // with this one: placed afresh.
+                let inside = ranges(f).all(|r| r.start < EXTERNAL && r.end < EXTERNAL);
                 let external = f.range.start >= EXTERNAL;
-                let place = |r: &mut Range<usize>| *r = self.place(i, r.clone());
-                place(&mut f.range);
-                f.related.iter_mut().for_each(|r| place(&mut r.range));
-                f.fixes
-                    .iter_mut()
-                    .flat_map(|x| x.edits.iter_mut())
-                    .for_each(|x| place(&mut x.range));
-                if external {
-                    f.fixes
-                        .push(suppress::ignore_fix(source, format, &f, self.globals.newline));
-                }
+                let reused = match before {
+                    Some(o) if inside => take_equal(&mut pool, candidates, f, o, start),
+                    _ => None,
+                };
+                let f = reused.unwrap_or_else(|| {
+                    let mut f = f.clone();
+                    ranges_mut(&mut f).for_each(|r| *r = place(starts, i, r.clone()));
+                    // A finding on a phrase of an earlier chunk gets its
+                    // suppression fix here, where that chunk's text is.
+                    if external {
+                        f.fixes
+                            .push(suppress::ignore_fix(source, format, &f, self.globals.newline));
+                    }
+                    f
+                });
                 findings.push(f);
             }
             directives.extend(d.directives.iter().map(|x| {
@@ -402,6 +446,9 @@ impl Incremental {
                 x
             }));
         }
+        self.last_recycled = pool.iter().filter(|f| f.is_none()).count();
+        // What was not taken is freed here, off the caller's way.
+        drop(pool);
         findings.sort_by(|a, b| (a.range.start, a.range.end, &a.code).cmp(&(b.range.start, b.range.end, &b.code)));
         findings.dedup_by(|a, b| a.code == b.code && a.range == b.range);
         mechanism::drop_subsumed(db, 0, &mut findings);
@@ -413,20 +460,68 @@ impl Incremental {
             stopped_at,
         }
     }
+}
 
-    /// A range of chunk `i`'s results in document offsets.
-    fn place(&self, i: usize, r: Range<usize>) -> Range<usize> {
-        let one = |x: usize| {
-            if x >= EXTERNAL {
-                let back = (x - EXTERNAL) >> 32;
-                let offset = (x - EXTERNAL) & 0xffff_ffff;
-                self.starts[i.saturating_sub(back)] + offset
-            } else {
-                self.starts[i] + x
-            }
-        };
-        one(r.start)..one(r.end)
+/// A range of chunk `i`'s results in document offsets (`starts` are the
+/// chunks' starts).
+fn place(starts: &[usize], i: usize, r: Range<usize>) -> Range<usize> {
+    let one = |x: usize| {
+        if x >= EXTERNAL {
+            let back = (x - EXTERNAL) >> 32;
+            let offset = (x - EXTERNAL) & 0xffff_ffff;
+            starts[i.saturating_sub(back)] + offset
+        } else {
+            starts[i] + x
+        }
+    };
+    one(r.start)..one(r.end)
+}
+
+/// Every range a finding holds: its own, its related ones, its fixes'.
+fn ranges(f: &Finding) -> impl Iterator<Item = &Range<usize>> {
+    std::iter::once(&f.range)
+        .chain(f.related.iter().map(|r| &r.range))
+        .chain(f.fixes.iter().flat_map(|x| x.edits.iter().map(|e| &e.range)))
+}
+
+fn ranges_mut(f: &mut Finding) -> impl Iterator<Item = &mut Range<usize>> {
+    std::iter::once(&mut f.range)
+        .chain(f.related.iter_mut().map(|r| &mut r.range))
+        .chain(
+            f.fixes
+                .iter_mut()
+                .flat_map(|x| x.edits.iter_mut().map(|e| &mut e.range)),
+        )
+}
+
+/// Take from `pool` (among `candidates`, as (start, index)) a finding that
+/// equals `f` of a chunk placed at `old`, moved to the chunk's place now,
+/// `new`. Ranges move with wrapping arithmetic, so a candidate that is not
+/// it moves back exactly.
+fn take_equal(
+    pool: &mut [Option<Finding>],
+    candidates: &[(usize, usize)],
+    f: &Finding,
+    old: usize,
+    new: usize,
+) -> Option<Finding> {
+    let shift = |g: &mut Finding, from: usize, to: usize| {
+        ranges_mut(g)
+            .for_each(|r| *r = r.start.wrapping_sub(from).wrapping_add(to)..r.end.wrapping_sub(from).wrapping_add(to));
+    };
+    for &(_, k) in candidates {
+        let Some(g) = pool[k].as_mut() else { continue };
+        // Levels may have changed its severity since: the chunk's stands.
+        let severity = std::mem::replace(&mut g.severity, f.severity);
+        shift(g, old, 0);
+        if g == f {
+            shift(g, 0, new);
+            return pool[k].take();
+        }
+        shift(g, 0, old);
+        g.severity = severity;
     }
+    None
 }
 
 /// Extract and match one chunk.
@@ -563,6 +658,7 @@ fn analyse_chunk(
         findings,
         directives: suppress::directives(source, format),
         head: Some(prose.text),
+        placed_at: None,
     })
 }
 

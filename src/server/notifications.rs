@@ -106,6 +106,7 @@ impl Backend {
                     dirty: false,
                     latest: Arc::new(AtomicI32::new(td.version)),
                     cache: None,
+                    recycled: None,
                 },
             );
         });
@@ -132,8 +133,12 @@ impl Backend {
             }
             d.doc.version = params.text_document.version;
             d.latest.store(d.doc.version, Ordering::Relaxed);
-            // The old analysis is of no use to anyone now.
-            d.analysis = None;
+            // The old analysis is of no use to anyone now: its findings go
+            // to the next analysis to reuse (unless a request still holds
+            // it), and are not freed here.
+            if let Some(a) = d.analysis.take().and_then(|(_, a, _)| Arc::into_inner(a)) {
+                d.recycled = Some(a);
+            }
             d.diagnostics = None;
             known = true;
         });

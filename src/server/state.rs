@@ -45,6 +45,9 @@ pub(super) struct OpenDoc {
     /// The analysis cache of this document, with the configuration it was
     /// made under (kept alive with it); the worker takes it while it runs.
     pub(super) cache: Option<Cache>,
+    /// An analysis an edit made stale, for the next one to reuse
+    /// ([`Incremental::recycle`]) rather than free and copy anew.
+    pub(super) recycled: Option<Analysis>,
 }
 
 /// A document's analysis cache and the configuration whose database it
@@ -88,6 +91,8 @@ pub(super) struct Snapshot {
     pub(super) encoding: Encoding,
     /// The document's cache, taken from it for the analysis.
     pub(super) cache: Option<Cache>,
+    /// An analysis handed back to the cache.
+    pub(super) recycled: Option<Analysis>,
 }
 
 /// What an analysis gives the client: the diagnostics a pull returns, or
@@ -322,6 +327,7 @@ impl Backend {
                     latest: Arc::clone(&d.latest),
                     encoding,
                     cache: d.cache.take(),
+                    recycled: d.recycled.take(),
                 }
             };
             let version = snap.version;
@@ -336,6 +342,9 @@ impl Backend {
                     .take()
                     .filter(|(c, _)| Arc::ptr_eq(c, &cfg))
                     .unwrap_or_else(|| (Arc::clone(&cfg), Box::default()));
+                if let Some(old) = snap.recycled.take() {
+                    cache.1.recycle(old);
+                }
                 let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
                     analyse(&uri2, &snap, &cfg, &mut cache.1, analysis_budget(), push)
                 }))
