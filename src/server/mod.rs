@@ -423,8 +423,7 @@ pub fn run_stdio() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let (end, shutdown) =
-        rt.block_on(async { serve_until(tokio::io::stdin(), tokio::io::stdout(), terminated()).await });
+    let (end, shutdown) = rt.block_on(async { serve_until(tokio::io::stdin(), DirectStdout, terminated()).await });
     tracing::debug!("session ended: {end:?}, shutdown requested: {shutdown}");
     // Do not wait for the blocking stdin read or analyses still running.
     rt.shutdown_background();
@@ -432,6 +431,39 @@ pub fn run_stdio() -> ExitCode {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
+    }
+}
+
+/// Standard output written from the writing task itself, inside
+/// `block_in_place` (the runtime moves its other tasks to another thread
+/// while a write waits for the client to read): tokio's `Stdout` copies
+/// each frame into a buffer of its own and writes it from a blocking
+/// thread, a copy of every publish and a hop between threads per frame.
+struct DirectStdout;
+
+impl AsyncWrite for DirectStdout {
+    fn poll_write(
+        self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+        buf: &[u8],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        use std::io::Write;
+        std::task::Poll::Ready(tokio::task::block_in_place(|| std::io::stdout().lock().write(buf)))
+    }
+
+    fn poll_flush(
+        self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        use std::io::Write;
+        std::task::Poll::Ready(tokio::task::block_in_place(|| std::io::stdout().lock().flush()))
+    }
+
+    fn poll_shutdown(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        self.poll_flush(cx)
     }
 }
 

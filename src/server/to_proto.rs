@@ -142,7 +142,7 @@ pub(super) fn publish_findings_frame(
     json_str(&mut uri_json, uri.as_str());
     // Per code: `"code":"…","codeDescription":{"href":"…"},` escaped once.
     let mut heads: Vec<(&str, Vec<u8>)> = Vec::new();
-    let mut out = Vec::with_capacity(
+    let mut out = transport::frame_buffer(
         128 + findings
             .iter()
             .map(|f| 200 + f.message.len() + 180 * f.related.len())
@@ -206,7 +206,7 @@ pub(super) fn publish_findings_frame(
         out.extend_from_slice(itoa::Buffer::new().format(v).as_bytes());
     }
     out.extend_from_slice(b"}}");
-    transport::frame(&out)
+    transport::finish_frame(out)
 }
 
 /// A JSON string, escaped as serde_json escapes it (quote, backslash and
@@ -339,7 +339,8 @@ pub(super) fn publish_frame(uri: &Uri, diagnostics: &[Diagnostic], version: Opti
         method: &'static str,
         params: Params<'a>,
     }
-    let body = serde_json::to_vec(&Notification {
+    let mut out = transport::frame_buffer(256 + 300 * diagnostics.len());
+    let notification = Notification {
         jsonrpc: "2.0",
         method: "textDocument/publishDiagnostics",
         params: Params {
@@ -347,9 +348,9 @@ pub(super) fn publish_frame(uri: &Uri, diagnostics: &[Diagnostic], version: Opti
             diagnostics,
             version,
         },
-    })
-    .unwrap_or_default();
-    transport::frame(&body)
+    };
+    serde_json::to_writer(&mut out, &notification).unwrap_or_default();
+    transport::finish_frame(out)
 }
 
 /// Queue a publish (a newer one for the same document replaces it while

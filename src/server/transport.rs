@@ -45,6 +45,28 @@ pub fn frame(body: &[u8]) -> Vec<u8> {
     out
 }
 
+/// Room for the longest header: `Content-Length: ` and 20 digits and the
+/// blank line.
+const HEADER_ROOM: usize = 40;
+
+/// A buffer for a body that becomes its frame in place
+/// ([`finish_frame`]): a large publish is not copied into a second buffer.
+pub fn frame_buffer(capacity: usize) -> Vec<u8> {
+    let mut out = Vec::with_capacity(HEADER_ROOM + capacity);
+    out.resize(HEADER_ROOM, 0);
+    out
+}
+
+/// The frame of the body written after [`frame_buffer`]'s room: the
+/// header put just before the body, the room left over cut off.
+pub fn finish_frame(mut out: Vec<u8>) -> Vec<u8> {
+    let header = format!("Content-Length: {}\r\n\r\n", out.len() - HEADER_ROOM);
+    let start = HEADER_ROOM - header.len();
+    out[start..HEADER_ROOM].copy_from_slice(header.as_bytes());
+    out.drain(..start);
+    out
+}
+
 fn error_frame(id: Value, code: i64, message: &str) -> Vec<u8> {
     let v = json!({"jsonrpc": "2.0", "id": id, "error": {"code": code, "message": message}});
     frame(v.to_string().as_bytes())
@@ -789,6 +811,16 @@ mod tests {
                     proptest::prop_assert!(b.len() <= 1000);
                 }
             }
+        }
+    }
+
+    #[test]
+    fn a_frame_finished_in_place_equals_one_made_from_its_body() {
+        for n in [0, 9, 10, 99, 100, 99_999, 100_000, 1_000_000] {
+            let body: Vec<u8> = (0..n).map(|i| b'a' + (i % 26) as u8).collect();
+            let mut out = frame_buffer(n / 2);
+            out.extend_from_slice(&body);
+            assert_eq!(finish_frame(out), frame(&body), "{n} bytes");
         }
     }
 
