@@ -46,8 +46,14 @@ impl Document {
     }
 
     /// Append the whole text to `buf` (no allocation when it has room).
+    /// A buffer that must grow gets the text's length and a sixteenth more
+    /// (room for typing), not the doubling a `String` grows by: two such
+    /// buffers are kept per open document.
     pub fn write_text(&self, buf: &mut String) {
-        buf.reserve(self.rope.len_bytes());
+        let len = self.rope.len_bytes();
+        if buf.capacity() - buf.len() < len {
+            buf.reserve_exact(len + len / 16);
+        }
         for chunk in self.rope.chunks() {
             buf.push_str(chunk);
         }

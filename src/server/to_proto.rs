@@ -142,10 +142,15 @@ pub(super) fn publish_findings_frame(
     json_str(&mut uri_json, uri.as_str());
     // Per code: `"code":"…","codeDescription":{"href":"…"},` escaped once.
     let mut heads: Vec<(&str, Vec<u8>)> = Vec::new();
+    // Room for the whole body at once (a publish at 1 MB is half a
+    // megabyte; growing by doubling would hold twice that).
     let mut out = transport::frame_buffer(
         128 + findings
             .iter()
-            .map(|f| 200 + f.message.len() + 180 * f.related.len())
+            .map(|f| {
+                let related: usize = f.related.iter().map(|r| 160 + uri_json.len() + r.message.len()).sum();
+                320 + 2 * f.code.len() + f.message.len() + related
+            })
             .sum::<usize>(),
     );
     out.extend_from_slice(b"{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/publishDiagnostics\",\"params\":{\"uri\":");
