@@ -85,7 +85,23 @@ fn predicate(s: &Sentence<'_>, a: usize) -> Option<Range<usize>> {
     // "the presence of peacekeepers is detrimental to ...": the sentence is
     // about something of the actor, unless that is its role ("the job of
     // peacekeepers is ...").
-    if np_start > 1 && s.toks[np_start - 1].tag == Tag::Adp && s.toks[np_start - 1].lower != "by" {
+    // A relative clause right after the phrase says what the phrase is,
+    // whatever came before it ("on a peacekeeping mission, which is ..."),
+    // but after "of" it may be the owner's ("the withdrawal of peacekeepers,
+    // which was agreed").
+    let relative_next = {
+        let at = |k: usize| {
+            s.toks
+                .get(k)
+                .is_some_and(|t| matches!(t.lower.as_str(), "which" | "who"))
+        };
+        at(np_end) || s.toks.get(np_end).is_some_and(|t| t.lower == ",") && at(np_end + 1)
+    };
+    if np_start > 1
+        && s.toks[np_start - 1].tag == Tag::Adp
+        && s.toks[np_start - 1].lower != "by"
+        && !(relative_next && s.toks[np_start - 1].lower != "of")
+    {
         if let Some(owner) = s.g.np_ending_at(np_start - 1) {
             let head = &s.toks[s.g.nps[owner].head].lower;
             if !s.lex.role_nouns.contains_word(head) {
@@ -144,7 +160,20 @@ fn predicate(s: &Sentence<'_>, a: usize) -> Option<Range<usize>> {
         let t = &s.toks[k];
         // ", put simply," ", as most textbooks use it,": a parenthetical
         // without a term.
-        if t.lower == "," {
+        // (", which is ...," is not one: it may say what the phrase is, see
+        // below; ", which the UN invented," and ", which began in 1948,"
+        // are.)
+        let relative_after = s
+            .toks
+            .get(k + 1)
+            .is_some_and(|n| matches!(n.lower.as_str(), "which" | "who"))
+            && s.g
+                .vg_of
+                .get(k + 2)
+                .copied()
+                .flatten()
+                .is_some_and(|v| s.g.vgs[v].copula);
+        if t.lower == "," && !relative_after {
             let close = (k + 1..(k + 8).min(s.toks.len())).find(|&j| s.toks[j].lower == ",");
             if let Some(close) = close.filter(|&c| c > k + 1) {
                 k = close + 1;
@@ -378,6 +407,11 @@ fn object_of_other_concept(s: &Sentence<'_>, c: usize) -> bool {
         return false;
     };
     let np = s.g.nps[n].toks.clone();
+    // "a peace enforcement mission": a noun the act qualifies in its own
+    // phrase is not its object.
+    if np.contains(&s.cues[c].toks.start) {
+        return false;
+    }
     let concept = &s.cue(c).concept;
     s.cues.iter().enumerate().any(|(i, sp)| {
         np.contains(&sp.toks.start) && s.cue(i).concept != *concept && matches!(s.cue(i).role, Role::Act | Role::Asset)
@@ -594,6 +628,65 @@ mod tests {
             "In that war, peacemaking took the form of NATO air strikes on artillery sites.",
             "peacemaking-as-enforcement",
             "peacemaking",
+        );
+    }
+
+    #[test]
+    fn an_act_qualifying_a_noun_in_its_own_phrase_has_no_object() {
+        // "enforcement" in "a peace enforcement mission" is not a verb whose
+        // object ("mission") is another concept's: the identity of two
+        // missions is a conflation.
+        flags(
+            "A peacekeeping mission is a peace enforcement mission.",
+            "peacekeeping-as-enforcement",
+            "peacekeeping",
+        );
+        flags(
+            "Their blue helmet operation was a peace enforcement operation from the first day.",
+            "peacekeeping-as-enforcement",
+            "blue helmet",
+        );
+        // Its own noun alone is still a fair description, and a denial or a
+        // contrast is not an identity.
+        quiet(
+            "Peacekeeping is a UN mission that monitors ceasefires.",
+            "peacekeeping-as-enforcement",
+        );
+        quiet(
+            "A peacekeeping mission is not a peace enforcement mission.",
+            "peacekeeping-as-enforcement",
+        );
+        quiet(
+            "A peacekeeping mission is different from a peace enforcement mission.",
+            "peacekeeping-as-enforcement",
+        );
+    }
+
+    #[test]
+    fn a_relative_clause_after_a_phrase_of_place_defines_that_phrase() {
+        flags(
+            "The French troops were in the country on a peacekeeping mission, which is a peace enforcement mission in practice.",
+            "peacekeeping-as-enforcement",
+            "peacekeeping",
+        );
+        // Also between commas, with a phrase after it.
+        flags(
+            "They were in the country on a peacekeeping mission, which is a peace enforcement mission, as in Bosnia.",
+            "peacekeeping-as-enforcement",
+            "peacekeeping",
+        );
+        // A relative clause with its own subject or another verb is still a
+        // parenthetical the definition skips.
+        flags(
+            "Peacekeeping, which began in 1948, means negotiating peace.",
+            "peacekeeping-as-peacemaking",
+            "Peacekeeping",
+        );
+        // After "of" the clause may be about the owner: the presence is
+        // what "which" stands for as much as the peacekeepers.
+        quiet(
+            "The presence of peacekeepers, which is a form of peace enforcement, angered the rebels.",
+            "peacekeeping-as-enforcement",
         );
     }
 
