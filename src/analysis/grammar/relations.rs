@@ -1210,6 +1210,22 @@ impl<'a> Relations<'a> {
                 }
             }
         }
+        // "ended the war by bombing their positions": who does a gerund
+        // after "by" is who does the clause's verb before it (unless that
+        // verb is passive: "was ended by bombing" names nobody).
+        if self.lower(at) == "by"
+            && c == self.g.nps[n].toks.start
+            && self.lower(c).ends_with("ing")
+            && possessed.is_none()
+        {
+            let clause_verb = (0..at)
+                .rev()
+                .take_while(|&k| !matches!(self.lower(k), ";" | ":" | "." | "?" | "!"))
+                .find_map(|k| self.g.vg_of[k]);
+            if let Some(v) = clause_verb.filter(|&v| !self.g.vgs[v].passive) {
+                return self.agents_of_verb(v);
+            }
+        }
         let Some(w) = self.vg_ending_at(at) else {
             return possessed.unwrap_or_else(Agents::generic);
         };
@@ -1309,6 +1325,22 @@ mod tests {
             agents("UNIFIL, which was set up in 1978, negotiated a treaty.", "negotiated"),
             "unifil"
         );
+    }
+
+    #[test]
+    fn a_gerund_after_by_is_done_by_the_subject_of_the_clause() {
+        assert_eq!(
+            agents("UN peacekeepers ended the war by bombing rebel positions.", "bombing"),
+            "un peacekeepers"
+        );
+        assert_eq!(
+            agents("The envoys did not end the war by bombing anyone.", "bombing"),
+            "the envoys | NEG"
+        );
+        // After a passive the gerund is the passive's agent: it does not
+        // do itself.
+        let passive = agents("The war was ended by bombing rebel positions.", "bombing");
+        assert!(!passive.contains("bombing"), "{passive}");
     }
 
     #[test]
