@@ -174,8 +174,9 @@ impl Incremental {
     /// Hand back an earlier result (the last one, when its owner no longer
     /// needs it): the next update moves the findings it would make again
     /// into place instead of copying them from the chunks, drops the rest,
-    /// and writes its terms into the old list's memory. A finding is taken only when it equals, field for
-    /// field, what the chunk found there, so any list is safe to give.
+    /// and writes its terms into the old list's memory. A finding is taken
+    /// only when it equals, field for field, what the chunk found there, so
+    /// any list is safe to give.
     pub fn recycle(&mut self, analysis: Analysis) {
         self.recycled = analysis.findings;
         self.spare_terms = analysis.terms;
