@@ -646,8 +646,8 @@ mod tests {
             "peacekeeping-as-enforcement",
             "blue helmet",
         );
-        // Its own noun alone is still a fair description, and a denial or a
-        // contrast is not an identity.
+        // A description without the other concept's work stays quiet, and
+        // a denial or a contrast is not an identity.
         quiet(
             "Peacekeeping is a UN mission that monitors ceasefires.",
             "peacekeeping-as-enforcement",
