@@ -149,22 +149,35 @@ fn ten_thousand_random_edits_match_a_fresh_analysis() {
     run(PLAIN, Format::Plain, 2000, 0x1234_5678_9abc_def1);
 }
 
+/// `n` Markdown paragraphs, each "Paragraph {i}: " and `body`.
+fn paragraphs(n: usize, body: &str) -> String {
+    (0..n).map(|i| format!("Paragraph {i}: {body}\n\n")).collect()
+}
+
+/// Where `word` first occurs in the second half of `text`.
+fn middle(text: &str, word: &str) -> usize {
+    let at = text.len() / 2;
+    text[at..].find(word).map_or(at, |i| at + i)
+}
+
+/// A Markdown update through `cache`.
+fn update(cache: &mut Incremental, text: &str) -> Analysis {
+    cache.update(text, Format::Markdown, Database::builtin(), &mut |_| {}, &|| false)
+}
+
 #[test]
 fn an_edit_in_one_paragraph_analyses_only_what_it_changes() {
     let db = Database::builtin();
-    let mut text = String::new();
-    for i in 0..200 {
-        text.push_str(&format!(
-            "Paragraph {i}: UN peacekeepers monitored the ceasefire line. They reported to the Security Council.\n\n"
-        ));
-    }
+    let mut text = paragraphs(
+        200,
+        "UN peacekeepers monitored the ceasefire line. They reported to the Security Council.",
+    );
     let mut cache = Incremental::new();
-    let first = cache.update(&text, Format::Markdown, db, &mut |_| {}, &|| false);
+    let first = update(&mut cache, &text);
     assert_eq!(cache.last_analysed_bytes, text.len());
-    let at = text.len() / 2;
-    let at = text[at..].find("monitored").map_or(at, |i| at + i);
+    let at = middle(&text, "monitored");
     text.insert_str(at, "negotiated a peace agreement and ");
-    let second = cache.update(&text, Format::Markdown, db, &mut |_| {}, &|| false);
+    let second = update(&mut cache, &text);
     assert!(
         cache.last_analysed_bytes < 400,
         "an edit re-analysed {} bytes",
@@ -182,21 +195,15 @@ fn an_edit_in_one_paragraph_analyses_only_what_it_changes() {
 #[test]
 fn findings_handed_back_are_moved_into_place_but_for_the_edited_chunks() {
     let db = Database::builtin();
-    let mut text = String::new();
-    for i in 0..100 {
-        text.push_str(&format!(
-            "Paragraph {i}: UN peacekeepers negotiated the peace agreement.\n\n"
-        ));
-    }
+    let mut text = paragraphs(100, "UN peacekeepers negotiated the peace agreement.");
     let mut cache = Incremental::new();
-    let first = cache.update(&text, Format::Markdown, db, &mut |_| {}, &|| false);
+    let first = update(&mut cache, &text);
     assert!(first.findings.len() >= 100, "{:#?}", first.findings);
     let n = first.findings.len();
-    let at = text.len() / 2;
-    let at = text[at..].find("negotiated").map_or(at, |i| at + i);
+    let at = middle(&text, "negotiated");
     text.insert_str(at, "quickly ");
     cache.recycle(first);
-    let second = cache.update(&text, Format::Markdown, db, &mut |_| {}, &|| false);
+    let second = update(&mut cache, &text);
     assert!(
         cache.last_recycled < n && cache.last_recycled + 3 >= n,
         "{} of {n} findings recycled",
@@ -205,7 +212,7 @@ fn findings_handed_back_are_moved_into_place_but_for_the_edited_chunks() {
     assert!(same(&second, &analyze(&text, Format::Markdown, db)));
     // Nothing handed back: nothing recycled, the same result.
     text.insert_str(at, "very ");
-    let third = cache.update(&text, Format::Markdown, db, &mut |_| {}, &|| false);
+    let third = update(&mut cache, &text);
     assert_eq!(cache.last_recycled, 0);
     assert!(same(&third, &analyze(&text, Format::Markdown, db)));
 }
