@@ -173,6 +173,12 @@ impl Discourse {
         self.current = Context::None;
         self.under_discussion =
             self.discussing && matches!(block, Some(BlockKind::ListItem | BlockKind::Cell { .. }) | None);
+        if !matches!(block, Some(BlockKind::Cell { .. } | BlockKind::Footnote)) {
+            // Out of a table: its rows and columns are not this block's.
+            self.row_topic = None;
+            self.column_topics.clear();
+            self.contrast_columns.clear();
+        }
         match block {
             Some(BlockKind::Heading(_)) => {
                 self.discussing = false;
