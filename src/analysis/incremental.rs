@@ -35,7 +35,13 @@ use crate::scan::Normalized;
 use crate::terms::Database;
 use crate::text::{self, chunks, Format};
 use std::ops::Range;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
+
+/// What the analysis shows of each sentence it reads (for development).
+pub type Trace<'a> = dyn FnMut(&Sentence<'_>) + Send + 'a;
+/// Whether to stop before the next sentence.
+pub type Stop<'a> = dyn Fn() -> bool + Sync + 'a;
 
 /// What a chunk hands on to the next.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -80,6 +86,9 @@ struct Done {
     head: Option<String>,
     /// Where the chunk started when its findings were last put in place.
     placed_at: Option<usize>,
+    /// A guess read a list whose findings depend on a headword it did
+    /// not know (see `Guess`).
+    blind: bool,
 }
 
 /// A chunk extracted and matched, ready for its sentences.
@@ -115,6 +124,25 @@ pub struct Incremental {
     pub last_analysed_bytes: usize,
     /// Findings the last update took from those handed back.
     pub last_recycled: usize,
+    /// Chunks the last update took from the guess of another thread.
+    pub last_guessed: usize,
+    /// Whether a fresh text is read in two halves at once.
+    pub(super) split: Split,
+}
+
+/// Whether an update that reads every chunk reads the second half on
+/// another thread (see [`Guess`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(super) enum Split {
+    /// At the half of the bytes, when the text is long enough and rayon
+    /// has another thread.
+    #[default]
+    Halfway,
+    /// On one thread: the trace sees every sentence.
+    Never,
+    /// Tests: at this chunk, on one thread (the guess first).
+    #[cfg_attr(not(test), allow(dead_code))]
+    At(usize),
 }
 
 impl Default for Globals {
@@ -139,8 +167,8 @@ impl Incremental {
         source: &str,
         format: Format,
         db: &Database,
-        trace: &mut dyn FnMut(&Sentence<'_>),
-        stop: &dyn Fn() -> bool,
+        trace: &mut Trace<'_>,
+        stop: &Stop<'_>,
     ) -> Analysis {
         self.update_with(|text| text.push_str(source), format, db, trace, stop)
     }
@@ -154,8 +182,8 @@ impl Incremental {
         fill: impl FnOnce(&mut String),
         format: Format,
         db: &Database,
-        trace: &mut dyn FnMut(&Sentence<'_>),
-        stop: &dyn Fn() -> bool,
+        trace: &mut Trace<'_>,
+        stop: &Stop<'_>,
     ) -> Analysis {
         let mut new = std::mem::take(&mut self.spare);
         new.clear();
@@ -192,14 +220,15 @@ impl Incremental {
         source: &str,
         format: Format,
         db: &Database,
-        trace: &mut dyn FnMut(&Sentence<'_>),
-        stop: &dyn Fn() -> bool,
+        trace: &mut Trace<'_>,
+        stop: &Stop<'_>,
     ) -> Analysis {
         let db_id = db as *const Database as usize;
         if self.format != Some(format) || self.db != db_id {
             *self = Incremental {
                 format: Some(format),
                 db: db_id,
+                split: self.split,
                 ..Incremental::default()
             };
         }
@@ -298,74 +327,78 @@ impl Incremental {
         }
 
         // The walk: analyse what changed, then on until the state agrees.
-        let last_new = n - tail;
-        let mut entering_changed = false;
-        let mut head_changed = fresh_start;
-        let mut analysed = 0;
-        let mut stopped_at = None;
-        for i in 0..n {
-            if i == last_new && tail > 0 {
-                // The first kept chunk after the edit was analysed after
-                // another chunk than the one before it now: compare what
-                // the two handed on.
-                let before = match i {
-                    0 => None,
-                    _ => self.entries[i - 1].done.as_ref().map(|d| &*d.out),
-                };
-                let default = State::default();
-                entering_changed = before.unwrap_or(&default) != seam.as_deref().unwrap_or(&default);
-            }
-            let redo = invalid_all || entering_changed || self.entries[i].done.is_none();
-            if !redo {
-                if i >= last_new {
-                    break; // everything after stands
-                }
-                continue;
-            }
-            let entering = match i {
-                0 => None,
-                _ => self.entries[i - 1].done.as_ref().map(|d| Arc::clone(&d.out)),
-            };
-            let mut state = entering.as_deref().cloned().unwrap_or_default();
-            let r = chunk(i);
-            let p = prepared
-                .remove(&i)
-                .unwrap_or_else(|| prepare(&source[r.clone()], format, db, &self.globals.links));
-            let result = analyse_chunk(
-                &source[r.clone()],
-                p,
-                format,
-                db,
-                &self.globals,
-                &mut state,
-                trace,
-                stop,
-            );
-            analysed += r.len();
-            head_changed |= r.start < LANGUAGE_SAMPLE;
-            match result {
-                Ok(mut done) => {
-                    state.discourse.carry();
-                    state.lists.carry();
-                    let previous = self.entries[i].done.take().map(|d| d.out);
-                    entering_changed = previous.as_deref() != Some(&state);
-                    if r.start >= LANGUAGE_SAMPLE {
-                        done.head = None;
+        let ctx = Ctx {
+            source,
+            format,
+            db,
+            globals: &self.globals,
+            starts: &self.starts,
+            invalid_all,
+            last_new: n - tail,
+            tail,
+            seam,
+        };
+        let mut walk = Walk {
+            entering_changed: false,
+            head_changed: fresh_start,
+            analysed: 0,
+            stopped_at: None,
+        };
+        // When every chunk is to be read (an open) and the helper thread is
+        // free, it reads the second half while this one reads the first:
+        // it starts a few chunks early with nothing handed on, and its
+        // results are taken where it entered a chunk with the state the
+        // walk hands on there (see `Guess`).
+        let all = fresh_start || invalid_all;
+        let helper = match self.split {
+            Split::Halfway if all && source.len() >= PARALLEL_BYTES => Helper::claim(),
+            _ => None,
+        };
+        let split = match self.split {
+            Split::Never => None,
+            Split::At(k) => Some(k).filter(|&k| all && k < n),
+            Split::Halfway => helper.as_ref().and_then(|_| halfway(&self.starts, source.len())),
+        };
+        self.last_guessed = 0;
+        match split {
+            Some(k) => {
+                // The prepared chunks of the second half are the guess's.
+                let theirs: Vec<(usize, Prepared)> = (k..n).filter_map(|i| Some((i, prepared.remove(&i)?))).collect();
+                let first_done = AtomicBool::new(false);
+                let entries = &mut self.entries;
+                let mut guess = match &helper {
+                    Some(helper) => {
+                        let mut made = None;
+                        let slot = &mut made;
+                        let (ctx, first_done) = (&ctx, &first_done);
+                        helper.0.pool.in_place_scope(|scope| {
+                            scope.spawn(move |_| *slot = Some(Guess::make(ctx, k, theirs, first_done, stop)));
+                            walk.walk(ctx, entries, 0..k, &mut prepared, None, trace, stop);
+                            first_done.store(true, Ordering::Release);
+                        });
+                        made.unwrap_or_else(|| Guess::none(k))
                     }
-                    done.out = match entering {
-                        Some(e) if *e == state => e,
-                        _ => Arc::new(state),
-                    };
-                    self.entries[i].done = Some(done);
+                    None => {
+                        // Tests: the guess first, then the walk, on one thread.
+                        let guess = Guess::make(&ctx, k, theirs, &first_done, stop);
+                        walk.walk(&ctx, entries, 0..k, &mut prepared, None, trace, stop);
+                        guess
+                    }
+                };
+                drop(helper);
+                if walk.stopped_at.is_none() {
+                    walk.walk(&ctx, entries, k..n, &mut prepared, Some(&mut guess), trace, stop);
                 }
-                Err(at) => {
-                    // Stopped: what is cached no longer holds together.
-                    stopped_at = Some(r.start + at);
-                    self.entries[i].done = None;
-                    break;
-                }
+                self.last_guessed = guess.taken;
             }
+            None => walk.walk(&ctx, &mut self.entries, 0..n, &mut prepared, None, trace, stop),
         }
+        let Walk {
+            head_changed,
+            analysed,
+            stopped_at,
+            ..
+        } = walk;
         self.last_analysed_bytes = analysed;
         if head_changed {
             let head: String = self
@@ -463,6 +496,284 @@ impl Incremental {
     }
 }
 
+/// What every chunk of one update reads.
+struct Ctx<'a> {
+    source: &'a str,
+    format: Format,
+    db: &'a Database,
+    globals: &'a Globals,
+    starts: &'a [usize],
+    /// Every chunk is read again (the globals changed).
+    invalid_all: bool,
+    /// The first chunk kept after the edit, and how many were kept there.
+    last_new: usize,
+    tail: usize,
+    /// What the chunk before the kept tail handed on, before the edit.
+    seam: Option<Arc<State>>,
+}
+
+impl Ctx<'_> {
+    fn chunk(&self, i: usize) -> Range<usize> {
+        self.starts[i]..self.starts.get(i + 1).copied().unwrap_or(self.source.len())
+    }
+
+    /// Read chunk `i` after a chunk that handed on `entering` (nothing:
+    /// the start of the document).
+    fn step(
+        &self,
+        i: usize,
+        prepared: Option<Prepared>,
+        entering: Option<Arc<State>>,
+        trace: &mut Trace<'_>,
+        stop: &Stop<'_>,
+    ) -> Result<Done, usize> {
+        let r = self.chunk(i);
+        let mut state = entering.as_deref().cloned().unwrap_or_default();
+        let p = prepared.unwrap_or_else(|| prepare(&self.source[r.clone()], self.format, self.db, &self.globals.links));
+        let result = analyse_chunk(
+            &self.source[r.clone()],
+            p,
+            self.format,
+            self.db,
+            self.globals,
+            &mut state,
+            trace,
+            stop,
+        );
+        let mut done = result.map_err(|at| r.start + at)?;
+        done.blind = state.lists.take_blind();
+        state.discourse.carry();
+        state.lists.carry();
+        if r.start >= LANGUAGE_SAMPLE {
+            done.head = None;
+        }
+        done.out = match entering {
+            Some(e) if *e == state => e,
+            _ => Arc::new(state),
+        };
+        Ok(done)
+    }
+}
+
+/// The walk of one update over the chunks (see the module docs).
+struct Walk {
+    /// The chunk just read handed on something else than before.
+    entering_changed: bool,
+    /// A chunk near the start was read (the language check reads them).
+    head_changed: bool,
+    /// Bytes of the chunks read.
+    analysed: usize,
+    /// Where `stop` stopped it.
+    stopped_at: Option<usize>,
+}
+
+impl Walk {
+    /// Walk over the chunks `range`, taking from `guess` what it read with
+    /// the same state handed on.
+    #[allow(clippy::too_many_arguments)]
+    fn walk(
+        &mut self,
+        ctx: &Ctx<'_>,
+        entries: &mut [Entry],
+        range: Range<usize>,
+        prepared: &mut rustc_hash::FxHashMap<usize, Prepared>,
+        mut guess: Option<&mut Guess>,
+        trace: &mut Trace<'_>,
+        stop: &Stop<'_>,
+    ) {
+        for i in range {
+            if i == ctx.last_new && ctx.tail > 0 {
+                // The first kept chunk after the edit was analysed after
+                // another chunk than the one before it now: compare what
+                // the two handed on.
+                let before = match i {
+                    0 => None,
+                    _ => entries[i - 1].done.as_ref().map(|d| &*d.out),
+                };
+                let default = State::default();
+                self.entering_changed = before.unwrap_or(&default) != ctx.seam.as_deref().unwrap_or(&default);
+            }
+            let redo = ctx.invalid_all || self.entering_changed || entries[i].done.is_none();
+            if !redo {
+                if i >= ctx.last_new {
+                    return; // everything after stands
+                }
+                continue;
+            }
+            let entering = match i {
+                0 => None,
+                _ => entries[i - 1].done.as_ref().map(|d| Arc::clone(&d.out)),
+            };
+            let r = ctx.chunk(i);
+            self.analysed += r.len();
+            self.head_changed |= r.start < LANGUAGE_SAMPLE;
+            let guessed = guess.as_deref_mut().and_then(|g| g.take(i, entering.as_ref()));
+            let result = match guessed {
+                Some(done) => Ok(done),
+                None => ctx.step(i, prepared.remove(&i), entering, trace, stop),
+            };
+            match result {
+                Ok(done) => {
+                    let previous = entries[i].done.take().map(|d| d.out);
+                    self.entering_changed = previous.as_deref() != Some(&*done.out);
+                    entries[i].done = Some(done);
+                }
+                Err(at) => {
+                    // Stopped: what is cached no longer holds together.
+                    self.stopped_at = Some(at);
+                    entries[i].done = None;
+                    return;
+                }
+            }
+        }
+    }
+}
+
+/// The chunks of the second half read on another thread, from a few chunks
+/// before it with nothing handed on: what a chunk hands on depends on the
+/// chunks just before it (actors named a few sentences back, the section's
+/// heading), so by the half it is most often what the walk hands on there.
+/// A chunk's result is taken only when it was read with the state the walk
+/// hands on to it, so a wrong guess costs time, never correctness.
+struct Guess {
+    from: usize,
+    /// For chunks `from..`: the state each entered with, and its result.
+    read: Vec<Option<(Option<Arc<State>>, Done)>>,
+    /// How many the walk took.
+    taken: usize,
+}
+
+/// The thread that reads the second half of a text read whole, for one
+/// text at a time: a process has at most one thread more than those that
+/// call the analysis, and a caller never waits for another's guess.
+pub(super) struct Helper {
+    pool: rayon::ThreadPool,
+    busy: AtomicBool,
+}
+
+static HELPER: OnceLock<Option<Helper>> = OnceLock::new();
+
+/// The helper, claimed for one update; released when dropped.
+struct Claim(&'static Helper);
+
+impl Drop for Claim {
+    fn drop(&mut self) {
+        self.0.busy.store(false, Ordering::Release);
+    }
+}
+
+impl Helper {
+    /// Start the helper's thread (none on a machine with one core).
+    pub(super) fn start() -> Option<&'static Helper> {
+        HELPER
+            .get_or_init(|| {
+                let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+                if cores < 2 {
+                    return None;
+                }
+                let pool = rayon::ThreadPoolBuilder::new()
+                    .num_threads(1)
+                    .thread_name(|_| "peace-lsp-guess".into())
+                    .build()
+                    .ok()?;
+                Some(Helper {
+                    pool,
+                    busy: AtomicBool::new(false),
+                })
+            })
+            .as_ref()
+    }
+
+    /// The helper, when there is one and no other update has it.
+    fn claim() -> Option<Claim> {
+        let helper = Helper::start()?;
+        helper
+            .busy
+            .compare_exchange(false, true, Ordering::Acquire, Ordering::Relaxed)
+            .ok()?;
+        Some(Claim(helper))
+    }
+}
+
+/// Chunks the guess reads before the half, to pick up what they hand on.
+const GUESS_LEAD: usize = 3;
+
+/// Below this a document is read on one thread.
+const PARALLEL_BYTES: usize = 4096;
+
+impl Guess {
+    /// Read chunks `from..` (after `GUESS_LEAD` before them), unless
+    /// `first_done` says the first half was read before this started.
+    fn make(
+        ctx: &Ctx<'_>,
+        from: usize,
+        prepared: Vec<(usize, Prepared)>,
+        first_done: &AtomicBool,
+        stop: &Stop<'_>,
+    ) -> Guess {
+        let mut guess = Guess::none(from);
+        if first_done.load(Ordering::Acquire) {
+            return guess;
+        }
+        let mut prepared = prepared.into_iter().peekable();
+        // Nothing handed on but a headword for synonym lists, not known.
+        let mut entering = Some(Arc::new(State {
+            lists: Lists::unknown_headword(),
+            ..State::default()
+        }));
+        for i in from.saturating_sub(GUESS_LEAD)..ctx.starts.len() {
+            let p = prepared.next_if(|(j, _)| *j == i).map(|(_, p)| p);
+            let Ok(done) = ctx.step(i, p, entering.clone(), &mut |_| {}, stop) else {
+                break;
+            };
+            let out = Arc::clone(&done.out);
+            if i >= from {
+                guess.read.push(Some((entering, done)));
+            }
+            entering = Some(out);
+        }
+        guess
+    }
+
+    /// A guess of nothing for chunks `from..`.
+    fn none(from: usize) -> Guess {
+        Guess {
+            from,
+            read: Vec::new(),
+            taken: 0,
+        }
+    }
+
+    /// The result of chunk `i` when it was read after the same state (but
+    /// for a headword it did not know and did not need).
+    fn take(&mut self, i: usize, entering: Option<&Arc<State>>) -> Option<Done> {
+        let slot = self.read.get_mut(i.checked_sub(self.from)?)?;
+        let default = State::default();
+        let known = entering.map_or(&default, |e| &**e);
+        let (guessed, done) = slot.as_ref()?;
+        let guessed = guessed.as_deref().unwrap_or(&default);
+        if done.blind || guessed.discourse != known.discourse || !guessed.lists.stands_for(&known.lists) {
+            return None;
+        }
+        self.taken += 1;
+        let (_, mut done) = slot.take()?;
+        let mut out = Arc::unwrap_or_clone(done.out);
+        out.lists.resolve(&known.lists);
+        done.out = match entering {
+            Some(e) if **e == out => Arc::clone(e),
+            _ => Arc::new(out),
+        };
+        Some(done)
+    }
+}
+
+/// The chunk where the first half of the bytes ends, when there are
+/// chunks on both sides.
+fn halfway(starts: &[usize], len: usize) -> Option<usize> {
+    let k = starts.partition_point(|&s| s < len / 2);
+    (k > 0 && k < starts.len()).then_some(k)
+}
+
 /// A range of chunk `i`'s results in document offsets (`starts` are the
 /// chunks' starts).
 fn place(starts: &[usize], i: usize, r: Range<usize>) -> Range<usize> {
@@ -547,8 +858,8 @@ fn analyse_chunk(
     db: &Database,
     globals: &Globals,
     state: &mut State,
-    trace: &mut dyn FnMut(&Sentence<'_>),
-    stop: &dyn Fn() -> bool,
+    trace: &mut Trace<'_>,
+    stop: &Stop<'_>,
 ) -> Result<Done, usize> {
     let Prepared { prose, mut terms, cues } = p;
     acronyms::drop(&prose.text, &mut terms, &globals.redefined);
@@ -660,6 +971,7 @@ fn analyse_chunk(
         directives: suppress::directives(source, format),
         head: Some(prose.text),
         placed_at: None,
+        blind: false,
     })
 }
 
@@ -687,4 +999,71 @@ fn common_suffix(a: &[u8], b: &[u8]) -> usize {
         i += 1;
     }
     i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The analysis, the chunks guessed and the number of chunks.
+    fn read(text: &str, format: Format, db: &Database, split: Split) -> (Analysis, usize, usize) {
+        let mut cache = Incremental {
+            split,
+            ..Incremental::default()
+        };
+        let a = cache.update(text, format, db, &mut |_| {}, &|| false);
+        (a, cache.last_guessed, cache.starts.len())
+    }
+
+    const DOCS: [(&str, Format); 4] = [
+        (include_str!("../../examples/essay-markdown.md"), Format::Markdown),
+        (include_str!("../../examples/chapter.tex"), Format::Latex),
+        (include_str!("../../examples/exam-answer.txt"), Format::Plain),
+        (include_str!("../../examples/essay.md"), Format::Markdown),
+    ];
+
+    #[test]
+    fn reading_in_two_halves_at_any_chunk_gives_the_one_thread_result() {
+        let db = Database::builtin();
+        let mut taken = 0;
+        for (text, format) in DOCS {
+            let (one, _, n) = read(text, format, db, Split::Never);
+            assert!(n > 5, "{n} chunks");
+            for k in 0..n {
+                let (two, guessed, _) = read(text, format, db, Split::At(k));
+                assert_eq!(two.terms, one.terms, "split at chunk {k} of {n}");
+                assert_eq!(two.findings, one.findings, "split at chunk {k} of {n}");
+                assert_eq!(two.stopped_at, None);
+                taken += guessed;
+            }
+        }
+        // The guess is right often enough to be worth its thread.
+        assert!(taken > 0);
+    }
+
+    #[test]
+    fn what_only_earlier_chunks_know_is_never_guessed() {
+        let db = Database::builtin();
+        // The heading names the actor of the list item, five chunks on; the
+        // headword of the synonym list is the first term, six chunks back.
+        let texts = [
+            "# UNFICYP\n\nThe island was split before peacekeeping began.\n\nTalks went on for years.\n\nThe buffer zone stayed calm.\n\nTourists came back.\n\nWhat it did:\n\n- negotiated the peace agreement in 1974\n",
+            "Peacebuilding is the long work after a war ends.\n\nIt rebuilds courts and schools.\n\nDonors pay for much of it.\n\nLocal groups lead the best of it.\n\nElections come later.\n\nSynonyms: peacemaking, reconstruction.\n",
+        ];
+        for text in texts {
+            let (one, _, n) = read(text, Format::Markdown, db, Split::Never);
+            assert_eq!(one.findings.len(), 1, "{:?}", one.findings);
+            for k in 0..n {
+                let (two, _, _) = read(text, Format::Markdown, db, Split::At(k));
+                assert_eq!(two.findings, one.findings, "split at chunk {k} of {n}");
+            }
+        }
+    }
+
+    #[test]
+    fn halfway_needs_chunks_on_both_sides() {
+        assert_eq!(halfway(&[0, 10, 20, 30], 40), Some(2));
+        assert_eq!(halfway(&[0], 40), None);
+        assert_eq!(halfway(&[0, 39], 40), Some(1));
+    }
 }

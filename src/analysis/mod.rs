@@ -28,8 +28,7 @@ use crate::lexicon::{tokenize, Lexicon};
 use crate::scan::Normalized;
 use crate::terms::Database;
 use crate::text::{self, Format};
-pub use incremental::Incremental;
-use sentence::Sentence;
+pub use incremental::{Incremental, Stop, Trace};
 use std::ops::Range;
 
 /// A recognised term in the document.
@@ -243,9 +242,9 @@ fn overlaps(sorted: &[Range<usize>], r: &Range<usize>) -> bool {
 }
 
 /// Build what every analysis needs (the built-in database and its
-/// matchers, the tagger's model, the language detector) by analysing a
-/// sentence: the server runs this on a thread of its own at start-up, so
-/// the first document opened does not pay for it.
+/// matchers, the tagger's model, the language detector, the thread that reads second halves)
+/// by analysing a sentence: the server runs this on a thread of its own at
+/// start-up, so the first document opened does not pay for it.
 pub fn warm_up() {
     let db = Database::builtin();
     analyze(
@@ -253,6 +252,7 @@ pub fn warm_up() {
         Format::Markdown,
         db,
     );
+    incremental::Helper::start();
     language_id::check("Les casques bleus surveillent la ligne de cessez-le-feu depuis des années, et ils ne négocient pas la paix entre les parties au conflit, contrairement aux médiateurs envoyés par le Secrétaire général.");
 }
 
@@ -263,7 +263,7 @@ pub fn analyze(source: &str, format: Format, db: &Database) -> Analysis {
 
 /// Full analysis that stops before a sentence when `stop` says so (a work
 /// budget, or a newer version of the document); see [`Analysis::stopped_at`].
-pub fn analyze_until(source: &str, format: Format, db: &Database, stop: &dyn Fn() -> bool) -> Analysis {
+pub fn analyze_until(source: &str, format: Format, db: &Database, stop: &incremental::Stop<'_>) -> Analysis {
     analyze_traced(source, format, db, &mut |_| {}, stop)
 }
 
@@ -272,7 +272,9 @@ pub fn analyze_until(source: &str, format: Format, db: &Database, stop: &dyn Fn(
 #[doc(hidden)]
 pub fn explain_sentence(source: &str, format: Format, db: &Database) -> String {
     let mut out = String::new();
-    analyze_traced(source, format, db, &mut |s| out.push_str(&s.dump()), &|| false);
+    let mut one_thread = Incremental::new();
+    one_thread.split = incremental::Split::Never;
+    one_thread.update(source, format, db, &mut |s| out.push_str(&s.dump()), &|| false);
     out
 }
 
@@ -280,8 +282,8 @@ fn analyze_traced(
     source: &str,
     format: Format,
     db: &Database,
-    trace: &mut dyn FnMut(&Sentence<'_>),
-    stop: &dyn Fn() -> bool,
+    trace: &mut incremental::Trace<'_>,
+    stop: &incremental::Stop<'_>,
 ) -> Analysis {
     Incremental::new().update(source, format, db, trace, stop)
 }

@@ -596,7 +596,7 @@ impl Config {
     }
 
     /// [`Config::analyze`] that stops before a sentence when `stop` says so.
-    pub fn analyze_until(&self, source: &str, format: Format, stop: &dyn Fn() -> bool) -> Analysis {
+    pub fn analyze_until(&self, source: &str, format: Format, stop: &crate::analysis::Stop<'_>) -> Analysis {
         let mut a = crate::analysis::analyze_until(source, format, &self.db, stop);
         a.findings = self.apply(std::mem::take(&mut a.findings));
         a
@@ -613,7 +613,7 @@ impl Config {
         cache: &mut crate::analysis::Incremental,
         fill: impl FnOnce(&mut String),
         format: Format,
-        stop: &dyn Fn() -> bool,
+        stop: &crate::analysis::Stop<'_>,
     ) -> Analysis {
         let mut a = cache.update_with(fill, format, &self.db, &mut |_| {}, stop);
         a.findings = self.apply(std::mem::take(&mut a.findings));

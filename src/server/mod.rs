@@ -410,10 +410,12 @@ pub fn run_stdio() -> ExitCode {
     }
     let cores = workers();
     // Async handlers are short: two threads; blocking ones: the analyses
-    // (one per core), stdin, stdout and a few for hovers and files.
+    // (one per core), stdin, stdout and a few for hovers and files; and
+    // one that reads the second half of a document opened (see
+    // `analysis::incremental`): at most cores + 8 with the main thread.
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(cores.min(2))
-        .max_blocking_threads(cores + 5)
+        .max_blocking_threads(cores + 4)
         .enable_all()
         .build()
     {

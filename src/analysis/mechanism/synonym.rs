@@ -179,6 +179,12 @@ pub struct Lists {
     open: u8,
     /// Concepts already reported for this headword.
     reported: Vec<String>,
+    /// Reading from the middle of a document (a guess, see
+    /// `analysis::incremental`): there is a headword, but it is not known.
+    unknown: bool,
+    /// A list was read while the headword was not known: what it found
+    /// depends on the headword.
+    blind: bool,
 }
 
 impl Lists {
@@ -186,6 +192,43 @@ impl Lists {
     pub fn carry(&mut self) {
         if let Some((h, _)) = &mut self.headword {
             crate::analysis::discourse::carry_range(&mut h.range);
+        }
+    }
+
+    /// The state of a reader starting in the middle of a document, before
+    /// it meets a heading that names the headword: some headword, unknown.
+    pub fn unknown_headword() -> Lists {
+        Lists {
+            unknown: true,
+            ..Lists::default()
+        }
+    }
+
+    /// Whether a chunk read was a list whose findings depend on a headword
+    /// not known (and clear the mark for the next chunk).
+    pub fn take_blind(&mut self) -> bool {
+        std::mem::take(&mut self.blind)
+    }
+
+    /// Whether a chunk entered with `self` (a state with perhaps an unknown
+    /// headword) reads as after `known`: the same but for a headword
+    /// `known` has and `self` does not know.
+    pub fn stands_for(&self, known: &Lists) -> bool {
+        let headword = match self.unknown {
+            true => known.headword.is_some(),
+            false => self.headword == known.headword,
+        };
+        headword && !known.unknown && self.open == known.open && self.reported == known.reported
+    }
+
+    /// What a chunk that [`Lists::stands_for`] `entered` hands on: the
+    /// headword it entered with when it still does not know one (carried
+    /// past the chunk).
+    pub fn resolve(&mut self, entered: &Lists) {
+        if self.unknown {
+            self.headword = entered.headword.clone();
+            self.unknown = entered.unknown;
+            self.carry();
         }
     }
 
@@ -209,13 +252,14 @@ impl Lists {
             .iter()
             .filter(|t| db.terms[t.term].kind == "concept" && rule.actor_concepts.contains(&db.terms[t.term].concept))
             .collect();
-        if self.headword.is_none() || heading && concept_terms.len() == 1 {
+        if self.headword.is_none() && !self.unknown || heading && concept_terms.len() == 1 {
             if let Some(t) = concept_terms.first() {
                 if self.headword.as_ref().is_none_or(|(h, _)| h.term != t.term) {
                     self.reported.clear();
                 }
                 let words = text[t.range.clone()].split_whitespace().collect::<Vec<_>>().join(" ");
                 self.headword = Some(((*t).clone(), words));
+                self.unknown = false;
                 return;
             }
         }
@@ -248,6 +292,10 @@ impl Lists {
         } else {
             return;
         };
+        if self.unknown {
+            self.blind |= !members.is_empty();
+            return;
+        }
         let Some((head, head_words)) = self.headword.clone() else {
             return;
         };
