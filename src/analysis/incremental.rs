@@ -301,16 +301,43 @@ impl Incremental {
                 e.redefined = None;
             }
         }
-        for i in 0..n {
-            if self.entries[i].redefined.is_none() {
-                // An acronym is defined in brackets: a chunk without one
-                // defines none (and is not prepared twice, nor held).
-                if !source[chunk(i)].contains('(') {
-                    self.entries[i].redefined = Some(Vec::new());
-                    continue;
-                }
-                let p = prepare(&source[chunk(i)], format, db, &self.globals.links);
-                self.entries[i].redefined = Some(acronyms::redefined(&p.prose.text, &p.terms));
+        // A text read whole is prepared in two halves at once when the
+        // helper thread is free (see `Guess`).
+        let long = self.split == Split::Halfway && source.len() >= PARALLEL_BYTES;
+        let mut helper = (long && (fresh_start || invalid_all)).then(Helper::claim).flatten();
+        let todo: Vec<usize> = (0..n).filter(|&i| self.entries[i].redefined.is_none()).collect();
+        let globals = &self.globals;
+        let read = |todo: &[usize]| -> Vec<(usize, Vec<String>, Option<Prepared>)> {
+            todo.iter()
+                .map(|&i| {
+                    // An acronym is defined in brackets: a chunk without
+                    // one defines none (and is not prepared twice, nor held).
+                    if !source[chunk(i)].contains('(') {
+                        return (i, Vec::new(), None);
+                    }
+                    let p = prepare(&source[chunk(i)], format, db, &globals.links);
+                    (i, acronyms::redefined(&p.prose.text, &p.terms), Some(p))
+                })
+                .collect()
+        };
+        let read = match (&helper, halfway(&self.starts, source.len())) {
+            (Some(helper), Some(k)) => {
+                let (first, second) = todo.split_at(todo.partition_point(|&i| i < k));
+                let mut theirs = Vec::new();
+                let slot = &mut theirs;
+                let read = &read;
+                let mut ours = helper.0.pool.in_place_scope(|scope| {
+                    scope.spawn(move |_| *slot = read(second));
+                    read(first)
+                });
+                ours.append(&mut theirs);
+                ours
+            }
+            _ => read(&todo),
+        };
+        for (i, redefined, p) in read {
+            self.entries[i].redefined = Some(redefined);
+            if let Some(p) = p {
                 prepared.insert(i, p);
             }
         }
@@ -350,16 +377,16 @@ impl Incremental {
         // results are taken where it entered a chunk with the state the
         // walk hands on there (see `Guess`).
         let all = fresh_start || invalid_all;
-        let helper = match self.split {
-            Split::Halfway if all && source.len() >= PARALLEL_BYTES => Helper::claim(),
-            _ => None,
-        };
+        if long && all && helper.is_none() {
+            helper = Helper::claim();
+        }
         let split = match self.split {
             Split::Never => None,
             Split::At(k) => Some(k).filter(|&k| all && k < n),
             Split::Halfway => helper.as_ref().and_then(|_| halfway(&self.starts, source.len())),
         };
         self.last_guessed = 0;
+        let mut language = None;
         match split {
             Some(k) => {
                 // The prepared chunks of the second half are the guess's.
@@ -375,6 +402,11 @@ impl Incremental {
                             scope.spawn(move |_| *slot = Some(Guess::make(ctx, k, theirs, first_done, stop)));
                             walk.walk(ctx, entries, 0..k, &mut prepared, None, trace, stop);
                             first_done.store(true, Ordering::Release);
+                            // While the guess goes on: the language check,
+                            // when the first half holds all it reads.
+                            if walk.stopped_at.is_none() && ctx.starts[k] >= LANGUAGE_SAMPLE {
+                                language = Some(language_note(entries, ctx));
+                            }
                         });
                         made.unwrap_or_else(|| Guess::none(k))
                     }
@@ -401,17 +433,7 @@ impl Incremental {
         } = walk;
         self.last_analysed_bytes = analysed;
         if head_changed {
-            let head: String = self
-                .entries
-                .iter()
-                .map_while(|e| e.done.as_ref())
-                .filter_map(|d| d.head.as_deref())
-                .collect();
-            self.language = language_id::check(&head).map(|mut f| {
-                f.fixes
-                    .push(suppress::ignore_fix(source, format, &f, self.globals.newline));
-                f
-            });
+            self.language = language.unwrap_or_else(|| language_note(&self.entries, &ctx));
         }
         self.assemble(source, format, db, stopped_at)
     }
@@ -765,6 +787,21 @@ impl Guess {
         };
         Some(done)
     }
+}
+
+/// The note on a text in another language, from the prose of the chunks
+/// near the start.
+fn language_note(entries: &[Entry], ctx: &Ctx<'_>) -> Option<Finding> {
+    let head: String = entries
+        .iter()
+        .map_while(|e| e.done.as_ref())
+        .filter_map(|d| d.head.as_deref())
+        .collect();
+    language_id::check(&head).map(|mut f| {
+        let fix = suppress::ignore_fix(ctx.source, ctx.format, &f, ctx.globals.newline);
+        f.fixes.push(fix);
+        f
+    })
 }
 
 /// The chunk where the first half of the bytes ends, when there are

@@ -253,6 +253,10 @@ pub fn warm_up() {
         db,
     );
     incremental::Helper::start();
+    // A text long enough to be read in two halves: the helper's first
+    // read (its stack, its memory) is not the first document's.
+    let paragraph = "UN peacekeepers patrol the buffer zone. Mediators negotiated the ceasefire.\n\n";
+    analyze(&paragraph.repeat(64), Format::Markdown, db);
     language_id::check("Les casques bleus surveillent la ligne de cessez-le-feu depuis des années, et ils ne négocient pas la paix entre les parties au conflit, contrairement aux médiateurs envoyés par le Secrétaire général.");
 }
 
