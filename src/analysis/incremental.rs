@@ -134,8 +134,8 @@ pub struct Incremental {
 /// another thread (see [`Guess`]).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(super) enum Split {
-    /// At the half of the bytes, when the text is long enough and rayon
-    /// has another thread.
+    /// At the half of the bytes, when the text is 4 to 256 KiB and the
+    /// helper thread is free.
     #[default]
     Halfway,
     /// On one thread: the trace sees every sentence.
