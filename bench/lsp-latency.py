@@ -221,8 +221,12 @@ def main():
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--edits", type=int, default=20)
     ap.add_argument("--harper-max", type=int, default=100_000)
+    ap.add_argument("--baseline", default=None,
+                    help="another peace-lsp build (of main, say) run in the same rounds, alternating")
     a = ap.parse_args()
     servers = [("peace-lsp", [a.binary])]
+    if a.baseline:
+        servers.append(("baseline", [a.baseline]))
     typos = find("typos-lsp", a.peers)
     harper = find("harper-ls", a.peers)
     if typos:
@@ -260,6 +264,9 @@ def main():
             continue
         ratio = pct(row["lat"], 0.5) / pct(ours["lat"], 0.5)
         print(f"{size / 1000:g} KB: peace-lsp edit p50 is {ratio:.1f}x faster than {name}'s")
+        if name == "baseline":
+            ratio = statistics.median(row["open"]) / statistics.median(ours["open"])
+            print(f"{size / 1000:g} KB: peace-lsp open is {ratio:.2f}x faster than the baseline's")
 
 
 if __name__ == "__main__":
