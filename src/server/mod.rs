@@ -151,7 +151,13 @@ impl LanguageServer for Backend {
         // The database, tagger and matchers, started building when the
         // server started: ready before the client opens anything, so the
         // first open pays only for its analysis.
-        let _ = tokio::task::spawn_blocking(crate::analysis::warm_up).await;
+        let _ = tokio::task::spawn_blocking(|| {
+            crate::analysis::warm_up();
+            // What the warm-up freed goes back: the peak of a first large
+            // document does not sit on top of it.
+            state::trim_memory();
+        })
+        .await;
         let caps = ClientCaps::from_params(&params);
         *lock(&self.0.caps) = caps;
         {
