@@ -724,8 +724,7 @@ const GUESS_LEAD: usize = 3;
 /// more than it saves. Above, every later edit pays for the cache built
 /// by two threads (its memory in two arenas, interleaved): at 1 MB an
 /// open read in halves took 158 ms instead of 290, but each keystroke
-/// after it 1.02 ms instead of 0.90 (`cargo bench --bench analysis`),
-/// and the server's peak memory grew by 2 MiB.
+/// after it 1.02 ms instead of 0.90 (`cargo bench --bench analysis`).
 const PARALLEL_BYTES: Range<usize> = 4 << 10..256 << 10;
 
 impl Guess {
