@@ -39,7 +39,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 
 /// What the analysis shows of each sentence it reads (for development).
-pub type Trace<'a> = dyn FnMut(&Sentence<'_>) + Send + 'a;
+pub type Trace<'a> = dyn FnMut(&Sentence<'_>) + 'a;
 /// Whether to stop before the next sentence.
 pub type Stop<'a> = dyn Fn() -> bool + Sync + 'a;
 
@@ -249,7 +249,6 @@ impl Incremental {
         self.text = old;
         // Chunks before the change and after it keep their entries.
         let (n, m) = (starts.len(), self.starts.len());
-        let end_of = |s: &[usize], i: usize, len: usize| s.get(i + 1).copied().unwrap_or(len);
         let old_len = (source.len() as isize - delta) as usize;
         let mut lead = 0;
         while !fresh_start
@@ -536,7 +535,7 @@ struct Ctx<'a> {
 
 impl Ctx<'_> {
     fn chunk(&self, i: usize) -> Range<usize> {
-        self.starts[i]..self.starts.get(i + 1).copied().unwrap_or(self.source.len())
+        self.starts[i]..end_of(self.starts, i, self.source.len())
     }
 
     /// Read chunk `i` after a chunk that handed on `entering` (nothing:
@@ -813,6 +812,11 @@ fn language_note(entries: &[Entry], ctx: &Ctx<'_>) -> Option<Finding> {
 fn halfway(starts: &[usize], len: usize) -> Option<usize> {
     let k = starts.partition_point(|&s| s < len / 2);
     (k > 0 && k < starts.len()).then_some(k)
+}
+
+/// Where chunk `i` ends, in a text of `len` bytes cut at `starts`.
+fn end_of(starts: &[usize], i: usize, len: usize) -> usize {
+    starts.get(i + 1).copied().unwrap_or(len)
 }
 
 /// A range of chunk `i`'s results in document offsets (`starts` are the

@@ -242,20 +242,14 @@ fn overlaps(sorted: &[Range<usize>], r: &Range<usize>) -> bool {
 }
 
 /// Build what every analysis needs (the built-in database and its
-/// matchers, the tagger's model, the language detector, the thread that reads second halves)
-/// by analysing a sentence: the server runs this on a thread of its own at
-/// start-up, so the first document opened does not pay for it.
+/// matchers, the tagger's model, the language detector, the helper thread
+/// that reads second halves) by analysing a text long enough to be read in
+/// two halves: the server runs this on a thread of its own at start-up, so
+/// the first document opened does not pay for it (nor for the helper's
+/// first read: its stack, its memory).
 pub fn warm_up() {
     let db = Database::builtin();
-    analyze(
-        "UN peacekeepers negotiated the ceasefire. They patrol the line.",
-        Format::Markdown,
-        db,
-    );
-    incremental::Helper::start();
-    // A text long enough to be read in two halves: the helper's first
-    // read (its stack, its memory) is not the first document's.
-    let paragraph = "UN peacekeepers patrol the buffer zone. Mediators negotiated the ceasefire.\n\n";
+    let paragraph = "UN peacekeepers negotiated the ceasefire. They patrol the line.\n\n";
     analyze(&paragraph.repeat(64), Format::Markdown, db);
     language_id::check("Les casques bleus surveillent la ligne de cessez-le-feu depuis des années, et ils ne négocient pas la paix entre les parties au conflit, contrairement aux médiateurs envoyés par le Secrétaire général.");
 }
