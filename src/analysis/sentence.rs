@@ -852,7 +852,25 @@ impl<'a> Sentence<'a> {
                 .flatten()
                 .filter(|e| person(e.term))
         } else {
-            discourse.resolve_description(&head.lower, self.db)
+            // "Unlike the peacekeepers in Cyprus, the forces in Korea
+            // fought": a description of the kind just set apart is someone
+            // else.
+            let apart = |e: &Entity| {
+                (0..n).any(|m| {
+                    let start = self.g.nps[m].toks.start;
+                    start > 0
+                        && matches!(self.toks[start - 1].lower.as_str(), "unlike" | "than")
+                        && self.np_actor[m].is_some_and(|a| {
+                            self.db.terms[self.actors[a].term].concept == self.db.terms[e.term].concept
+                        })
+                })
+            };
+            if self.lex.coalition_nouns.contains_word(&head.lower) {
+                return None;
+            }
+            discourse
+                .resolve_description(&head.lower, self.db)
+                .filter(|e| !apart(e))
         }
     }
 

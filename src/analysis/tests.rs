@@ -492,6 +492,20 @@ fn owners_and_descriptions_fit_what_they_name() {
 }
 
 #[test]
+fn descriptions_of_someone_else_refer_to_no_actor() {
+    // A coalition is a body of states, whatever was named before.
+    assert_clean("Peacekeepers from Fiji served in Lebanon. The coalition was an enforcement action.");
+    // The kind just set apart by "unlike" is not what the description means.
+    assert_clean("Peacekeepers patrol the line in Cyprus. Unlike peacekeepers, the troops invaded the north.");
+    // Without the contrast, "the force" is the mission named before.
+    assert_flags(
+        "UNIFIL deployed in 1978. Later the force negotiated a peace treaty between Israel and Lebanon.",
+        "peacekeeping-as-peacemaking",
+        "UNIFIL",
+    );
+}
+
+#[test]
 fn questions_ask_but_wh_questions_presuppose() {
     // A yes/no question, or a wh-word standing for the doer, asserts nothing.
     assert_clean("Did the peacekeepers negotiate the Dayton Accords?");

@@ -73,6 +73,9 @@ language_lists! {
     /// Nouns that name an actor of a concept when they follow its term
     /// ("peacekeeping troops") or refer back to one ("the force").
     actor_nouns: Noun,
+    /// Actor nouns that never refer back to an actor of ours: a coalition,
+    /// an alliance or an army is a body of states or a party to the war.
+    coalition_nouns: Noun,
     /// Nouns of time ("Later that year it ..."): an introductory phrase.
     time_nouns: Noun,
     /// Nouns of place ("sent to the region in 1993 to ..."): a phrase of

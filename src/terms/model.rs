@@ -152,6 +152,11 @@ pub enum Role {
     Anchor,
     /// A circumstance of the sentence ("before any ceasefire").
     Circumstance,
+    /// Where the act happens, when the place itself says the concept (the
+    /// theatre of a coalition war: "sent to Korea"). Unlike a circumstance
+    /// it counts only as the actor's own place: right after the actor or on
+    /// a verb the actor does or is sent by, never merely near the actor.
+    Place,
 }
 
 fn three() -> usize {

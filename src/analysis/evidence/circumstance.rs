@@ -23,10 +23,29 @@ pub fn collect(scope: &Scope<'_, '_>, ev: &mut Evidence) {
     if scope.exceptions.any_in(&s.toks, 0..s.toks.len()) {
         return;
     }
-    for c in scope.work_cues(&[Role::Circumstance]).collect::<Vec<_>>() {
+    for c in scope.work_cues(&[Role::Circumstance, Role::Place]).collect::<Vec<_>>() {
+        let place = s.cue(c).role == Role::Place;
+        // "were the blue helmets in korea?? my teacher says no": a question
+        // asks where they were (chat runs the next sentence on).
+        let asked = || {
+            s.toks[s.cues[c].toks.end..]
+                .iter()
+                .find(|t| matches!(t.lower.as_str(), "." | "!" | "?"))
+                .is_some_and(|t| t.lower == "?")
+        };
+        if place && asked() {
+            continue;
+        }
         let actors = match attach(s, c) {
+            // "There were never peacekeepers in Korea": a place said of a
+            // negated actor.
+            Attachment::Actors(v) if place => v.into_iter().filter(|&a| !negated(s, a, &s.cues[c].toks)).collect(),
             Attachment::Actors(v) => v,
             Attachment::Denied | Attachment::Others => continue,
+            // A place near an actor is often someone else's: "the
+            // armistice in Korea was signed, and peacekeepers were later
+            // sent to Egypt".
+            Attachment::Unknown if place => continue,
             Attachment::Unknown => nearest_actor(scope, c).into_iter().collect(),
         };
         // Being somewhere while a war goes on is what many missions do
@@ -251,11 +270,18 @@ fn nearest_actor(scope: &Scope<'_, '_>, c: usize) -> Option<usize> {
                     })
             })
         })?;
-    let negated = s.actors[a].here && {
+    (!negated(s, a, &s.cues[c].toks)).then_some(a)
+}
+
+/// Whether actor `a` is negated with respect to the cue at `cue`: its clause
+/// opens with a negation, one stands between them or right before the actor
+/// ("no peacekeepers were sent before ..."), or the verb it is the subject of
+/// is negated.
+fn negated(s: &Sentence<'_>, a: usize, cue: &Range<usize>) -> bool {
+    s.actors[a].here && {
         let there = s.clause_of(s.actors[a].toks.start);
-        s.lex.is_negation(&s.toks, there.start) || negated_between(s, s.actors[a].toks.clone(), at)
-    } || verb_negated(s, a, &s.cues[c].toks);
-    (!negated).then_some(a)
+        s.lex.is_negation(&s.toks, there.start) || negated_between(s, s.actors[a].toks.clone(), cue.start)
+    } || verb_negated(s, a, cue)
 }
 
 /// The verb the actor is the subject of is negated: "without asking anyone,
@@ -338,6 +364,33 @@ mod tests {
             "peacekeeping-before-ceasefire",
             "Peacekeepers",
         );
+    }
+
+    #[test]
+    fn a_coalition_wars_theatre_counts_only_as_the_actors_own_place() {
+        let code = "peacekeeping-as-enforcement";
+        flags("The UN sent peacekeepers to Korea in 1950.", code, "peacekeepers");
+        flags(
+            "Australian peacekeepers have served in Korea since 1950.",
+            code,
+            "peacekeepers",
+        );
+        flags(
+            "In 1950 blue helmets were deployed to South Korea.",
+            code,
+            "blue helmets",
+        );
+        // Where they come from, or another place in the sentence.
+        quiet("South Korea has sent peacekeepers to Lebanon and South Sudan.", code);
+        quiet("Peacekeepers from South Korea serve with UNIFIL in Lebanon.", code);
+        quiet(
+            "The armistice in Korea was signed in 1953, and UN peacekeepers were later sent to Egypt in 1956.",
+            code,
+        );
+        quiet("The first list of missions starts with UNTSO in 1948, not Korea.", code);
+        // Denied, or asked.
+        quiet("There were never UN peacekeepers in Korea.", code);
+        quiet("were the blue helmets in korea?? my teacher says no", code);
     }
 
     #[test]

@@ -357,7 +357,7 @@ fn score_predicate(
                 product = 0.5;
                 cues.push(s.cues[c].range.clone());
             }
-            Role::Tactical | Role::Circumstance => {}
+            Role::Tactical | Role::Circumstance | Role::Place => {}
         }
     }
     // "Peacemaking is the use of UN peacekeepers to ...": an actor of the

@@ -100,7 +100,7 @@ fn names_the_topic(scope: &Scope<'_, '_>, a: usize) -> Option<Vec<Range<usize>>>
         return None;
     };
     let case = &s.db.terms[topic.term];
-    if case.kind != "mission" || case.concept != scope.work || case.with_consent && !un_marked(s, a) {
+    if case.kind != "mission" || case.concept != scope.work || case.with_consent && !wrongly_named(s, a) {
         return None;
     }
     let n = s.g.np_of.get(s.actors[a].toks.start).copied().flatten()?;
@@ -126,9 +126,7 @@ fn identity(scope: &Scope<'_, '_>, a: usize) -> Option<(f32, Vec<Range<usize>>)>
         .filter(|&o| {
             clause.contains(&s.terms[o].toks.start) && s.term(o).concept == scope.work && s.term(o).kind == "mission"
         })
-        // A force deployed with consent to carry out an agreement is loosely
-        // but commonly called a peacekeeping force; only "UN" makes it wrong.
-        .filter(|&o| !s.term(o).with_consent || un_marked(s, a))
+        .filter(|&o| !s.term(o).with_consent || wrongly_named(s, a))
         .map(|o| (s.terms[o].toks.clone(), 1.0, s.terms[o].range.clone()))
         .collect();
     entities.extend(
@@ -152,7 +150,8 @@ fn identity(scope: &Scope<'_, '_>, a: usize) -> Option<(f32, Vec<Range<usize>>)>
     let mut best: Option<(f32, Vec<Range<usize>>)> = None;
     for (e, weight, range) in entities {
         let linked = if e.end <= span.start {
-            names_as(s, e.end..span.start, false) || asked_as(s, &e, span.start) || glossed(s, &e, &span)
+            !in_relative_clause(s, &e, &clause)
+                && (names_as(s, e.end..span.start, false) || asked_as(s, &e, span.start) || glossed(s, &e, &span))
         } else if span.end <= e.start {
             placed_in(s, span.end..e.start) || names_as(s, span.end..e.start, true)
         } else {
@@ -165,8 +164,27 @@ fn identity(scope: &Scope<'_, '_>, a: usize) -> Option<(f32, Vec<Range<usize>>)>
     best
 }
 
+/// The case sits in a relative clause of the phrase before it, which is what
+/// a copula after it speaks of: "the soldiers who went to Korea in 1950
+/// later became peacekeepers".
+fn in_relative_clause(s: &Sentence<'_>, e: &Range<usize>, clause: &Range<usize>) -> bool {
+    (clause.start + 1..e.start).any(|k| {
+        s.lex.relative_pronouns.at(&s.toks, k).is_some()
+            && s.g.np_ending_at(k).is_some()
+            && (k + 1..e.start).any(|j| s.g.vg_of[j].is_some())
+    })
+}
+
 /// The actor phrase says the UN's own: "UN peacekeeping force", "United
 /// Nations peacekeepers", "blue helmets".
+/// Whether calling a force deployed with the host's acceptance (`with_consent`)
+/// actor `a` is wrong. Such a force is loosely but commonly called a
+/// peacekeeping force, and only "UN" makes that wrong; calling it a
+/// peacemaking force is wrong whatever the words around it.
+fn wrongly_named(s: &Sentence<'_>, a: usize) -> bool {
+    s.db.terms[s.actors[a].term].concept != "peacekeeping" || un_marked(s, a)
+}
+
 fn un_marked(s: &Sentence<'_>, a: usize) -> bool {
     let span = s.actors[a].toks.clone();
     let phrase =
@@ -351,6 +369,37 @@ mod tests {
         // A force deployed with consent is named wrongly only as UN peacekeeping.
         let table = "| Force | Year | Kind |\n|---|---|---|\n| KFOR | 1999 | NATO-led peacekeeping |\n";
         quiet_in(table, Format::Markdown, CODE);
+    }
+
+    #[test]
+    fn a_force_deployed_with_consent_is_never_a_peacemaking_force() {
+        flags(
+            "INTERFET was a multinational peacemaking task force led by Australia.",
+            "peacemaking-as-enforcement",
+            "peacemaking",
+        );
+        quiet(
+            "INTERFET was a multinational peacekeeping force led by Australia.",
+            CODE,
+        );
+        flags(
+            "INTERFET was a UN peacekeeping force led by Australia.",
+            CODE,
+            "peacekeeping",
+        );
+    }
+
+    #[test]
+    fn a_case_in_a_relative_clause_is_not_what_the_copula_names() {
+        quiet(
+            "Many of the soldiers who went to Korea in 1950 later became peacekeepers in the Congo.",
+            CODE,
+        );
+        flags(
+            "Korea in 1950 was the first UN peacekeeping mission.",
+            CODE,
+            "peacekeeping",
+        );
     }
 
     #[test]
