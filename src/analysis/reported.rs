@@ -24,6 +24,19 @@ pub fn generic_reports(toks: &[Tok], g: &Grammar, lex: &Lexicon, clauses: &[Rang
     let mut out = Vec::new();
     for (v, vg) in g.vgs.iter().enumerate() {
         let k = vg.main;
+        let clause_end = clauses.iter().find(|c| c.contains(&k)).map_or(toks.len(), |c| c.end);
+        // "X is sometimes described as the first UN peacekeeping operation,
+        // but ...": a name others give, reported and then corrected.
+        let hedged = (vg.toks.start..k)
+            .chain(vg.toks.start.checked_sub(1))
+            .any(|j| lex.naming_hedges.at(toks, j).is_some());
+        let corrected = (vg.toks.end..toks.len()).any(|j| lex.contrast_markers.at(toks, j).is_some());
+        if vg.passive && !vg.negated && hedged && corrected && lex.naming_verbs.at(toks, k).is_some() {
+            if vg.toks.end < clause_end {
+                out.push(vg.toks.end..clause_end);
+            }
+            continue;
+        }
         let reports = lex.reporting_verbs.at(toks, k).is_some() || lex.defining_verbs.at(toks, k).is_some();
         if !reports || vg.negated || vg.form != VerbForm::Finite {
             continue;
@@ -42,7 +55,6 @@ pub fn generic_reports(toks: &[Tok], g: &Grammar, lex: &Lexicon, clauses: &[Rang
         if !generic {
             continue;
         }
-        let clause_end = clauses.iter().find(|c| c.contains(&k)).map_or(toks.len(), |c| c.end);
         let relative = vg.toks.start > 0 && lex.relative_pronouns.at(toks, vg.toks.start - 1).is_some();
         let some = subject.iter().any(|&n| toks[g.nps[n].toks.start].lower == "some");
         let survey = some && toks[vg.toks.end..].iter().any(|t| t.lower == "others");
@@ -87,6 +99,21 @@ mod tests {
         ] {
             assert_eq!(codes(text), Vec::<String>::new(), "{text}");
         }
+    }
+
+    #[test]
+    fn a_hedged_name_others_give_and_the_writer_corrects_is_not_made() {
+        assert_eq!(
+            codes("The Korean War is sometimes described as the first UN peacekeeping operation, but a coalition fought it."),
+            Vec::<String>::new()
+        );
+        // Uncorrected, or without a hedge, the name is the writer's.
+        assert!(!codes("The Korean War is sometimes described as the first UN peacekeeping operation.").is_empty());
+        assert!(!codes("Peacekeeping is sometimes called peacemaking.").is_empty());
+        assert!(!codes(
+            "The Korean War is described as the first UN peacekeeping operation, but it lasted three years."
+        )
+        .is_empty());
     }
 
     #[test]

@@ -492,6 +492,21 @@ fn owners_and_descriptions_fit_what_they_name() {
 }
 
 #[test]
+fn learner_definitions_and_footnote_glosses() {
+    // A bare "mean" and objects with determiners.
+    assert_flags(
+        "Peace keeping mean to build the school, the court and the democracy in the country for long time after the war finish.",
+        "peacebuilding-as-peacekeeping",
+        "Peace keeping",
+    );
+    assert_flags(
+        "In this chapter peace enforcement is used synonymously with peacekeeping.",
+        "terms-as-synonyms",
+        "peace enforcement",
+    );
+}
+
+#[test]
 fn descriptions_of_someone_else_refer_to_no_actor() {
     // A coalition is a body of states, whatever was named before.
     assert_clean("Peacekeepers from Fiji served in Lebanon. The coalition was an enforcement action.");

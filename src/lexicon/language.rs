@@ -138,6 +138,11 @@ language_lists! {
     /// Sources a claim is reported from without the writer taking it on ("a
     /// student who writes that ...", "some accounts describe ... as").
     generic_sources: Noun,
+    /// Verbs of naming: passive and hedged, they report a name others give
+    /// ("is often called", "is sometimes described as").
+    naming_verbs: Verb,
+    /// Adverbs that, on a passive verb of naming, make it a report of usage.
+    naming_hedges: Fixed,
     /// After a negation, open a clause the negation governs ("does not mean
     /// that ...").
     negated_complements: Verb,

@@ -563,6 +563,25 @@ impl<'a> Relations<'a> {
         self.g.vgs[v].negated
     }
 
+    /// "Peacekeepers don't invade countries or defeat armies", "neither
+    /// negotiate nor sign": a verb that "or" or "nor" joins to a negated verb
+    /// of the same clause is negated too ("and" is not: "do not take sides
+    /// and use force only in self-defence").
+    fn alternative_of_negated(&self, v: usize) -> bool {
+        let mut k = self.g.vgs[v].toks.start;
+        while k > 0 && self.toks[k - 1].tag == Tag::Adv {
+            k -= 1;
+        }
+        if k == 0 || !matches!(self.lower(k - 1), "or" | "nor") {
+            return false;
+        }
+        (0..k - 1)
+            .rev()
+            .take_while(|&j| !matches!(self.lower(j), ";" | ":" | "." | "?" | "!") && self.toks[j].tag != Tag::Sconj)
+            .find_map(|j| self.g.vg_of[j])
+            .is_some_and(|w| self.negated(w) || self.lower(self.g.vgs[w].toks.start.saturating_sub(1)) == "neither")
+    }
+
     /// "Peacekeepers do negotiate, just not peace deals": a verb without an
     /// object whose object is then denied after a comma ("but not", "just
     /// not", "though never").
@@ -626,7 +645,7 @@ impl<'a> Relations<'a> {
                 None => Agents::generic(),
             },
         };
-        a.negated |= self.negated(v) || self.object_denied(v);
+        a.negated |= self.negated(v) || self.object_denied(v) || self.alternative_of_negated(v);
         // "it does not mean (that) the blue helmets wrote the agreement": a
         // clause under a denied "mean", "say", "follow" is denied too.
         if let Some(&n) = a.nps.first().filter(|_| vg.form == VerbForm::Finite) {
@@ -1607,6 +1626,34 @@ mod tests {
         assert_eq!(
             agents("Peacekeepers negotiated the treaty, not the ceasefire.", "negotiated"),
             "peacekeepers"
+        );
+    }
+
+    #[test]
+    fn an_alternative_to_a_negated_verb_is_negated() {
+        assert_eq!(
+            agents("Peacekeepers don't invade countries or defeat armies.", "defeat"),
+            "peacekeepers | NEG"
+        );
+        assert_eq!(
+            agents("Peacekeepers cannot negotiate or sign a treaty.", "sign"),
+            "peacekeepers | NEG"
+        );
+        // "and" adds what they do.
+        assert_eq!(
+            agents(
+                "Peacekeepers do not take sides and negotiated the treaty.",
+                "negotiated"
+            ),
+            "peacekeepers"
+        );
+        // Another clause.
+        assert_eq!(
+            agents(
+                "Peacekeepers did not just patrol or wait; they negotiated the treaty.",
+                "negotiated"
+            ),
+            "they"
         );
     }
 
