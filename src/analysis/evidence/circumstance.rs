@@ -39,7 +39,10 @@ pub fn collect(scope: &Scope<'_, '_>, ev: &mut Evidence) {
         let actors = match attach(s, c) {
             // "There were never peacekeepers in Korea": a place said of a
             // negated actor.
-            Attachment::Actors(v) if place => v.into_iter().filter(|&a| !negated(s, a, &s.cues[c].toks)).collect(),
+            Attachment::Actors(v) if place => v
+                .into_iter()
+                .filter(|&a| !negated(s, a, &s.cues[c].toks) && !denied_presence(s, a))
+                .collect(),
             Attachment::Actors(v) => v,
             Attachment::Denied | Attachment::Others => continue,
             // A place near an actor is often someone else's: "the
@@ -284,6 +287,17 @@ fn negated(s: &Sentence<'_>, a: usize, cue: &Range<usize>) -> bool {
     } || verb_negated(s, a, cue)
 }
 
+/// The actor is what a negated verb says is (not) there: "there have never
+/// been UN peacekeepers in Korea".
+fn denied_presence(s: &Sentence<'_>, a: usize) -> bool {
+    s.g.np_of
+        .get(s.actors[a].toks.start)
+        .copied()
+        .flatten()
+        .and_then(|n| s.relations().object_of(n))
+        .is_some_and(|v| s.g.vgs[v].negated)
+}
+
 /// The verb the actor is the subject of is negated: "without asking anyone,
 /// and UNAMIR did not do that".
 fn verb_negated(s: &Sentence<'_>, a: usize, cue: &Range<usize>) -> bool {
@@ -390,6 +404,7 @@ mod tests {
         quiet("The first list of missions starts with UNTSO in 1948, not Korea.", code);
         // Denied, or asked.
         quiet("There were never UN peacekeepers in Korea.", code);
+        quiet("There have never been UN peacekeepers in Korea.", code);
         quiet("were the blue helmets in korea?? my teacher says no", code);
     }
 

@@ -208,9 +208,13 @@ fn un_marked(s: &Sentence<'_>, a: usize) -> bool {
 /// comma-enclosed relative clause.
 fn names_as(s: &Sentence<'_>, between: Range<usize>, term_first: bool) -> bool {
     let mut toks: Vec<&Tok> = s.toks[between].iter().collect();
-    // Drop ", which/who ... ," (a relative clause about the entity).
+    // Drop ", which/who ... ," (a relative clause about the entity) and ",
+    // the ... ," (an apposition: "INTERFET, the force sent to East Timor in
+    // 1999, was ...").
     if toks.first().is_some_and(|t| t.lower == ",")
-        && toks.get(1).is_some_and(|t| matches!(t.lower.as_str(), "which" | "who"))
+        && toks
+            .get(1)
+            .is_some_and(|t| matches!(t.lower.as_str(), "which" | "who" | "the" | "a" | "an"))
     {
         if let Some(close) = toks.iter().skip(2).position(|t| t.lower == ",") {
             toks.drain(..close + 3);
@@ -381,6 +385,12 @@ mod tests {
         quiet(
             "INTERFET was a multinational peacekeeping force led by Australia.",
             CODE,
+        );
+        // Across an apposition.
+        flags(
+            "INTERFET, the Australian-led force sent to East Timor in 1999, was a peacemaking task force.",
+            "peacemaking-as-enforcement",
+            "peacemaking",
         );
         flags(
             "INTERFET was a UN peacekeeping force led by Australia.",
