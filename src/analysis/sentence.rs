@@ -621,7 +621,17 @@ impl<'a> Sentence<'a> {
         if start < 2 || self.toks[start - 1].lower != "," {
             return None;
         }
-        let m = self.g.np_ending_at(start - 1)?;
+        let mut m = self.g.np_ending_at(start - 1)?;
+        // "the creation of DPKO in 1992, a department that ...": past a
+        // phrase of time.
+        let ms = self.g.nps[m].toks.start;
+        let head = &self.toks[self.g.nps[m].head];
+        if ms > 1
+            && self.toks[ms - 1].tag == Tag::Adp
+            && (head.tag == Tag::Num || self.lex.time_nouns.contains_word(&head.lower))
+        {
+            m = self.g.np_ending_at(ms - 1)?;
+        }
         let a = self.np_actor[m]?;
         if !self.actors[a].here || self.actors[a].modifier {
             return None;
@@ -674,12 +684,13 @@ impl<'a> Sentence<'a> {
             let closes = self.toks.get(nb.toks.end).is_none_or(|t| {
                 matches!(t.lower.as_str(), "," | "." | ")" | ";") || self.g.vg_of[nb.toks.end].is_some()
             });
-            // "peacekeepers from UNTSO", "the blue helmets of UNIFIL": the
-            // mission's own people, one actor.
+            // "peacekeepers from UNTSO", "the blue helmets of UNIFIL",
+            // "peacemakers from the Department of Political Affairs": the
+            // mission's or the body's own people, one actor.
             let member = na.toks.end + 1 == nb.toks.start
                 && matches!(self.toks[na.toks.end].lower.as_str(), "from" | "of")
                 && ta.kind == "actor"
-                && tb.kind == "mission";
+                && matches!(tb.kind.as_str(), "mission" | "institution");
             if !(member || expansion || comma && closes) {
                 continue;
             }

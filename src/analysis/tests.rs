@@ -327,6 +327,13 @@ fn a_description_in_apposition_names_the_actor() {
         "peacebuilding-as-peacekeeping",
         "Peacebuilding Commission",
     );
+    // Past a phrase of time.
+    assert_flags(
+        "The book traces the creation of DPKO in 1992, a department that within two years had mediated the Arusha Accords.",
+        "peacekeeping-as-peacemaking",
+        "DPKO",
+    );
+    assert_clean("UN peacekeepers arrived in 1993, a year that saw the mediators sign the accord.");
     // The description is of the phrase right before it, not the subject.
     assert_clean("The peacekeepers escorted Mr Annan, the envoy who brokered the deal.");
     // A list is not an apposition.
@@ -489,6 +496,28 @@ fn owners_and_descriptions_fit_what_they_name() {
     );
     // A clause under a denied "mean" is denied.
     assert_clean("It does not mean the blue helmets wrote the agreement they were implementing.");
+}
+
+#[test]
+fn a_writer_taking_back_a_claim_makes_none() {
+    assert_clean("no wait i said peacekeepers signed the treaty but thats wrong, the governments signed it");
+    assert_clean("Some people say peacekeepers signed the treaty, but that's not true.");
+    assert_flags(
+        "I said peacekeepers signed the treaty and that's that.",
+        "peacekeeping-as-peacemaking",
+        "peacekeepers",
+    );
+}
+
+#[test]
+fn a_verb_joined_to_a_relative_clauses_verb_shares_its_subject() {
+    assert_flags(
+        "Our peacekeepers have served in Lebanon since 1978. In 2006 it was they who sat at the table and hammered out the agreement.",
+        "peacekeeping-as-peacemaking",
+        "peacekeepers",
+    );
+    // After the relative clause, the main verb's own subject.
+    assert_clean("The peacekeepers who arrived in 1993 and the mediators negotiated the accord.");
 }
 
 #[test]

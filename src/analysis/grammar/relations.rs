@@ -333,8 +333,13 @@ impl<'a> Relations<'a> {
             if let Some(w) = self.g.vg_of[k] {
                 let wg = &self.g.vgs[w];
                 let ws = wg.toks.start;
-                // A relative clause: "peacekeepers who had arrived ... drafted".
+                // A relative clause: "peacekeepers who had arrived ... drafted";
+                // but a verb joined to its verb is in it too: "it was they
+                // who sat at the table and hammered out the agreement".
                 if ws > 0 && self.is_relative(ws - 1) {
+                    if coordinated {
+                        return self.subject_at(w, depth + 1);
+                    }
                     k = ws - 1;
                     continue;
                 }

@@ -93,6 +93,11 @@ mod tests {
         let got = findings(text);
         assert_eq!(got.len(), 1, "{got:?}");
         assert_eq!(got[0].1, "peacekeepers from UNTSO");
+        // A body's own people.
+        let got =
+            findings("In 1993 peacemakers from the Department of Political Affairs deployed their own battalions.");
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].1, "peacemakers from the Department of Political Affairs");
         // A name and its expansion in brackets.
         let got = findings("PBC (Peacebuilding Commission, 2005) - sends its own troops to Burundi");
         assert_eq!(got.len(), 1, "{got:?}");
