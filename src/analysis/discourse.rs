@@ -352,6 +352,15 @@ impl Discourse {
                     }
                 } else if col == 0 {
                     self.row_topic = only.clone().map(|e| (row, e));
+                } else if self.row_topic.as_ref().is_none_or(|(r, _)| *r != row) && self.column_topics.is_empty() {
+                    // "| 1992 | UNITAF (Somalia) | UN peacekeeping |": after
+                    // cells that name no actor (a year, a number), the first
+                    // that names one is the row's topic, unless the headers
+                    // name what each column is about ("| | Peacekeeping |
+                    // Peace enforcement |").
+                    if let Some(e) = only.clone() {
+                        self.row_topic = Some((row, e));
+                    }
                 }
             }
             Some(BlockKind::ListItem | BlockKind::Footnote) => {}

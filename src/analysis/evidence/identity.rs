@@ -366,6 +366,12 @@ mod tests {
     fn a_cell_that_names_its_rows_case() {
         let table = "| Operation | Year | Role |\n|---|---|---|\n| UNTSO | 1948 | supervised the truce |\n| UNITAF | 1992 | UN peacekeeping in Somalia |\n";
         flags_in(table, Format::Markdown, CODE, "peacekeeping");
+        // After a cell that names no actor.
+        let table = "| Year | Operation | Type |\n|---|---|---|\n| 1956 | UNEF I | UN peacekeeping |\n| 1992 | UNITAF (Somalia) | UN peacekeeping |\n";
+        flags_in(table, Format::Markdown, CODE, "peacekeeping");
+        // Not when the headers name what each column is about.
+        let table = "| | Peacekeeping | Peace enforcement |\n|---|---|---|\n| Consent | required | not required |\n| Example | UNEF I | Gulf War 1991 |\n";
+        quiet_in(table, Format::Markdown, CODE);
         // A cell that says something else about peacekeeping names nothing.
         let table =
             "| Operation | Year | Role |\n|---|---|---|\n| UNITAF | 1992 | paved the way for UN peacekeeping |\n";
