@@ -429,6 +429,23 @@ impl Discourse {
                 } else if matches!(head, "mission" | "missions" | "operation" | "operations") {
                     // "the missions" are missions, not mediators or a concept.
                     kind == "mission"
+                } else if matches!(
+                    head,
+                    "force"
+                        | "forces"
+                        | "troops"
+                        | "soldiers"
+                        | "battalion"
+                        | "battalions"
+                        | "contingent"
+                        | "contingents"
+                ) {
+                    // An armed body is a mission or its soldiers, never the
+                    // mediators or envoys named before ("I name the mediator
+                    // ... even if the force wears blue helmets").
+                    kind == "mission"
+                        || matches!(kind, "actor" | "concept")
+                            && matches!(db.terms[e.term].concept.as_str(), "peacekeeping" | "peace-enforcement")
                 } else {
                     matches!(kind, "mission" | "actor" | "concept")
                 }

@@ -541,6 +541,14 @@ fn descriptions_of_someone_else_refer_to_no_actor() {
     assert_clean("Peacekeepers from Fiji served in Lebanon. The coalition was an enforcement action.");
     // The kind just set apart by "unlike" is not what the description means.
     assert_clean("Peacekeepers patrol the line in Cyprus. Unlike peacekeepers, the troops invaded the north.");
+    // An armed body is a mission or its soldiers, never a mediator named
+    // before; but it may be the peacekeeping force named before.
+    assert_clean("The mediator arrived. I call it enforcement, even if the force wears blue helmets.");
+    assert_flags(
+        "The host refused to let the peacekeeping force in. So the force marched on the capital and overthrew it.",
+        "peacekeeping-as-enforcement",
+        "peacekeeping",
+    );
     // Without the contrast, "the force" is the mission named before.
     assert_flags(
         "UNIFIL deployed in 1978. Later the force negotiated a peace treaty between Israel and Lebanon.",
