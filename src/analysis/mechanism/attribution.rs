@@ -34,7 +34,11 @@ pub fn check(s: &Sentence<'_>, rule_index: usize, out: &mut Vec<Finding>) {
         evidence::collect(kind, &scope, &mut ev);
     }
     let work_label = s.db.get(work).map_or(work, |t| t.label.as_str()).to_lowercase();
-    let found: Vec<_> = ev.entries.into_iter().filter(|e| e.score >= THRESHOLD).collect();
+    let found: Vec<_> = ev
+        .entries
+        .into_iter()
+        .filter(|e| e.score >= THRESHOLD && !named_as_the_work(s, e.actor, work))
+        .collect();
     // An actor inside a larger phrase that has its own finding is that
     // phrase ("PBC (Peacebuilding Commission, 2005)"): one finding.
     let inside = |a: usize| {
@@ -68,9 +72,65 @@ pub fn check(s: &Sentence<'_>, rule_index: usize, out: &mut Vec<Finding>) {
     }
 }
 
+/// "If peacekeepers negotiate a treaty, they are doing peacemaking": the
+/// actor acts in a clause of condition or time, and the clause after it
+/// names the work's own concept. The sentence teaches the distinction the
+/// rule is about.
+fn named_as_the_work(s: &Sentence<'_>, a: usize, work: &str) -> bool {
+    let actor = &s.actors[a];
+    if !actor.here {
+        return false;
+    }
+    // The sentence opens with the clause, and the actor is in it.
+    let Some(first) = s.toks.iter().position(|t| t.word) else {
+        return false;
+    };
+    let opens = matches!(s.toks[first].lower.as_str(), "if" | "when" | "whenever" | "once");
+    if !opens || (first..actor.toks.start).any(|k| s.toks[k].lower == ",") {
+        return false;
+    }
+    let Some(comma) = (actor.toks.end..s.toks.len()).find(|&k| s.toks[k].lower == ",") else {
+        return false;
+    };
+    // What the consequence says the act is: the complement of a copula or
+    // of "doing" ("they are doing peacemaking", "that is peacemaking"), not
+    // a concept named in passing ("a great moment for peacemaking").
+    let r = s.relations();
+    (0..s.terms.len()).any(|t| {
+        let term = s.term(t);
+        let k = s.terms[t].toks.start;
+        let said_to_be = s.g.np_of[k].and_then(|n| r.object_of(n)).is_some_and(|v| {
+            let vg = &s.g.vgs[v];
+            !vg.negated && (vg.copula || matches!(s.toks[vg.main].lower.as_str(), "doing" | "do" | "does" | "call"))
+        });
+        k > comma && term.kind == "concept" && term.concept == work && said_to_be
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use crate::analysis::evidence::test_support::findings;
+
+    #[test]
+    fn a_condition_whose_consequence_names_the_work_teaches_it() {
+        assert_eq!(
+            findings("If UN peacekeepers negotiate a treaty, they are doing peacemaking."),
+            []
+        );
+        assert_eq!(
+            findings("When peacekeepers negotiate a peace agreement, they are doing peacemaking, not peacekeeping."),
+            []
+        );
+        // Named in passing, or nothing named: a claim.
+        assert_eq!(
+            findings("When peacekeepers negotiated the Dayton accord, it was a great moment for peacemaking.").len(),
+            1
+        );
+        assert_eq!(
+            findings("When peacekeepers negotiated the treaty in 1994, the war ended.").len(),
+            1
+        );
+    }
 
     #[test]
     fn one_finding_per_actor_phrase() {
