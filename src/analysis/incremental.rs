@@ -306,7 +306,7 @@ impl Incremental {
         let mut helper = (long && (fresh_start || invalid_all)).then(Helper::claim).flatten();
         let todo: Vec<usize> = (0..n).filter(|&i| self.entries[i].redefined.is_none()).collect();
         let globals = &self.globals;
-        let read = |todo: &[usize]| -> Vec<(usize, Vec<String>, Option<Prepared>)> {
+        let prepare_chunks = |todo: &[usize]| -> Vec<(usize, Vec<String>, Option<Prepared>)> {
             todo.iter()
                 .map(|&i| {
                     // An acronym is defined in brackets: a chunk without
@@ -319,22 +319,22 @@ impl Incremental {
                 })
                 .collect()
         };
-        let read = match (&helper, halfway(&self.starts, source.len())) {
+        let ready = match (&helper, halfway(&self.starts, source.len())) {
             (Some(helper), Some(k)) => {
                 let (first, second) = todo.split_at(todo.partition_point(|&i| i < k));
                 let mut theirs = Vec::new();
                 let slot = &mut theirs;
-                let read = &read;
+                let prepare_chunks = &prepare_chunks;
                 let mut ours = helper.0.pool.in_place_scope(|scope| {
-                    scope.spawn(move |_| *slot = read(second));
-                    read(first)
+                    scope.spawn(move |_| *slot = prepare_chunks(second));
+                    prepare_chunks(first)
                 });
                 ours.append(&mut theirs);
                 ours
             }
-            _ => read(&todo),
+            _ => prepare_chunks(&todo),
         };
-        for (i, redefined, p) in read {
+        for (i, redefined, p) in ready {
             self.entries[i].redefined = Some(redefined);
             if let Some(p) = p {
                 prepared.insert(i, p);

@@ -24,14 +24,17 @@ pub fn generic_reports(toks: &[Tok], g: &Grammar, lex: &Lexicon, clauses: &[Rang
     let mut out = Vec::new();
     for (v, vg) in g.vgs.iter().enumerate() {
         let k = vg.main;
-        let clause_end = clauses.iter().find(|c| c.contains(&k)).map_or(toks.len(), |c| c.end);
+        let clause_end = || clauses.iter().find(|c| c.contains(&k)).map_or(toks.len(), |c| c.end);
         // "X is sometimes described as the first UN peacekeeping operation,
         // but ...": a name others give, reported and then corrected.
-        let hedged = (vg.toks.start..k)
-            .chain(vg.toks.start.checked_sub(1))
-            .any(|j| lex.naming_hedges.at(toks, j).is_some());
-        let corrected = (vg.toks.end..toks.len()).any(|j| lex.contrast_markers.at(toks, j).is_some());
-        if vg.passive && !vg.negated && hedged && corrected && lex.naming_verbs.at(toks, k).is_some() {
+        let hedged = || {
+            (vg.toks.start..k)
+                .chain(vg.toks.start.checked_sub(1))
+                .any(|j| lex.naming_hedges.at(toks, j).is_some())
+        };
+        let corrected = || (vg.toks.end..toks.len()).any(|j| lex.contrast_markers.at(toks, j).is_some());
+        if vg.passive && !vg.negated && lex.naming_verbs.at(toks, k).is_some() && hedged() && corrected() {
+            let clause_end = clause_end();
             if vg.toks.end < clause_end {
                 out.push(vg.toks.end..clause_end);
             }
@@ -55,6 +58,7 @@ pub fn generic_reports(toks: &[Tok], g: &Grammar, lex: &Lexicon, clauses: &[Rang
         if !generic {
             continue;
         }
+        let clause_end = clause_end();
         let relative = vg.toks.start > 0 && lex.relative_pronouns.at(toks, vg.toks.start - 1).is_some();
         let some = subject.iter().any(|&n| toks[g.nps[n].toks.start].lower == "some");
         let survey = some && toks[vg.toks.end..].iter().any(|t| t.lower == "others");

@@ -41,7 +41,7 @@ pub fn collect(scope: &Scope<'_, '_>, ev: &mut Evidence) {
             // negated actor.
             Attachment::Actors(v) if place => v
                 .into_iter()
-                .filter(|&a| !negated(s, a, &s.cues[c].toks) && !denied_presence(s, a))
+                .filter(|&a| !negated(s, a, &s.cues[c].toks) && !super::complement_of_denial(s, a))
                 .collect(),
             Attachment::Actors(v) => v,
             Attachment::Denied | Attachment::Others => continue,
@@ -285,17 +285,6 @@ fn negated(s: &Sentence<'_>, a: usize, cue: &Range<usize>) -> bool {
         let there = s.clause_of(s.actors[a].toks.start);
         s.lex.is_negation(&s.toks, there.start) || negated_between(s, s.actors[a].toks.clone(), cue.start)
     } || verb_negated(s, a, cue)
-}
-
-/// The actor is what a negated verb says is (not) there: "there have never
-/// been UN peacekeepers in Korea".
-fn denied_presence(s: &Sentence<'_>, a: usize) -> bool {
-    s.g.np_of
-        .get(s.actors[a].toks.start)
-        .copied()
-        .flatten()
-        .and_then(|n| s.relations().object_of(n))
-        .is_some_and(|v| s.g.vgs[v].negated)
 }
 
 /// The verb the actor is the subject of is negated: "without asking anyone,

@@ -117,8 +117,7 @@ fn identity(scope: &Scope<'_, '_>, a: usize) -> Option<(f32, Vec<Range<usize>>)>
     }
     // The complement of a denial ("was not a peacekeeping operation: a
     // US-led command fought it") is not an identity, whatever follows.
-    let np = s.g.np_of.get(span.start).copied().flatten();
-    if np.is_some_and(|n| s.relations().object_of(n).is_some_and(|v| s.g.vgs[v].negated)) {
+    if super::complement_of_denial(s, a) {
         return None;
     }
     // Entities of the work concept in the clause: mission terms and cases.

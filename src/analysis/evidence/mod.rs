@@ -178,6 +178,17 @@ pub fn collect(kind: EvidenceKind, scope: &Scope<'_, '_>, ev: &mut Evidence) {
     }
 }
 
+/// Actor `a` is the complement of a denial: "was not a peacekeeping
+/// operation", "there have never been UN peacekeepers in Korea".
+pub(super) fn complement_of_denial(s: &Sentence<'_>, a: usize) -> bool {
+    s.g.np_of
+        .get(s.actors[a].toks.start)
+        .copied()
+        .flatten()
+        .and_then(|n| s.relations().object_of(n))
+        .is_some_and(|v| s.g.vgs[v].negated)
+}
+
 #[cfg(test)]
 pub(crate) mod test_support {
     use crate::analysis::analyze;
