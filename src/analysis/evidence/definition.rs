@@ -44,7 +44,7 @@ pub fn collect(scope: &Scope<'_, '_>, ev: &mut Evidence) {
         let by_when = s
             .toks
             .get(pred.start)
-            .is_some_and(|t| matches!(t.lower.as_str(), "when" | "where" | "that" | "if"));
+            .is_some_and(|t| matches!(t.lower.as_str(), "when" | "where" | "that" | "if" | "which"));
         if let Some((score, cues)) = score_predicate(scope, a, pred, by_when) {
             ev.add(a, score, cues);
         }
@@ -57,6 +57,28 @@ pub fn collect(scope: &Scope<'_, '_>, ev: &mut Evidence) {
 fn predicate(s: &Sentence<'_>, a: usize) -> Option<Range<usize>> {
     let actor = &s.actors[a];
     let np = s.g.np_of.get(actor.toks.start).copied().flatten()?;
+    // "peacekeeping, where soldiers invade ...", "peacemaking, in which
+    // bombers ...": a clause of situation right after a concept says what
+    // the concept is.
+    let end = s.g.nps[np].toks.end.max(actor.toks.end);
+    // ("This was not peacekeeping, where ...": a denied term is not defined.)
+    if s.actor_term(a).kind == "concept"
+        && s.toks.get(end).is_some_and(|t| t.lower == ",")
+        && !super::complement_of_denial(s, a)
+    {
+        let at = |k: usize, w: &str| s.toks.get(k).is_some_and(|t| t.lower == w);
+        let opens = if at(end + 1, "where") {
+            Some(end + 1)
+        } else if at(end + 1, "in") && at(end + 2, "which") {
+            Some(end + 2)
+        } else {
+            None
+        };
+        if let Some(open) = opens {
+            let clause = s.clause_of(open + 1);
+            return Some(open..clause.end.max(open + 1));
+        }
+    }
     // The object of another verb ("who headed the UN's peacekeeping
     // department") is not what the sentence defines.
     // "X was not a peacekeeping operation: ..." : what follows a denied
@@ -588,6 +610,33 @@ mod tests {
             "peace keeping mean that the soldiers negotiate a treaty",
             "peacekeeping-as-peacemaking",
             "peace keeping",
+        );
+    }
+
+    #[test]
+    fn a_clause_of_situation_after_a_concept_defines_it() {
+        flags(
+            "There are two tools, peacemaking, where troops patrol a buffer zone, and sanctions.",
+            "peacemaking-as-peacekeeping",
+            "peacemaking",
+        );
+        flags(
+            "Students often mention peacekeeping, in which soldiers invade a country to overthrow its rulers.",
+            "peacekeeping-as-enforcement",
+            "peacekeeping",
+        );
+        // A prevented act, or a place named before the clause: quiet.
+        quiet(
+            "Peacekeeping, where soldiers stop the sides from attacking each other, needs consent.",
+            "peacekeeping-as-enforcement",
+        );
+        quiet(
+            "We studied peacekeeping in Bosnia, where soldiers invaded villages.",
+            "peacekeeping-as-enforcement",
+        );
+        quiet(
+            "The Gulf War was not peacekeeping, where troops invade a country to overthrow its rulers.",
+            "peacekeeping-as-enforcement",
         );
     }
 

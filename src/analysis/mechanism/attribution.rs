@@ -34,8 +34,7 @@ pub fn check(s: &Sentence<'_>, rule_index: usize, out: &mut Vec<Finding>) {
         evidence::collect(kind, &scope, &mut ev);
     }
     let work_label = s.db.get(work).map_or(work, |t| t.label.as_str()).to_lowercase();
-    let found: Vec<_> = ev
-        .entries
+    let found: Vec<_> = same_actor_merged(s, ev.entries)
         .into_iter()
         .filter(|e| e.score >= THRESHOLD && !named_as_the_work(s, e.actor, work))
         .collect();
@@ -70,6 +69,32 @@ pub fn check(s: &Sentence<'_>, rule_index: usize, out: &mut Vec<Finding>) {
             fixes: fixes::replacements(s, rule, e.actor),
         });
     }
+}
+
+/// "The peacekeepers attacked the rebels and then they occupied the town":
+/// a pronoun that stands for an actor named earlier in the sentence is that
+/// actor, so their evidence adds up, on the phrase that names it.
+fn same_actor_merged(s: &Sentence<'_>, entries: Vec<evidence::Entry>) -> Vec<evidence::Entry> {
+    let mut out: Vec<evidence::Entry> = Vec::with_capacity(entries.len());
+    for e in entries {
+        let range = &s.actors[e.actor].range;
+        match out.iter_mut().find(|o| s.actors[o.actor].range == *range) {
+            Some(o) => {
+                if !s.actors[o.actor].here && s.actors[e.actor].here {
+                    o.actor = e.actor;
+                }
+                // The same words credited through both count once.
+                if !e.cues.is_empty() && e.cues.iter().all(|c| o.cues.contains(c)) {
+                    o.score = o.score.max(e.score);
+                } else {
+                    o.score += e.score;
+                    o.cues.extend(e.cues.into_iter().filter(|c| !o.cues.contains(c)).collect::<Vec<_>>());
+                }
+            }
+            None => out.push(e),
+        }
+    }
+    out
 }
 
 /// "If peacekeepers negotiate a treaty, they are doing peacemaking": the
@@ -129,6 +154,25 @@ mod tests {
         assert_eq!(
             findings("When peacekeepers negotiated the treaty in 1994, the war ended.").len(),
             1
+        );
+    }
+
+    #[test]
+    fn a_pronoun_for_an_actor_in_the_sentence_adds_to_its_evidence() {
+        // Each act alone is weak (force may be used in self-defence); both,
+        // by the same actor, are a claim.
+        assert_eq!(
+            findings("The peacekeepers attacked the rebel army and then they occupied its capital."),
+            [(
+                "peacekeeping-as-enforcement".to_string(),
+                "peacekeepers".to_string()
+            )]
+        );
+        assert_eq!(findings("The peacekeepers attacked the rebel army."), []);
+        // Denied acts add nothing.
+        assert_eq!(
+            findings("The peacekeepers never attacked the rebel army, and they did not occupy its capital."),
+            []
         );
     }
 
