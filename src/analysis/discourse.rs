@@ -136,6 +136,9 @@ pub struct Discourse {
     heading: Option<Entity>,
     /// A lead-in ending with a colon, for the list items after it.
     lead_in: Option<Entity>,
+    /// The last lead-in addresses the reader and names no actor ("Follow
+    /// this process:"): its items are instructions, not about the heading.
+    lead_instructs: bool,
     /// Table topics: (table cell row start, row) -> the first cell's actor;
     /// (column) -> the header's actor.
     row_topic: Option<(u32, Entity)>,
@@ -162,7 +165,8 @@ impl Discourse {
     /// list, and work out the sentence's context.
     pub fn enter(&mut self, prose: &Prose, range: &Range<usize>, paragraph: usize) {
         self.sentence += 1;
-        let block = prose.block_at(range.start).map(|b| b.kind);
+        let block_at = prose.block_at(range.start);
+        let block = block_at.map(|b| b.kind);
         // A footnote continues its sentence; a new paragraph does not.
         if paragraph != self.paragraph {
             self.paragraph = paragraph;
@@ -186,11 +190,22 @@ impl Discourse {
                 self.recent.clear();
                 self.heading = None;
                 self.lead_in = None;
+                self.lead_instructs = false;
                 self.column_topics.clear();
                 self.contrast_columns.clear();
             }
-            Some(BlockKind::ListItem) => {
-                if let Some(e) = self.lead_in.clone().or_else(|| self.heading.clone()) {
+            // Only an item's first sentence leaves its subject to the
+            // lead-in or heading; what follows it in the item is prose of
+            // its own ("1. Discuss the video. On the board write ...").
+            Some(BlockKind::ListItem)
+                if block_at.is_some_and(|b| {
+                    !prose.text[b.range.start..range.start.max(b.range.start)]
+                        .chars()
+                        .any(char::is_alphabetic)
+                }) =>
+            {
+                let heading = self.heading.clone().filter(|_| !self.lead_instructs);
+                if let Some(e) = self.lead_in.clone().or(heading) {
                     self.current = Context::Topic(e);
                 }
             }
@@ -216,9 +231,10 @@ impl Discourse {
                     self.column_topics.clear();
                 }
             }
-            Some(BlockKind::Footnote) => {}
+            Some(BlockKind::Footnote | BlockKind::ListItem) => {}
             None => {
                 self.lead_in = None;
+                self.lead_instructs = false;
             }
         }
     }
@@ -284,7 +300,8 @@ impl Discourse {
     /// Record what sentence `s` (source bytes `range`) showed: its center,
     /// the actors it names, and, for headings, lead-ins and cells, the
     /// topic of what follows (`lead`: the actor a lead-in's main clause names
-    /// last).
+    /// last; `instructs`: the sentence is addressed to the reader, an
+    /// imperative or a clause whose subject is "you", "we" or "I").
     pub fn record(
         &mut self,
         prose: &Prose,
@@ -292,6 +309,7 @@ impl Discourse {
         center: Option<(Option<Entity>, bool)>,
         named: Vec<Entity>,
         lead: Option<Entity>,
+        instructs: bool,
     ) {
         let block = prose.block_at(range.start).map(|b| b.kind);
         let lower = prose.text[range.clone()].to_lowercase();
@@ -363,10 +381,17 @@ impl Discourse {
                     }
                 }
             }
+            // An item that ends with a colon leads in the items after it
+            // ("5. On the board write the sections:" then "1. ...").
+            Some(BlockKind::ListItem) if prose.text[range.clone()].trim_end().ends_with(':') => {
+                self.lead_instructs = lead.is_none() && instructs;
+                self.lead_in = lead;
+            }
             Some(BlockKind::ListItem | BlockKind::Footnote) => {}
             None => {
-                let text = prose.text[range.clone()].trim_end();
-                self.lead_in = if text.ends_with(':') { lead } else { None };
+                let colon = prose.text[range.clone()].trim_end().ends_with(':');
+                self.lead_instructs = colon && lead.is_none() && instructs;
+                self.lead_in = if colon { lead } else { None };
             }
         }
         let center = match center {

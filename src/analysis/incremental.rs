@@ -933,11 +933,14 @@ fn analyse_chunk(
             Some(text::BlockKind::Heading(_))
         );
         lists.sentence(&prose.text, s.clone(), &terms[ti..t_end], heading, db, &mut findings);
+        // A lead-in ("Write the sections:") decides what its items are
+        // about, even with no term in it.
         let needed = t_end > ti
+            || prose.text[s.clone()].trim_end().ends_with(':')
             || discourse.has_topic()
             || discourse.has_candidates() && super::mentions_anaphor(&prose.text[s.clone()], lex);
         if !needed {
-            discourse.record(&prose, &s, Some((None, false)), Vec::new(), None);
+            discourse.record(&prose, &s, Some((None, false)), Vec::new(), None, false);
             continue;
         }
         let sentence = Sentence::new(&prose, s.clone(), &terms[ti..t_end], &cues[ci..c_end], discourse, db);
@@ -1003,7 +1006,7 @@ fn analyse_chunk(
             .find(|&&a| !opening.contains(&sentence.actors[a].toks.start))
             .map(|&a| sentence.entity(a));
         let named = named.into_iter().map(|a| sentence.entity(a)).collect();
-        discourse.record(&prose, &s, center, named, lead);
+        discourse.record(&prose, &s, center, named, lead, sentence.addresses_reader());
     }
     for f in findings.iter_mut().filter(|f| f.range.start < EXTERNAL) {
         let fix = suppress::ignore_fix(source, format, f, globals.newline);

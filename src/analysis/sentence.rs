@@ -1046,6 +1046,32 @@ impl<'a> Sentence<'a> {
         out
     }
 
+    /// The sentence speaks to the reader: its first verb has no subject
+    /// ("Follow this process:", "Answer these questions:") or its subject is
+    /// "you", "we" or "I" ("You will need:").
+    pub fn addresses_reader(&self) -> bool {
+        let opening = self.opening_clause();
+        let Some(v) = (0..self.g.vgs.len()).find(|&v| {
+            let vg = &self.g.vgs[v];
+            vg.form == super::grammar::VerbForm::Finite && !opening.contains(&vg.toks.start)
+        }) else {
+            return false;
+        };
+        // Nothing but phrases of place, time and manner before the verb: no
+        // subject ("On the whiteboard, write ...").
+        let start = self.g.vgs[v].toks.start;
+        let no_subject = (opening.end..start).all(|k| self.g.np_of[k].is_none_or(|n| self.in_pp_or_intro(n)));
+        if no_subject {
+            return true;
+        }
+        self.relations().subject(v).is_some_and(|nps| {
+            !nps.is_empty()
+                && nps
+                    .iter()
+                    .all(|&n| matches!(self.toks[self.g.nps[n].head].lower.as_str(), "you" | "we" | "i"))
+        })
+    }
+
     /// The tokens of a subordinate clause that opens the sentence ("Before
     /// UN peacekeepers are deployed(,) ..."), up to the subject of the main
     /// clause's verb; empty when the sentence opens with its main clause.

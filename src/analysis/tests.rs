@@ -713,6 +713,29 @@ fn a_lead_in_is_about_its_main_clause() {
 }
 
 #[test]
+fn instructions_to_the_reader_are_not_about_the_heading() {
+    // A worksheet: the lead-in tells the reader what to do, so its items are
+    // tasks for the class, not what the heading's concept does.
+    assert_clean("Peacekeeping\n\nWrite the sections on the board:\n\n1. Restoring the rule of law\n2. Holding elections\n");
+    assert_clean("Peacekeeping\n\nOn the board, write these sections:\n\n1. Restoring the rule of law\n");
+    // An item's later sentences are its own prose.
+    assert_clean("Peacekeeping\n\n1. Watch the video. Then write a summary.\n");
+    // An item that ends with a colon leads in the items after it.
+    assert_clean("Peacekeeping\n\n1. Discuss the video. Write these sections:\n  1. Restoring the rule of law\n");
+    // A lead-in that is a label, or that names the actor, keeps the topic.
+    assert_flags(
+        "Peacekeeping\n\nMain tasks:\n\n1. Restoring the rule of law\n",
+        "peacebuilding-as-peacekeeping",
+        "Peacekeeping",
+    );
+    assert_flags(
+        "Peacekeeping\n\n1. Restoring the rule of law\n",
+        "peacebuilding-as-peacekeeping",
+        "Peacekeeping",
+    );
+}
+
+#[test]
 fn a_phrase_shared_by_two_cue_sets_falls_back() {
     // "force the parties" is coercion; a bare "force" is a unit.
     assert_flags(

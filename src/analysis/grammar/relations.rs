@@ -1232,6 +1232,19 @@ impl<'a> Relations<'a> {
                 {
                     return Agents::none();
                 }
+                // "to prevent any new outbreak of fighting", "deter a
+                // resumption of attacks": the phrase it belongs to is
+                // prevented, and so is the act.
+                if self.lower(at) == "of"
+                    && self
+                        .object_of(before)
+                        .is_some_and(|w| self.verb_in(w, &self.lex.prevention_verbs))
+                {
+                    return Agents {
+                        not_done: true,
+                        ..Agents::default()
+                    };
+                }
             }
         }
         // "ended the war by bombing their positions": who does a gerund
@@ -1480,6 +1493,12 @@ mod tests {
             "GENERIC"
         );
         assert_eq!(agents("Peacekeepers deterred attacks.", "attacks"), "NOT-DONE");
+        // Through the phrase whose act it is.
+        assert_eq!(
+            agents("The force was there to prevent a new outbreak of fighting.", "fighting"),
+            "NOT-DONE"
+        );
+        assert_eq!(agents("They reported a new outbreak of fighting.", "fighting"), "GENERIC");
         assert_eq!(agents("UNIFIL's mediation failed.", "mediation"), "poss:unifil's");
         assert_eq!(
             agents("Mediation by the blue helmets failed.", "mediation"),
