@@ -713,6 +713,22 @@ fn a_lead_in_is_about_its_main_clause() {
 }
 
 #[test]
+fn killing_the_enemy_is_war_fighting() {
+    assert_flags(
+        "Peacemakers go in and kill the enemy.",
+        "peacemaking-as-enforcement",
+        "Peacemakers",
+    );
+    assert_flags(
+        "The peacekeepers shot enemy fighters on sight.",
+        "peacekeeping-as-enforcement",
+        "peacekeepers",
+    );
+    // No enemy, or force in self-defence: quiet.
+    assert_clean("Peacekeepers have no enemy; they killed two attackers only in self-defence.");
+}
+
+#[test]
 fn instructions_to_the_reader_are_not_about_the_heading() {
     // A worksheet: the lead-in tells the reader what to do, so its items are
     // tasks for the class, not what the heading's concept does.

@@ -103,6 +103,9 @@ language_lists! {
     /// "ONUMOZ was the outcome of long diplomacy": an act after one of
     /// these and "of" brought the subject about; the subject did not do it.
     origin_nouns: Noun,
+    /// "were the target of attacks", "the victims of shelling": an act
+    /// after one of these and "of" is done to the subject, by someone else.
+    patient_nouns: Noun,
     /// "ambushes blamed on the militia", "raids carried out by the army": after
     /// an act noun, the participle and preposition that name its agent.
     agent_participles: Fixed,

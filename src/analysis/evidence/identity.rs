@@ -121,12 +121,12 @@ fn identity(scope: &Scope<'_, '_>, a: usize) -> Option<(f32, Vec<Range<usize>>)>
         return None;
     }
     // Entities of the work concept in the clause: mission terms and cases.
-    let mut entities: Vec<(Range<usize>, f32, Range<usize>)> = (0..s.terms.len())
+    let mut entities: Vec<(Range<usize>, f32, Range<usize>, bool)> = (0..s.terms.len())
         .filter(|&o| {
             clause.contains(&s.terms[o].toks.start) && s.term(o).concept == scope.work && s.term(o).kind == "mission"
         })
         .filter(|&o| !s.term(o).with_consent || wrongly_named(s, a))
-        .map(|o| (s.terms[o].toks.clone(), 1.0, s.terms[o].range.clone()))
+        .map(|o| (s.terms[o].toks.clone(), 1.0, s.terms[o].range.clone(), true))
         .collect();
     entities.extend(
         (0..s.cues.len())
@@ -143,12 +143,16 @@ fn identity(scope: &Scope<'_, '_>, a: usize) -> Option<(f32, Vec<Range<usize>>)>
                         && s.cues[c].toks.end <= span.start
                         && s.g.vg_of[s.cues[c].toks.start].is_none();
                 let weight = if glossed { 1.0 } else { s.cue(c).weight };
-                kept.then(|| (s.cues[c].toks.clone(), weight, s.cues[c].range.clone()))
+                kept.then(|| (s.cues[c].toks.clone(), weight, s.cues[c].range.clone(), false))
             }),
     );
     let mut best: Option<(f32, Vec<Range<usize>>)> = None;
-    for (e, weight, range) in entities {
-        let linked = if e.end <= span.start {
+    for (e, weight, range, named) in entities {
+        // A named case inside the actor's own phrase says whose the actor
+        // is: "the Desert Storm peacekeepers", "the UNITAF blue helmets".
+        let linked = if named && span.start <= e.start && e.end <= span.end {
+            true
+        } else if e.end <= span.start {
             !in_relative_clause(s, &e, &clause)
                 && (names_as(s, e.end..span.start, false) || asked_as(s, &e, span.start) || glossed(s, &e, &span))
         } else if span.end <= e.start {
@@ -300,6 +304,17 @@ mod tests {
     use crate::text::Format;
 
     const CODE: &str = "peacekeeping-as-enforcement";
+
+    #[test]
+    fn a_case_naming_the_actor_in_its_own_phrase() {
+        flags("My uncle was one of the Gulf War peacekeepers.", CODE, "Gulf War peacekeepers");
+        flags("The UNITAF blue helmets left Somalia in 1993.", CODE, "UNITAF blue helmets");
+        // A force deployed with consent is loosely called so; coming from
+        // or replacing the case is not being named by it.
+        quiet("The KFOR peacekeepers patrolled Pristina.", CODE);
+        quiet("Peacekeepers from UNITAF stayed on in 1993.", CODE);
+        quiet("UN peacekeepers replaced UNITAF in 1993.", CODE);
+    }
 
     #[test]
     fn cases_called_peacekeeping() {

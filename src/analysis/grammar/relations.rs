@@ -1228,7 +1228,8 @@ impl<'a> Relations<'a> {
             if let Some(before) = self.g.np_ending_at(at) {
                 let head = self.lower(self.g.nps[before].head);
                 if self.lex.support_nouns.contains_word(head)
-                    || self.lower(at) == "of" && self.lex.origin_nouns.contains_word(head)
+                    || self.lower(at) == "of"
+                        && (self.lex.origin_nouns.contains_word(head) || self.lex.patient_nouns.contains_word(head))
                 {
                     return Agents::none();
                 }
@@ -1499,6 +1500,9 @@ mod tests {
             "NOT-DONE"
         );
         assert_eq!(agents("They reported a new outbreak of fighting.", "fighting"), "GENERIC");
+        // Done to the one it is said of.
+        assert_eq!(agents("The peacekeepers were the target of attacks.", "attacks"), "");
+        assert_eq!(agents("The peacekeepers were the victims of shelling.", "shelling"), "");
         assert_eq!(agents("UNIFIL's mediation failed.", "mediation"), "poss:unifil's");
         assert_eq!(
             agents("Mediation by the blue helmets failed.", "mediation"),
