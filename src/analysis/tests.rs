@@ -729,6 +729,28 @@ fn killing_the_enemy_is_war_fighting() {
 }
 
 #[test]
+fn authorising_force_is_enforcement_not_a_unit() {
+    // "military force" after "authorise" is coercion, not a body of troops.
+    assert_flags(
+        "Peacemaking = when the Council authorises military force against the aggressor.",
+        "peacemaking-as-enforcement",
+        "Peacemaking",
+    );
+    assert_clean("The Council authorised force in Korea in 1950; peacekeeping came later.");
+}
+
+#[test]
+fn a_tactical_word_counts_only_as_the_head_of_its_phrase() {
+    // "supply lines" are a military target, not an errand.
+    assert_flags(
+        "The envoys bombed the militia's supply lines.",
+        "peacemaking-as-enforcement",
+        "envoys",
+    );
+    assert_clean("The peacekeepers negotiated with the militia over aid convoys.");
+}
+
+#[test]
 fn instructions_to_the_reader_are_not_about_the_heading() {
     // A worksheet: the lead-in tells the reader what to do, so its items are
     // tasks for the class, not what the heading's concept does.

@@ -472,8 +472,18 @@ fn cut(s: &Sentence<'_>, pred: &Range<usize>) -> usize {
                 .copied()
                 .flatten()
                 .is_some_and(|n| s.g.nps[n].toks.start == p + 1 && s.g.before_finite_verb(n));
+        // "peacemaking is the diplomacy part and peacekeeping is the
+        // soldiers": a conjunction before another term with a verb of its
+        // own starts that term's clause.
+        let next_term_clause = matches!(t.lower.as_str(), "and" | "but" | "while" | "whereas")
+            && s.g.np_of.get(p + 1).copied().flatten().is_some_and(|n| {
+                s.g.nps[n].toks.start == p + 1
+                    && s.g.before_finite_verb(n)
+                    && s.g.nps[n].toks.clone().any(|k| s.term_at[k].is_some())
+            });
         let new_clause = adjunct
             || splice
+            || next_term_clause
             || t.lower == ";"
             || t.lower == "."
             || relative
@@ -637,6 +647,19 @@ mod tests {
         quiet(
             "The Gulf War was not peacekeeping, where troops invade a country to overthrow its rulers.",
             "peacekeeping-as-enforcement",
+        );
+    }
+
+    #[test]
+    fn another_terms_clause_ends_the_definition() {
+        quiet(
+            "peacemaking is the diplomacy part and peacekeeping is the soldiers after the ceasefire",
+            "peacemaking-as-peacekeeping",
+        );
+        flags(
+            "Peacemaking is the diplomacy part and the soldiers who patrol afterwards.",
+            "peacemaking-as-peacekeeping",
+            "Peacemaking",
         );
     }
 

@@ -135,9 +135,18 @@ impl Scope<'_, '_> {
             (from + 10).min(self.s.clause_of(self.s.cues[c].toks.start).end)
         };
         let to = reach.min(self.s.toks.len());
+        // The tactical word heads its phrase: "rebel supply lines" are a
+        // target, "supply convoys" an errand.
+        let heads = |toks: &Range<usize>| {
+            self.s.g.np_of[toks.start].is_none_or(|n| toks.contains(&self.s.g.nps[n].head))
+        };
         self.s.cues.iter().enumerate().any(|(i, sp)| {
             let cue = self.s.cue(i);
-            cue.role == Role::Tactical && cue.concept != self.work && sp.toks.start >= from && sp.toks.start < to
+            cue.role == Role::Tactical
+                && cue.concept != self.work
+                && sp.toks.start >= from
+                && sp.toks.start < to
+                && heads(&sp.toks)
         })
     }
 
