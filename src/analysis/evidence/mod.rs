@@ -135,10 +135,12 @@ impl Scope<'_, '_> {
             (from + 10).min(self.s.clause_of(self.s.cues[c].toks.start).end)
         };
         let to = reach.min(self.s.toks.len());
-        // The tactical word heads its phrase: "rebel supply lines" are a
-        // target, "supply convoys" an errand.
+        // Force used on a tactical thing must be used on the thing itself:
+        // "rebel supply lines" are a target, "supply convoys" an errand. A
+        // bargain over one is tactical either way ("a withdrawal plan").
         let heads = |toks: &Range<usize>| {
-            self.s.g.np_of[toks.start].is_none_or(|n| toks.contains(&self.s.g.nps[n].head))
+            self.work != "peace-enforcement"
+                || self.s.g.np_of[toks.start].is_none_or(|n| toks.contains(&self.s.g.nps[n].head))
         };
         self.s.cues.iter().enumerate().any(|(i, sp)| {
             let cue = self.s.cue(i);
