@@ -1163,6 +1163,14 @@ fn select_cues(text: &str, toks: &[Tok], cues: &[Match], db: &Database) -> Vec<S
         if first.range.start < m.range.start || last.range.end > m.range.end {
             continue;
         }
+        // "make that agreement last", "make the peace hold": making a thing
+        // endure, not making it.
+        let causative = ts.len() > 1
+            && db.lexicon().make_verbs.at(toks, ts.start).is_some()
+            && toks.get(ts.end).is_some_and(|n| db.lexicon().causative_results.contains_word(&n.lower));
+        if causative {
+            continue;
+        }
         for &i in db.cue_candidates(m.pattern) {
             let cue = &db.cues[i];
             let tag = toks[ts.start].tag;

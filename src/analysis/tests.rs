@@ -729,6 +729,22 @@ fn killing_the_enemy_is_war_fighting() {
 }
 
 #[test]
+fn force_as_a_last_resort_is_the_principle() {
+    assert_clean("Our peacekeepers are impartial, and they use force only as a last resort.");
+}
+
+#[test]
+fn making_an_agreement_last_is_not_making_it() {
+    assert_clean("Once the parties sign, the blue helmets help make the agreement last.");
+    assert_clean("The peacekeepers made the ceasefire hold for ten years.");
+    assert_flags(
+        "The blue helmets made the peace agreement in 1994.",
+        "peacekeeping-as-peacemaking",
+        "blue helmets",
+    );
+}
+
+#[test]
 fn authorising_force_is_enforcement_not_a_unit() {
     // "military force" after "authorise" is coercion, not a body of troops.
     assert_flags(
@@ -737,6 +753,19 @@ fn authorising_force_is_enforcement_not_a_unit() {
         "Peacemaking",
     );
     assert_clean("The Council authorised force in Korea in 1950; peacekeeping came later.");
+}
+
+#[test]
+fn a_tactical_word_before_the_act_makes_it_tactical() {
+    assert_clean("Peacekeepers spend their days in tactical negotiation.");
+    assert_clean("| Who | Task |\n|---|---|\n| peacekeepers at the checkpoint | practical negotiation |\n");
+    assert_clean("Peacekeeping means tactical negotiation.");
+    assert_clean("The peacekeepers led the tactical negotiations.");
+    assert_flags(
+        "The peacekeepers led the peace negotiations.",
+        "peacekeeping-as-peacemaking",
+        "peacekeepers",
+    );
 }
 
 #[test]

@@ -103,6 +103,12 @@ language_lists! {
     /// "ONUMOZ was the outcome of long diplomacy": an act after one of
     /// these and "of" brought the subject about; the subject did not do it.
     origin_nouns: Noun,
+    /// "make": a verb whose object and a word after it say what it makes
+    /// the object do or be ("make the agreement last").
+    make_verbs: Verb,
+    /// "last", "hold": after "make" and its object, the object is made to
+    /// endure, not made ("make that agreement last").
+    causative_results: Fixed,
     /// "were the target of attacks", "the victims of shelling": an act
     /// after one of these and "of" is done to the subject, by someone else.
     patient_nouns: Noun,

@@ -10,7 +10,7 @@ pub mod identity;
 pub mod possession;
 pub mod subject;
 
-use super::sentence::Sentence;
+use super::sentence::{Sentence, Span};
 use crate::lexicon::Phrases;
 use crate::terms::{EvidenceKind, Role, RuleSpec};
 use std::ops::Range;
@@ -142,13 +142,15 @@ impl Scope<'_, '_> {
             self.work != "peace-enforcement"
                 || self.s.g.np_of[toks.start].is_none_or(|n| toks.contains(&self.s.g.nps[n].head))
         };
+        // "tactical negotiation", "led the tactical talks": a tactical word
+        // right before the act or inside its words.
+        let act = self.s.cues[c].toks.clone();
+        let before = |sp: &Span| sp.toks.end == act.start || act.start < sp.toks.start && sp.toks.end <= act.end;
         self.s.cues.iter().enumerate().any(|(i, sp)| {
             let cue = self.s.cue(i);
             cue.role == Role::Tactical
                 && cue.concept != self.work
-                && sp.toks.start >= from
-                && sp.toks.start < to
-                && heads(&sp.toks)
+                && (sp.toks.start >= from && sp.toks.start < to && heads(&sp.toks) || before(sp))
         })
     }
 
