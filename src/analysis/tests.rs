@@ -713,6 +713,27 @@ fn a_lead_in_is_about_its_main_clause() {
 }
 
 #[test]
+fn fighting_an_army_is_war_fighting() {
+    assert_flags(
+        "In 1950 UN peacekeepers fought the North Korean and Chinese armies.",
+        "peacekeeping-as-enforcement",
+        "peacekeepers",
+    );
+}
+
+#[test]
+fn a_heading_on_what_went_wrong_in_history_announces_no_mistakes() {
+    let text = "### What went wrong in Rwanda?\n\nUNAMIR was sent in 1993 to stop a civil war for which no ceasefire yet existed.\n";
+    assert_eq!(
+        findings(text, Format::Markdown),
+        [("peacekeeping-before-ceasefire".to_string(), "UNAMIR".to_string())]
+    );
+    // A heading that announces mistakes still makes what follows quoted.
+    let text = "### Where students go wrong\n\nUNAMIR was sent in 1993 to stop a civil war for which no ceasefire yet existed.\n";
+    assert_eq!(findings(text, Format::Markdown), []);
+}
+
+#[test]
 fn killing_the_enemy_is_war_fighting() {
     assert_flags(
         "Peacemakers go in and kill the enemy.",

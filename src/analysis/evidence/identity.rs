@@ -156,7 +156,9 @@ fn identity(scope: &Scope<'_, '_>, a: usize) -> Option<(f32, Vec<Range<usize>>)>
             !in_relative_clause(s, &e, &clause)
                 && (names_as(s, e.end..span.start, false) || asked_as(s, &e, span.start) || glossed(s, &e, &span))
         } else if span.end <= e.start {
-            placed_in(s, span.end..e.start) || names_as(s, span.end..e.start, true)
+            // "the blue helmets of KFOR": a named case owns the actor.
+            let of_case = named && s.toks[span.end..e.start].iter().map(|t| t.lower.as_str()).eq(["of"]);
+            of_case || placed_in(s, span.end..e.start) || names_as(s, span.end..e.start, true)
         } else {
             false
         };
@@ -312,6 +314,8 @@ mod tests {
         // A force deployed with consent is loosely called so; coming from
         // or replacing the case is not being named by it.
         quiet("The KFOR peacekeepers patrolled Pristina.", CODE);
+        flags("The blue helmets of KFOR kept order in Pristina.", CODE, "blue helmets");
+        quiet("The peacekeepers of KFOR kept order in Pristina.", CODE);
         quiet("Peacekeepers from UNITAF stayed on in 1993.", CODE);
         quiet("UN peacekeepers replaced UNITAF in 1993.", CODE);
     }

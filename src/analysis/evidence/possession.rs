@@ -12,6 +12,10 @@ pub fn collect(scope: &Scope<'_, '_>, ev: &mut Evidence) {
         let Some(n) = s.g.np_of[k] else {
             continue;
         };
+        if let Some(a) = whose_owner(s, n).filter(|&a| scope.is_rule_actor(a)) {
+            ev.add(a, s.cue(c).weight, vec![s.cues[c].range.clone()]);
+            continue;
+        }
         let Some(p) = s.g.nps[n].possessor.filter(|&p| p < k) else {
             continue;
         };
@@ -44,6 +48,20 @@ pub fn collect(scope: &Scope<'_, '_>, ev: &mut Evidence) {
     }
 }
 
+/// "the Peacebuilding Commission, whose battalions ...": the actor named
+/// right before "whose" (and a comma) owns noun phrase `n`.
+fn whose_owner(s: &crate::analysis::sentence::Sentence<'_>, n: usize) -> Option<usize> {
+    let start = s.g.nps[n].toks.start;
+    if start == 0 || s.toks[start - 1].lower != "whose" {
+        return None;
+    }
+    let mut end = start - 1;
+    if end > 0 && s.toks[end - 1].lower == "," {
+        end -= 1;
+    }
+    s.g.np_ending_at(end).and_then(|m| s.actor_of_np(m))
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::test_support::flags;
@@ -54,6 +72,15 @@ mod tests {
             "The peacemakers in their blue helmets became a familiar sight in Dili.",
             "peacemaking-as-peacekeeping",
             "peacemakers",
+        );
+    }
+
+    #[test]
+    fn an_asset_owned_through_whose() {
+        flags(
+            "We thank the Peacebuilding Commission, whose battalions guard the border.",
+            "peacebuilding-as-peacekeeping",
+            "Peacebuilding Commission",
         );
     }
 

@@ -162,16 +162,16 @@ mod tests {
         // Each act alone is weak (force may be used in self-defence); both,
         // by the same actor, are a claim.
         assert_eq!(
-            findings("The peacekeepers attacked the rebel army and then they occupied its capital."),
+            findings("The peacekeepers attacked the rebels and then they occupied their capital."),
             [(
                 "peacekeeping-as-enforcement".to_string(),
                 "peacekeepers".to_string()
             )]
         );
-        assert_eq!(findings("The peacekeepers attacked the rebel army."), []);
+        assert_eq!(findings("The peacekeepers attacked the rebels."), []);
         // Denied acts add nothing.
         assert_eq!(
-            findings("The peacekeepers never attacked the rebel army, and they did not occupy its capital."),
+            findings("The peacekeepers never attacked the rebels, and they did not occupy their capital."),
             []
         );
     }
