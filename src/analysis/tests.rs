@@ -713,6 +713,17 @@ fn a_lead_in_is_about_its_main_clause() {
 }
 
 #[test]
+fn driving_along_the_line_is_patrolling() {
+    assert_flags(
+        "A mediator's job is to drive along the ceasefire line each day and report troop movements.",
+        "peacemaking-as-peacekeeping",
+        "mediator",
+    );
+    // Reporting violations alone is something envoys do too.
+    assert_clean("The envoy reported ceasefire violations to the Security Council.");
+}
+
+#[test]
 fn fighting_an_army_is_war_fighting() {
     assert_flags(
         "In 1950 UN peacekeepers fought the North Korean and Chinese armies.",
