@@ -1167,7 +1167,9 @@ fn select_cues(text: &str, toks: &[Tok], cues: &[Match], db: &Database) -> Vec<S
         // endure, not making it.
         let causative = ts.len() > 1
             && db.lexicon().make_verbs.at(toks, ts.start).is_some()
-            && toks.get(ts.end).is_some_and(|n| db.lexicon().causative_results.contains_word(&n.lower));
+            && toks
+                .get(ts.end)
+                .is_some_and(|n| db.lexicon().causative_results.contains_word(&n.lower));
         if causative {
             continue;
         }

@@ -815,7 +815,9 @@ fn a_tactical_word_counts_only_as_the_head_of_its_phrase() {
 fn instructions_to_the_reader_are_not_about_the_heading() {
     // A worksheet: the lead-in tells the reader what to do, so its items are
     // tasks for the class, not what the heading's concept does.
-    assert_clean("Peacekeeping\n\nWrite the sections on the board:\n\n1. Restoring the rule of law\n2. Holding elections\n");
+    assert_clean(
+        "Peacekeeping\n\nWrite the sections on the board:\n\n1. Restoring the rule of law\n2. Holding elections\n",
+    );
     assert_clean("Peacekeeping\n\nOn the board, write these sections:\n\n1. Restoring the rule of law\n");
     // An item's later sentences are its own prose.
     assert_clean("Peacekeeping\n\n1. Watch the video. Then write a summary.\n");

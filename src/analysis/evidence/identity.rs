@@ -309,8 +309,16 @@ mod tests {
 
     #[test]
     fn a_case_naming_the_actor_in_its_own_phrase() {
-        flags("My uncle was one of the Gulf War peacekeepers.", CODE, "Gulf War peacekeepers");
-        flags("The UNITAF blue helmets left Somalia in 1993.", CODE, "UNITAF blue helmets");
+        flags(
+            "My uncle was one of the Gulf War peacekeepers.",
+            CODE,
+            "Gulf War peacekeepers",
+        );
+        flags(
+            "The UNITAF blue helmets left Somalia in 1993.",
+            CODE,
+            "UNITAF blue helmets",
+        );
         // A force deployed with consent is loosely called so; coming from
         // or replacing the case is not being named by it.
         quiet("The KFOR peacekeepers patrolled Pristina.", CODE);

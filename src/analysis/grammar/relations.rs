@@ -936,7 +936,18 @@ impl<'a> Relations<'a> {
         }
         if matches!(self.toks[prev].tag, Tag::Adp | Tag::Sconj) {
             // "the task of negotiating", "responsible for negotiating"
-            if word == "of" && self.g.np_ending_at(prev).is_some() {
+            if let Some(n) = self.g.np_ending_at(prev).filter(|_| word == "of") {
+                // "to prevent a new outbreak of fighting between ...": the
+                // phrase it belongs to is prevented, and so is the act.
+                if self
+                    .object_of(n)
+                    .is_some_and(|w| self.verb_in(w, &self.lex.prevention_verbs))
+                {
+                    return Agents {
+                        not_done: true,
+                        ..Agents::default()
+                    };
+                }
                 return Agents::generic();
             }
             // An opening adverbial: "After negotiating the deal, UNIFIL ..."
@@ -1499,7 +1510,18 @@ mod tests {
             agents("The force was there to prevent a new outbreak of fighting.", "fighting"),
             "NOT-DONE"
         );
-        assert_eq!(agents("They reported a new outbreak of fighting.", "fighting"), "GENERIC");
+        assert_eq!(
+            agents("They reported a new outbreak of fighting.", "fighting"),
+            "GENERIC"
+        );
+        // The same when the act is a gerund ("fighting between ...").
+        assert_eq!(
+            agents(
+                "It was there to prevent an outbreak of fighting between the communities.",
+                "fighting"
+            ),
+            "NOT-DONE"
+        );
         // Done to the one it is said of.
         assert_eq!(agents("The peacekeepers were the target of attacks.", "attacks"), "");
         assert_eq!(agents("The peacekeepers were the victims of shelling.", "shelling"), "");

@@ -88,7 +88,8 @@ fn same_actor_merged(s: &Sentence<'_>, entries: Vec<evidence::Entry>) -> Vec<evi
                     o.score = o.score.max(e.score);
                 } else {
                     o.score += e.score;
-                    o.cues.extend(e.cues.into_iter().filter(|c| !o.cues.contains(c)).collect::<Vec<_>>());
+                    o.cues
+                        .extend(e.cues.into_iter().filter(|c| !o.cues.contains(c)).collect::<Vec<_>>());
                 }
             }
             None => out.push(e),
@@ -163,10 +164,7 @@ mod tests {
         // by the same actor, are a claim.
         assert_eq!(
             findings("The peacekeepers attacked the rebels and then they occupied their capital."),
-            [(
-                "peacekeeping-as-enforcement".to_string(),
-                "peacekeepers".to_string()
-            )]
+            [("peacekeeping-as-enforcement".to_string(), "peacekeepers".to_string())]
         );
         assert_eq!(findings("The peacekeepers attacked the rebels."), []);
         // Denied acts add nothing.
