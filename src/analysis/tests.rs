@@ -819,6 +819,7 @@ fn instructions_to_the_reader_are_not_about_the_heading() {
         "Peacekeeping\n\nWrite the sections on the board:\n\n1. Restoring the rule of law\n2. Holding elections\n",
     );
     assert_clean("Peacekeeping\n\nOn the board, write these sections:\n\n1. Restoring the rule of law\n");
+    assert_clean("Peacekeeping\n\nIn your group you will write these sections:\n\n1. Restoring the rule of law\n");
     // An item's later sentences are its own prose.
     assert_clean("Peacekeeping\n\n1. Watch the video. Then write a summary.\n");
     // An item that ends with a colon leads in the items after it.

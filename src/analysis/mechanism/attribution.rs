@@ -75,27 +75,18 @@ pub fn check(s: &Sentence<'_>, rule_index: usize, out: &mut Vec<Finding>) {
 /// a pronoun that stands for an actor named earlier in the sentence is that
 /// actor, so their evidence adds up, on the phrase that names it.
 fn same_actor_merged(s: &Sentence<'_>, entries: Vec<evidence::Entry>) -> Vec<evidence::Entry> {
-    let mut out: Vec<evidence::Entry> = Vec::with_capacity(entries.len());
+    // The phrase that names it here, else the first that stands for it.
+    let canonical = |a: usize| {
+        (0..s.actors.len())
+            .filter(|&b| s.actors[b].range == s.actors[a].range)
+            .min_by_key(|&b| !s.actors[b].here)
+            .unwrap_or(a)
+    };
+    let mut merged = Evidence::default();
     for e in entries {
-        let range = &s.actors[e.actor].range;
-        match out.iter_mut().find(|o| s.actors[o.actor].range == *range) {
-            Some(o) => {
-                if !s.actors[o.actor].here && s.actors[e.actor].here {
-                    o.actor = e.actor;
-                }
-                // The same words credited through both count once.
-                if !e.cues.is_empty() && e.cues.iter().all(|c| o.cues.contains(c)) {
-                    o.score = o.score.max(e.score);
-                } else {
-                    o.score += e.score;
-                    o.cues
-                        .extend(e.cues.into_iter().filter(|c| !o.cues.contains(c)).collect::<Vec<_>>());
-                }
-            }
-            None => out.push(e),
-        }
+        merged.add(canonical(e.actor), e.score, e.cues);
     }
-    out
+    merged.entries
 }
 
 /// "If peacekeepers negotiate a treaty, they are doing peacemaking": the
