@@ -846,7 +846,9 @@ impl<'a> Sentence<'a> {
         // named before it in this sentence could be meant: "Once it was
         // signed they ..." (no plural before "they"), not "The parties said
         // they ...".
-        let opens = (0..n).all(|m| {
+        // ("The Council sent it into Rwanda": an object pronoun is not its
+        // own verb's subject, who is then no rival.)
+        let opens = (0..n).filter(|m| !own_subject.contains(m)).all(|m| {
             let other = &self.g.nps[m];
             let h = &self.toks[other.head];
             let could_be = if h.tag == Tag::Pron {

@@ -724,6 +724,17 @@ fn driving_along_the_line_is_patrolling() {
 }
 
 #[test]
+fn an_object_pronoun_refers_past_its_own_verbs_subject() {
+    assert_flags(
+        "UNAMIR was created in October 1993. The Council sent it into Rwanda to stop a civil war for which no ceasefire existed.",
+        "peacekeeping-before-ceasefire",
+        "UNAMIR",
+    );
+    // A subject pronoun still has the Council as a rival.
+    assert_clean("UNAMIR was created in October 1993. The Council said it would stop the civil war.");
+}
+
+#[test]
 fn fighting_an_army_is_war_fighting() {
     assert_flags(
         "In 1950 UN peacekeepers fought the North Korean and Chinese armies.",
