@@ -312,6 +312,7 @@ impl Discourse {
         instructs: bool,
     ) {
         let block = prose.block_at(range.start).map(|b| b.kind);
+        let colon = prose.text[range.clone()].trim_end().ends_with(':');
         let lower = prose.text[range.clone()].to_lowercase();
         // "What went wrong in Rwanda?" tells what failed in history; it does
         // not announce writers' mistakes.
@@ -386,13 +387,12 @@ impl Discourse {
             }
             // An item that ends with a colon leads in the items after it
             // ("5. On the board write the sections:" then "1. ...").
-            Some(BlockKind::ListItem) if prose.text[range.clone()].trim_end().ends_with(':') => {
+            Some(BlockKind::ListItem) if colon => {
                 self.lead_instructs = lead.is_none() && instructs;
                 self.lead_in = lead;
             }
             Some(BlockKind::ListItem | BlockKind::Footnote) => {}
             None => {
-                let colon = prose.text[range.clone()].trim_end().ends_with(':');
                 self.lead_instructs = colon && lead.is_none() && instructs;
                 self.lead_in = if colon { lead } else { None };
             }

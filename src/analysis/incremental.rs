@@ -1006,7 +1006,9 @@ fn analyse_chunk(
             .find(|&&a| !opening.contains(&sentence.actors[a].toks.start))
             .map(|&a| sentence.entity(a));
         let named = named.into_iter().map(|a| sentence.entity(a)).collect();
-        discourse.record(&prose, &s, center, named, lead, sentence.addresses_reader());
+        // Only a lead-in's address to the reader matters.
+        let instructs = prose.text[s.clone()].trim_end().ends_with(':') && sentence.addresses_reader();
+        discourse.record(&prose, &s, center, named, lead, instructs);
     }
     for f in findings.iter_mut().filter(|f| f.range.start < EXTERNAL) {
         let fix = suppress::ignore_fix(source, format, f, globals.newline);

@@ -150,18 +150,18 @@ fn identity(scope: &Scope<'_, '_>, a: usize) -> Option<(f32, Vec<Range<usize>>)>
     for (e, weight, range, named) in entities {
         // A named case inside the actor's own phrase says whose the actor
         // is: "the Desert Storm peacekeepers", "the UNITAF blue helmets".
-        let linked = if named && span.start <= e.start && e.end <= span.end {
-            true
-        } else if e.end <= span.start {
-            !in_relative_clause(s, &e, &clause)
-                && (names_as(s, e.end..span.start, false) || asked_as(s, &e, span.start) || glossed(s, &e, &span))
-        } else if span.end <= e.start {
-            // "the blue helmets of KFOR": a named case owns the actor.
-            let of_case = named && s.toks[span.end..e.start].iter().map(|t| t.lower.as_str()).eq(["of"]);
-            of_case || placed_in(s, span.end..e.start) || names_as(s, span.end..e.start, true)
-        } else {
-            false
-        };
+        let inside = named && span.start <= e.start && e.end <= span.end;
+        let linked = inside
+            || if e.end <= span.start {
+                !in_relative_clause(s, &e, &clause)
+                    && (names_as(s, e.end..span.start, false) || asked_as(s, &e, span.start) || glossed(s, &e, &span))
+            } else if span.end <= e.start {
+                // "the blue helmets of KFOR": a named case owns the actor.
+                let of_case = named && s.toks[span.end..e.start].iter().map(|t| t.lower.as_str()).eq(["of"]);
+                of_case || placed_in(s, span.end..e.start) || names_as(s, span.end..e.start, true)
+            } else {
+                false
+            };
         if linked && best.as_ref().is_none_or(|b| b.0 < weight) {
             best = Some((weight, vec![range]));
         }

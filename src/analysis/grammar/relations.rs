@@ -63,6 +63,14 @@ impl Agents {
         }
     }
 
+    /// Nobody does the act: it is prevented.
+    fn prevented() -> Agents {
+        Agents {
+            not_done: true,
+            ..Agents::default()
+        }
+    }
+
     pub fn nps(nps: Vec<usize>) -> Agents {
         Agents {
             nps,
@@ -891,6 +899,14 @@ impl<'a> Relations<'a> {
         a
     }
 
+    /// Noun phrase `n` is the object of a verb of prevention, so an act
+    /// after it and "of" is prevented too: "to prevent any new outbreak of
+    /// fighting", "deter a resumption of attacks".
+    fn prevented_phrase(&self, n: usize) -> bool {
+        self.object_of(n)
+            .is_some_and(|w| self.verb_in(w, &self.lex.prevention_verbs))
+    }
+
     /// "-ing" words: a gerund or a participle.
     fn ing_agents(&self, v: usize, depth: u8) -> Agents {
         let s = self.g.vgs[v].toks.start;
@@ -937,16 +953,9 @@ impl<'a> Relations<'a> {
         if matches!(self.toks[prev].tag, Tag::Adp | Tag::Sconj) {
             // "the task of negotiating", "responsible for negotiating"
             if let Some(n) = self.g.np_ending_at(prev).filter(|_| word == "of") {
-                // "to prevent a new outbreak of fighting between ...": the
-                // phrase it belongs to is prevented, and so is the act.
-                if self
-                    .object_of(n)
-                    .is_some_and(|w| self.verb_in(w, &self.lex.prevention_verbs))
-                {
-                    return Agents {
-                        not_done: true,
-                        ..Agents::default()
-                    };
+                // "an outbreak of fighting between ..." after "prevent".
+                if self.prevented_phrase(n) {
+                    return Agents::prevented();
                 }
                 return Agents::generic();
             }
@@ -1244,18 +1253,8 @@ impl<'a> Relations<'a> {
                 {
                     return Agents::none();
                 }
-                // "to prevent any new outbreak of fighting", "deter a
-                // resumption of attacks": the phrase it belongs to is
-                // prevented, and so is the act.
-                if self.lower(at) == "of"
-                    && self
-                        .object_of(before)
-                        .is_some_and(|w| self.verb_in(w, &self.lex.prevention_verbs))
-                {
-                    return Agents {
-                        not_done: true,
-                        ..Agents::default()
-                    };
+                if self.lower(at) == "of" && self.prevented_phrase(before) {
+                    return Agents::prevented();
                 }
             }
         }
@@ -1288,10 +1287,7 @@ impl<'a> Relations<'a> {
             return Agents::generic();
         }
         if self.verb_in(w, &self.lex.prevention_verbs) {
-            return Agents {
-                not_done: true,
-                ..Agents::default()
-            };
+            return Agents::prevented();
         }
         if self.verb_in(w, &self.lex.light_verbs) {
             let mut a = if self.g.vgs[w].passive {
