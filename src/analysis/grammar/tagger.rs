@@ -364,6 +364,9 @@ const MODALS: &[&str] = &[
     "mustn't",
 ];
 /// Determiners after which no verb can follow.
+/// Prepositions that mean "about" before a number.
+const APPROXIMATORS: &[&str] = &["around", "about", "over", "under", "nearly", "almost", "roughly"];
+
 const DETERMINERS: &[&str] = &[
     "the", "a", "an", "its", "their", "his", "our", "my", "your", "every", "each",
 ];
@@ -384,6 +387,19 @@ fn correct(toks: &mut [Tok]) {
         if toks[i].lower == "like"
             && i > 0
             && toks[i - 1].tag.is_verbal()
+            && toks
+                .get(i + 1)
+                .is_some_and(|t| t.tag == Tag::Num || t.lower.starts_with(|c: char| c.is_ascii_digit()))
+        {
+            toks[i].tag = Tag::Adv;
+        }
+        // "Around 4,000 peacekeepers were deployed", ", over 600 troops
+        // ...": at the start of a clause, a preposition of place right
+        // before a number means "about", and the number's phrase is the
+        // clause's subject, not a prepositional object.
+        if APPROXIMATORS.contains(&toks[i].lower.as_str())
+            && toks[i].tag == Tag::Adp
+            && (i == 0 || matches!(toks[i - 1].tag, Tag::Punct | Tag::Cconj | Tag::Sconj))
             && toks
                 .get(i + 1)
                 .is_some_and(|t| t.tag == Tag::Num || t.lower.starts_with(|c: char| c.is_ascii_digit()))
@@ -772,6 +788,15 @@ mod tests {
     fn right_now_is_an_adverb() {
         let t = tags("they should send blue helmets into sudan right now to stop the war");
         assert!(t.contains(&"right/ADV".to_string()), "{t:?}");
+    }
+
+    #[test]
+    fn a_preposition_before_a_number_opening_a_clause_means_about() {
+        let t = tags("After the truce, around 3,000 peacemakers were sent.");
+        assert!(t.contains(&"around/ADV".to_string()), "{t:?}");
+        // Inside a phrase it stays a preposition.
+        let t = tags("They argued for around 20 minutes.");
+        assert!(t.contains(&"around/ADP".to_string()), "{t:?}");
     }
 
     #[test]
