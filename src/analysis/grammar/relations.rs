@@ -321,6 +321,17 @@ impl<'a> Relations<'a> {
                     if let Some(w) = self.object_of(n) {
                         return self.subject_at(w, depth + 1);
                     }
+                } else if self.g.vgs[v].form == VerbForm::Finite {
+                    // "the peacemakers who facilitated the talks then
+                    // patrolled": the object of a relative clause's verb is
+                    // not the next verb's subject; the clause's antecedent is.
+                    if let Some(w) = self.object_of(n) {
+                        let ws = self.g.vgs[w].toks.start;
+                        if ws > floor && self.is_relative(ws - 1) {
+                            k = ws;
+                            continue;
+                        }
+                    }
                 }
                 let mut nps = self.coordinated_left(n);
                 // "UN Peacemaker, the UN mission in Western Sahara, has
@@ -1403,6 +1414,15 @@ mod tests {
                 "escorted"
             ),
             "the peacekeepers"
+        );
+        // The object of a subject relative clause is not the next verb's subject.
+        assert_eq!(
+            agents("The envoys who chaired the talks then patrolled the line.", "patrolled"),
+            "the envoys"
+        );
+        assert_eq!(
+            agents("The envoys who chaired the talks in Oslo later patrolled the line.", "patrolled"),
+            "the envoys"
         );
     }
 

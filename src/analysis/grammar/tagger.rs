@@ -442,6 +442,17 @@ fn correct(toks: &mut [Tok]) {
                 Tag::Noun
             };
         }
+        // "an armed buffer force", "the new patrol boats": between a
+        // determiner's adjective and a noun, a "verb" is a noun modifier.
+        if i > 1
+            && toks[i].tag == Tag::Verb
+            && toks[i - 1].tag == Tag::Adj
+            && DETERMINERS.contains(&toks[i - 2].lower.as_str())
+            && toks.get(i + 1).is_some_and(|t| t.tag == Tag::Noun)
+            && !toks[i].lower.ends_with("ed")
+        {
+            toks[i].tag = Tag::Noun;
+        }
         // "the host state's consent": after a possessive noun comes a noun
         // (or an adjective), not a verb.
         if i > 0
@@ -797,6 +808,12 @@ mod tests {
         // Inside a phrase it stays a preposition.
         let t = tags("They argued for around 20 minutes.");
         assert!(t.contains(&"around/ADP".to_string()), "{t:?}");
+    }
+
+    #[test]
+    fn a_verb_between_an_adjective_and_a_noun_is_a_modifier() {
+        let t = tags("They stayed on as an armed buffer force in Gaza.");
+        assert!(t.contains(&"buffer/NOUN".to_string()), "{t:?}");
     }
 
     #[test]
