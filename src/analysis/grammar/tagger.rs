@@ -687,26 +687,42 @@ fn verb_after_a_singular_subject(toks: &mut [Tok]) {
     }) else {
         return;
     };
-    let singular = |t: &Tok| t.tag == Tag::Noun && !t.lower.ends_with('s') && t.lower.chars().all(char::is_alphabetic);
+    // The subject: a singular noun, a name ("DPPA commands"), or a pronoun
+    // opening the sentence ("It commands"); an adverb may follow it ("It
+    // now commands").
+    let subject = i - 1;
+    let singular = |t: &Tok| {
+        t.tag == Tag::Noun && !t.lower.ends_with('s') && t.lower.chars().all(char::is_alphabetic)
+            || t.tag == Tag::Propn
+            || subject == 0 && matches!(t.lower.as_str(), "it" | "he" | "she")
+    };
+    let mut i = i;
+    if toks[i].tag == Tag::Adv && toks.get(i + 1).is_some_and(|t| t.tag == Tag::Noun) {
+        i += 1;
+    }
     let candidate = toks[i].tag == Tag::Noun
         && toks[i].lower.ends_with('s')
         && !toks[i].lower.ends_with("ss")
         && toks[i].lower.chars().all(char::is_alphabetic)
-        && singular(&toks[i - 1])
-        && toks
-            .get(i + 1)
-            .is_some_and(|n| n.tag == Tag::Det || is_possessive_pronoun(&n.lower));
+        && singular(&toks[subject])
+        && toks.get(i + 1).is_some_and(|n| {
+            matches!(n.tag, Tag::Det | Tag::Num)
+                || is_possessive_pronoun(&n.lower)
+                || matches!(n.lower.as_str(), "thousands" | "hundreds" | "dozens")
+        });
     if !candidate || toks.iter().any(|t| t.tag == Tag::Aux) {
         return;
     }
     // Another verb of the main clause would be the verb instead; verbs after
     // a preposition, "to", a conjunction or a relative pronoun are not.
+    // (Nor is a participle after a comma: "..., including".)
     let main_verb = (i + 1..toks.len()).any(|j| {
         toks[j].tag == Tag::Verb
             && !matches!(
                 toks[j - 1].tag,
                 Tag::Adp | Tag::Sconj | Tag::Part | Tag::Cconj | Tag::Pron
             )
+            && !(toks[j - 1].lower == "," && toks[j].lower.ends_with("ing"))
     });
     if !main_verb {
         toks[i].tag = Tag::Verb;
@@ -814,6 +830,25 @@ mod tests {
     fn a_verb_between_an_adjective_and_a_noun_is_a_modifier() {
         let t = tags("They stayed on as an armed buffer force in Gaza.");
         assert!(t.contains(&"buffer/NOUN".to_string()), "{t:?}");
+    }
+
+    #[test]
+    fn a_plural_looking_word_after_a_singular_subject_is_its_verb() {
+        for text in [
+            "DPPA commands thousands of troops.",
+            "It now commands thousands of troops.",
+            "It now commands thousands of troops in the field, including the contingents.",
+            "The envoy chairs the talks.",
+        ] {
+            let t = tags(text);
+            assert!(
+                t.iter().any(|w| w == "commands/VERB" || w == "chairs/VERB"),
+                "{text}: {t:?}"
+            );
+        }
+        // A plural noun phrase with its own verb keeps its noun.
+        let t = tags("UNIFIL patrols the line while UN forces watch.");
+        assert!(t.contains(&"forces/NOUN".to_string()), "{t:?}");
     }
 
     #[test]
