@@ -107,6 +107,11 @@ pub fn collect(scope: &Scope<'_, '_>, ev: &mut Evidence) {
                 })
             });
         let Some(found) = after.or(before).or(via).or(done).or(members).or(form) else {
+            if scope.work == "peacekeeping" && term.kind == "actor" {
+                if let Some(k) = headcount(s, start) {
+                    ev.add(a, 1.0, vec![s.toks[k].range.start..actor.range.end]);
+                }
+            }
             continue;
         };
         let mut score = s.cue(found).weight;
@@ -134,6 +139,38 @@ pub fn collect(scope: &Scope<'_, '_>, ev: &mut Evidence) {
         }
         ev.add(a, score, cues);
     }
+}
+
+/// "its 12,000 peacemakers", "thousands of mediators", "several thousand
+/// envoys": people counted in thousands are troops, not negotiators. The
+/// token where the count stands, in the actor's own phrase (or right before
+/// its "of"), when it is a thousand or more.
+fn headcount(s: &crate::analysis::sentence::Sentence<'_>, start: usize) -> Option<usize> {
+    let thousands = |k: usize| matches!(s.toks[k].lower.as_str(), "thousand" | "thousands");
+    if start >= 2 && s.toks[start - 1].lower == "of" && thousands(start - 2) {
+        return Some(start - 2);
+    }
+    let np = s.g.np_of[start]?;
+    (s.g.nps[np].toks.start..start).find(|&k| {
+        let w = s.toks[k].lower.as_str();
+        thousands(k) || count(w).is_some_and(|n| n >= 1000)
+    })
+}
+
+/// The value of a written count: "12,000", "4000", "10k".
+fn count(w: &str) -> Option<u64> {
+    let (digits, times) = match w.strip_suffix('k') {
+        Some(d) => (d, 1000),
+        None => (w, 1),
+    };
+    if digits.is_empty() || !digits.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    let plain: String = digits.chars().filter(|c| *c != ',').collect();
+    let n = plain.parse::<u64>().ok()? * times;
+    // "the 1978 peacemakers": a year, not a count.
+    let year = times == 1 && plain.len() == 4 && plain == digits && (1800..2100).contains(&n);
+    (!year).then_some(n)
 }
 
 #[cfg(test)]
@@ -169,6 +206,22 @@ mod tests {
             "The talks were run by a team of mediators.",
             "peacemaking-as-peacekeeping",
         );
+    }
+
+    #[test]
+    fn people_counted_in_thousands_are_troops() {
+        for (text, term) in [
+            ("Mali told the UN that its 12,000 peacemakers had to leave.", "peacemakers"),
+            ("Thousands of mediators were on the ground by March.", "mediators"),
+            ("The UN now has several thousand envoys in the country.", "envoys"),
+            ("Around 10k peacemakers stayed after the vote.", "peacemakers"),
+        ] {
+            flags(text, "peacemaking-as-peacekeeping", term);
+        }
+        quiet("A team of 12 mediators met the parties.", "peacemaking-as-peacekeeping");
+        quiet("In 1995, the peacemakers met in Dayton.", "peacemaking-as-peacekeeping");
+        quiet("The 1978 peacemakers at Camp David were Carter's team.", "peacemaking-as-peacekeeping");
+        quiet("The 12,000 peacekeepers and the two mediators met.", "peacemaking-as-peacekeeping");
     }
 
     #[test]
