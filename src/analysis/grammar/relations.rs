@@ -945,7 +945,11 @@ impl<'a> Relations<'a> {
             a.not_done |= governor;
             return a;
         }
-        if self.lex.negations.at(self.toks, prev).is_some() || self.lex.is_negation(self.toks, prev) {
+        // "not attacking", "rather than stopping it", "instead of fighting":
+        // a negation ending right before the gerund.
+        let negation_before = (prev.saturating_sub(2)..=prev)
+            .any(|k| self.lex.negations.at(self.toks, k).is_some_and(|len| k + len == s));
+        if negation_before || self.lex.is_negation(self.toks, prev) {
             let mut a = self.main_before(prev, depth);
             a.negated = true;
             return a;
@@ -1397,6 +1401,14 @@ mod tests {
         // do itself.
         let passive = agents("The war was ended by bombing rebel positions.", "bombing");
         assert!(!passive.contains("bombing"), "{passive}");
+    }
+
+    #[test]
+    fn a_negation_of_several_words_before_a_gerund() {
+        let a = agents("The missions were about refereeing a conflict, rather than stopping it.", "stopping");
+        assert!(a.contains("NEG"), "{a}");
+        let a = agents("The envoys talked instead of sending troops.", "sending");
+        assert!(a.contains("NEG"), "{a}");
     }
 
     #[test]
