@@ -87,11 +87,11 @@ fn object_determiners<'a>(words: &[&'a str]) -> Vec<Vec<&'a str>> {
     }
 }
 
-/// Every surface form of a phrase whose first word (verbs) or last word
-/// (nouns) inflects. A verb phrase's object article takes any determiner.
+/// Every surface form of a phrase whose first word (verbs) or head noun
+/// (nouns: the last word, or the word before "of") inflects. A verb phrase's object article takes any determiner.
 pub fn phrase_forms(phrase: &str, pos: PartOfSpeech) -> Vec<String> {
     let words: Vec<&str> = phrase.split_whitespace().collect();
-    let (Some(first), Some(last)) = (words.first(), words.last()) else {
+    let Some(first) = words.first() else {
         return Vec::new();
     };
     match pos {
@@ -113,18 +113,24 @@ pub fn phrase_forms(phrase: &str, pos: PartOfSpeech) -> Vec<String> {
             out.dedup();
             out
         }
-        PartOfSpeech::Noun => noun_forms(last)
-            .into_iter()
-            .map(|f| {
-                words[..words.len() - 1]
-                    .iter()
-                    .copied()
-                    .chain(std::iter::once(f.as_str()))
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            })
-            .map(|s| s.to_lowercase())
-            .collect(),
+        PartOfSpeech::Noun => {
+            // "use of military force": the head stands before "of", and
+            // "uses of military force" is the plural ("use of military
+            // forces" is a use of troops, another thing).
+            let head = words
+                .iter()
+                .position(|w| w.eq_ignore_ascii_case("of"))
+                .filter(|&k| k > 0)
+                .map_or(words.len() - 1, |k| k - 1);
+            noun_forms(words[head])
+                .into_iter()
+                .map(|f| {
+                    let mut v = words.clone();
+                    v[head] = f.as_str();
+                    v.join(" ").to_lowercase()
+                })
+                .collect()
+        }
     }
 }
 
@@ -166,6 +172,10 @@ mod tests {
             ["military action", "military actions"]
         );
         assert_eq!(phrase_forms("Chapter VII", PartOfSpeech::Fixed), ["chapter vii"]);
+        assert_eq!(
+            phrase_forms("use of military force", PartOfSpeech::Noun),
+            ["use of military force", "uses of military force"]
+        );
     }
 
     #[test]
