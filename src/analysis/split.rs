@@ -113,6 +113,22 @@ fn split_block(text: &str, r: Range<usize>, abbreviations: &[String], out: &mut 
     let mut k = 0;
     while k < chars.len() {
         let (i, c) = chars[k];
+        // A table of contents' leaders ("Background ------- 3", "Korea
+        // ........ 4"): four or more in a row end the entry, and the page
+        // number after them belongs to no sentence.
+        if matches!(c, '-' | '.' | '_' | '\u{b7}') {
+            let run = chars[k..].iter().take_while(|&&(_, d)| d == c).count();
+            if run >= 4 {
+                push_trimmed(r.start, s, start..i, out);
+                let mut e = k + run;
+                while e < chars.len() && (chars[e].1.is_whitespace() || chars[e].1.is_ascii_digit()) {
+                    e += 1;
+                }
+                start = chars.get(e).map_or(s.len(), |&(j, _)| j);
+                k = e;
+                continue;
+            }
+        }
         if matches!(c, '.' | '!' | '?' | '\u{2026}') {
             // Swallow repeated terminators and closing quotes/brackets.
             let mut e = k + 1;
@@ -283,6 +299,16 @@ mod tests {
             sents("The force was deployed by the\nUnited Nations in 1978.", &[]),
             ["The force was deployed by the\nUnited Nations in 1978."]
         );
+    }
+
+    #[test]
+    fn leaders_of_a_table_of_contents_end_its_entries() {
+        assert_eq!(
+            sents("Contents Introduction ------ 2 The idea of peacekeeping ...... 3 Korea", &[]),
+            ["Contents Introduction", "The idea of peacekeeping", "Korea"]
+        );
+        // Three dots are an ellipsis, a dash or two a dash.
+        assert_eq!(sents("They waited... and then -- at last -- signed.", &[]).len(), 1);
     }
 
     #[test]
