@@ -362,7 +362,9 @@ fn score_predicate(
                 if cue.role == Role::Act && scope.tactical_after(c) {
                     continue;
                 }
-                if cue.role != Role::Anchor && !(unattributed(s, c, a, pred.start) || by_when && done(s, c)) {
+                if cue.role != Role::Anchor
+                    && !(unattributed(s, c, a, pred.start) || by_when && done(s, c) && !time_clause(s, c))
+                {
                     continue;
                 }
                 // "to write new constitution": a weak act whose object is
@@ -413,6 +415,20 @@ fn score_predicate(
         }
     }
     (score > 0.0).then_some((score + product, cues))
+}
+
+/// Whether act `c` is the verb of a clause of time ("after the fighting is
+/// stopped", "once the war has ended"): when the defined work happens, not
+/// the work.
+fn time_clause(s: &Sentence<'_>, c: usize) -> bool {
+    let Some(v) = s.g.vg_of[s.cues[c].toks.start] else {
+        return false;
+    };
+    let Some(n) = s.g.np_ending_at(s.g.vgs[v].toks.start) else {
+        return false;
+    };
+    let start = s.g.nps[n].toks.start;
+    start > 0 && matches!(s.toks[start - 1].lower.as_str(), "after" | "once" | "since" | "until" | "till")
 }
 
 /// The act is asserted (not negated or prevented), whoever does it.
@@ -846,6 +862,19 @@ mod tests {
         quiet(
             "Peacekeeping is a response to attacks by rebels on the villages.",
             "peacekeeping-as-enforcement",
+        );
+    }
+
+    #[test]
+    fn a_clause_of_time_says_when_not_what() {
+        quiet(
+            "Peacekeeping is when the UN sends soldiers to a country after the fighting is stopped.",
+            "peacekeeping-before-ceasefire",
+        );
+        flags(
+            "Peacekeeping is when the UN sends soldiers and the fighting is stopped.",
+            "peacekeeping-before-ceasefire",
+            "Peacekeeping",
         );
     }
 
