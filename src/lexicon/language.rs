@@ -176,11 +176,21 @@ language_lists! {
     everyday_contexts: Fixed,
     /// The terms that have an everyday sense.
     everyday_sense_terms: Fixed,
+    /// After a negative word, make it affirm: "nothing other than",
+    /// "no less than".
+    exceptives: Fixed,
 }
 
 impl Lexicon {
     /// A negation token: a listed word or phrase, or a word ending in "n't".
     pub fn is_negation(&self, toks: &[Tok], i: usize) -> bool {
-        toks[i].lower.ends_with("n't") || self.negations.at(toks, i).is_some()
+        if toks[i].lower.ends_with("n't") {
+            return true;
+        }
+        // "is nothing other than construction": an exceptive after the
+        // negative word turns it into an assertion.
+        self.negations
+            .at(toks, i)
+            .is_some_and(|len| self.exceptives.at(toks, i + len).is_none())
     }
 }

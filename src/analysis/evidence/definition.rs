@@ -866,6 +866,21 @@ mod tests {
     }
 
     #[test]
+    fn a_negative_word_before_an_exceptive_affirms() {
+        flags(
+            "Peacemaking is nothing other than the use of air strikes.",
+            "peacemaking-as-enforcement",
+            "Peacemaking",
+        );
+        flags(
+            "Peacemaking is no more than the use of air strikes.",
+            "peacemaking-as-enforcement",
+            "Peacemaking",
+        );
+        quiet("Peacemaking is not the use of air strikes.", "peacemaking-as-enforcement");
+    }
+
+    #[test]
     fn a_clause_of_time_says_when_not_what() {
         quiet(
             "Peacekeeping is when the UN sends soldiers to a country after the fighting is stopped.",
