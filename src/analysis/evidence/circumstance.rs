@@ -124,8 +124,20 @@ fn attach(s: &Sentence<'_>, c: usize) -> Attachment {
     {
         before -= 1;
     }
-    if let Some(a) = s.g.np_ending_at(before).and_then(|n| s.actor_of_np(n)) {
-        return Attachment::Actors(vec![a]);
+    if let Some(n) = s.g.np_ending_at(before) {
+        if let Some(a) = s.actor_of_np(n) {
+            return Attachment::Actors(vec![a]);
+        }
+        // "the 1950 operation in Korea was ...": a place between a subject
+        // and its verb is that subject's.
+        let mut at = span.end;
+        while s.toks.get(at).is_some_and(|t| t.tag == Tag::Adv) {
+            at += 1;
+        }
+        let next = s.g.vg_of.get(at).copied().flatten().filter(|&v| finite(v));
+        if before == span.start && next.is_some_and(|v| r.subject(v).is_some_and(|subj| subj.contains(&n))) {
+            return Attachment::Others;
+        }
     }
     // "wars that are still raging, before any agreement": not the verb of
     // a relative clause.
@@ -327,6 +339,19 @@ mod tests {
     use super::super::test_support::{flags, quiet};
 
     const CODE: &str = "peacekeeping-before-ceasefire";
+
+    #[test]
+    fn a_place_after_another_subject_is_that_subjects() {
+        quiet(
+            "The first peacekeeping operation was UNTSO in 1948, and the 1950 operation in Korea was a coalition war.",
+            "peacekeeping-as-enforcement",
+        );
+        flags(
+            "The first peacekeeping operation was in Korea in 1950.",
+            "peacekeeping-as-enforcement",
+            "peacekeeping",
+        );
+    }
 
     #[test]
     fn sent_in_before_a_ceasefire() {

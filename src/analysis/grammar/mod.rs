@@ -343,7 +343,11 @@ impl Grammar {
                 }
                 // "In February 2019 DPO ...", "for six decades UNFICYP ...": a
                 // year or a time noun ends the phrase before a name.
-                let year = t.tag == Tag::Num && t.lower.len() == 4 && t.lower.starts_with(['1', '2']);
+                // ("the 1950 operation": after a determiner, a year modifies.)
+                let year = t.tag == Tag::Num
+                    && t.lower.len() == 4
+                    && t.lower.starts_with(['1', '2'])
+                    && !(j > start && toks[j - 1].tag == Tag::Det);
                 let time = t.tag == Tag::Noun && lex.time_nouns.contains_word(&t.lower);
                 if (year || time)
                     && toks
@@ -482,6 +486,12 @@ mod tests {
             show("The envoy tried to negotiate."),
             "[the envoy] <tried> <to negotiate:inf> ."
         );
+    }
+
+    #[test]
+    fn a_year_ends_a_phrase_unless_a_determiner_makes_it_a_modifier() {
+        assert_eq!(show("In 1993 peacekeepers came."), "in [1993] [peacekeepers] <came> .");
+        assert_eq!(show("The 1950 operation came."), "[the 1950 operation] <came> .");
     }
 
     #[test]
