@@ -91,8 +91,9 @@ fn same_actor_merged(s: &Sentence<'_>, entries: Vec<evidence::Entry>) -> Vec<evi
 
 /// "If peacekeepers negotiate a treaty, they are doing peacemaking": the
 /// actor acts in a clause of condition or time, and the clause after it
-/// names the work's own concept. The sentence teaches the distinction the
-/// rule is about.
+/// names the work's own concept, or denies it ("when they arrange a local
+/// truce, they are negotiating, but not doing peacemaking"). Either way the
+/// sentence teaches the distinction the rule is about.
 fn named_as_the_work(s: &Sentence<'_>, a: usize, work: &str) -> bool {
     let actor = &s.actors[a];
     if !actor.here {
@@ -118,7 +119,7 @@ fn named_as_the_work(s: &Sentence<'_>, a: usize, work: &str) -> bool {
         let k = s.terms[t].toks.start;
         let said_to_be = s.g.np_of[k].and_then(|n| r.object_of(n)).is_some_and(|v| {
             let vg = &s.g.vgs[v];
-            !vg.negated && (vg.copula || matches!(s.toks[vg.main].lower.as_str(), "doing" | "do" | "does" | "call"))
+            vg.copula || matches!(s.toks[vg.main].lower.as_str(), "doing" | "do" | "does" | "call")
         });
         k > comma && term.kind == "concept" && term.concept == work && said_to_be
     })
@@ -136,6 +137,12 @@ mod tests {
         );
         assert_eq!(
             findings("When peacekeepers negotiate a peace agreement, they are doing peacemaking, not peacekeeping."),
+            []
+        );
+        assert_eq!(
+            findings(
+                "When blue helmets arrange a truce so that a clinic can be evacuated, they are negotiating, but they are not doing peacemaking."
+            ),
             []
         );
         // Named in passing, or nothing named: a claim.
