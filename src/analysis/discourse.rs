@@ -146,6 +146,9 @@ pub struct Discourse {
     /// Columns whose header sets their cells against the row's term ("Not
     /// to be confused with", "Unlike"): those cells are not about it.
     contrast_columns: Vec<u32>,
+    /// Columns whose header announces mistakes ("Common mistake"): their
+    /// cells quote errors, they do not make them.
+    mistake_columns: Vec<u32>,
     /// The structure of the sentence being analysed.
     current: Context,
     /// A heading or lead-in that announces mistakes ("Common errors:",
@@ -175,13 +178,15 @@ impl Discourse {
             }
         }
         self.current = Context::None;
-        self.under_discussion =
-            self.discussing && matches!(block, Some(BlockKind::ListItem | BlockKind::Cell { .. }) | None);
+        self.under_discussion = self.discussing
+            && matches!(block, Some(BlockKind::ListItem | BlockKind::Cell { .. }) | None)
+            || matches!(block, Some(BlockKind::Cell { col, header: false, .. }) if self.mistake_columns.contains(&col));
         if !matches!(block, Some(BlockKind::Cell { .. } | BlockKind::Footnote)) {
             // Out of a table: its rows and columns are not this block's.
             self.row_topic = None;
             self.column_topics.clear();
             self.contrast_columns.clear();
+            self.mistake_columns.clear();
         }
         match block {
             Some(BlockKind::Heading(_)) => {
@@ -193,6 +198,7 @@ impl Discourse {
                 self.lead_instructs = false;
                 self.column_topics.clear();
                 self.contrast_columns.clear();
+                self.mistake_columns.clear();
             }
             // Only an item's first sentence leaves its subject to the
             // lead-in or heading; what follows it in the item is prose of
@@ -213,6 +219,7 @@ impl Discourse {
                 if header {
                     self.column_topics.retain(|(c, _)| *c != col);
                     self.contrast_columns.retain(|c| *c != col);
+                    self.mistake_columns.retain(|c| *c != col);
                 } else if col > 0 && !self.contrast_columns.contains(&col) {
                     // A row is about the actor in its first cell; a column
                     // header names what is compared, not who acts.
@@ -277,6 +284,7 @@ impl Discourse {
         self.recent.shrink_to_fit();
         self.column_topics.shrink_to_fit();
         self.contrast_columns.shrink_to_fit();
+        self.mistake_columns.shrink_to_fit();
         // The next chunk opens a paragraph of its own.
         self.paragraph = usize::MAX;
         self.current = Context::None;
@@ -371,6 +379,9 @@ impl Discourse {
                     });
                     if contrast {
                         self.contrast_columns.push(col);
+                    }
+                    if announces {
+                        self.mistake_columns.push(col);
                     }
                 } else if col == 0 {
                     self.row_topic = only.clone().map(|e| (row, e));

@@ -636,6 +636,19 @@ fn passives_parentheses_and_parentheticals() {
 }
 
 #[test]
+fn a_column_headed_as_mistakes_quotes_them() {
+    let table = "| Activity | Meaning | Common mistake |\n|---|---|---|\n| Peacemaking | diplomacy | sending it troops to patrol the buffer zone |\n";
+    let got = findings(table, Format::Markdown);
+    assert!(got.is_empty(), "{got:?}");
+    let table = "| Activity | Meaning | Example |\n|---|---|---|\n| Peacemaking | diplomacy | sending it troops to patrol the buffer zone |\n";
+    let got = findings(table, Format::Markdown);
+    assert_eq!(
+        got,
+        [("peacemaking-as-peacekeeping".to_string(), "Peacemaking".to_string())]
+    );
+}
+
+#[test]
 fn a_column_headed_as_a_contrast_is_not_about_the_rows_term() {
     let table = "| Term | Definition | Not to be confused with |\n|---|---|---|\n| Peacekeeping | a field presence | imposing peace on the parties without their consent |\n";
     let got = findings(table, Format::Markdown);
