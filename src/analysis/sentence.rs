@@ -553,7 +553,7 @@ impl<'a> Sentence<'a> {
                     let head = &self.toks[np.head].lower;
                     if self.lex.role_nouns.contains_word(head) || self.lex.actor_nouns.contains_word(head) {
                         let plural = self.lex.plural_pronouns.contains_word(&self.toks[p].lower);
-                        let here = (0..n).rev().find_map(|m| {
+                        let here = (0..n).rev().filter(|&m| !self.in_closed_aside(m, p)).find_map(|m| {
                             let a = self.np_actor[m]?;
                             let act = &self.actors[a];
                             (act.here
@@ -811,6 +811,7 @@ impl<'a> Sentence<'a> {
         let set_apart = |m: usize| {
             let start = self.g.nps[m].toks.start;
             start > 0 && matches!(self.toks[start - 1].lower.as_str(), "unlike" | "than")
+                || self.in_closed_aside(m, np.toks.start)
                 || own_subject.contains(&m)
                 || owned(m)
                 || pronoun && complement(m)
@@ -887,6 +888,18 @@ impl<'a> Sentence<'a> {
         }
     }
 
+    /// Whether noun phrase `m` is in a parenthesis closed before token `k`
+    /// ("DPPA (since 2019; old DPA + Peacebuilding Support Office) runs
+    /// ... and its observers"): an aside, no antecedent for a pronoun there.
+    fn in_closed_aside(&self, m: usize, k: usize) -> bool {
+        let np = &self.g.nps[m].toks;
+        let opened = (0..np.start)
+            .rev()
+            .take_while(|&j| self.lower_at(j) != ")")
+            .any(|j| self.lower_at(j) == "(");
+        opened && (np.end..k).any(|j| self.lower_at(j) == ")")
+    }
+
     fn in_pp_or_intro(&self, m: usize) -> bool {
         let np = &self.g.nps[m];
         let s = np.toks.start;
@@ -917,7 +930,7 @@ impl<'a> Sentence<'a> {
         }
         (0..self.g.nps.len())
             .rev()
-            .filter(|&m| Some(m) != own && self.g.nps[m].toks.end <= p)
+            .filter(|&m| Some(m) != own && self.g.nps[m].toks.end <= p && !self.in_closed_aside(m, p))
             .find_map(|m| {
                 let a = self.actor_of_np(m)?;
                 let act = &self.actors[a];

@@ -304,7 +304,10 @@ mod tests {
     #[test]
     fn leaders_of_a_table_of_contents_end_its_entries() {
         assert_eq!(
-            sents("Contents Introduction ------ 2 The idea of peacekeeping ...... 3 Korea", &[]),
+            sents(
+                "Contents Introduction ------ 2 The idea of peacekeeping ...... 3 Korea",
+                &[]
+            ),
             ["Contents Introduction", "The idea of peacekeeping", "Korea"]
         );
         // Three dots are an ellipsis, a dash or two a dash.

@@ -211,7 +211,10 @@ mod tests {
     #[test]
     fn people_counted_in_thousands_are_troops() {
         for (text, term) in [
-            ("Mali told the UN that its 12,000 peacemakers had to leave.", "peacemakers"),
+            (
+                "Mali told the UN that its 12,000 peacemakers had to leave.",
+                "peacemakers",
+            ),
             ("Thousands of mediators were on the ground by March.", "mediators"),
             ("The UN now has several thousand envoys in the country.", "envoys"),
             ("Around 10k peacemakers stayed after the vote.", "peacemakers"),
@@ -220,8 +223,14 @@ mod tests {
         }
         quiet("A team of 12 mediators met the parties.", "peacemaking-as-peacekeeping");
         quiet("In 1995, the peacemakers met in Dayton.", "peacemaking-as-peacekeeping");
-        quiet("The 1978 peacemakers at Camp David were Carter's team.", "peacemaking-as-peacekeeping");
-        quiet("The 12,000 peacekeepers and the two mediators met.", "peacemaking-as-peacekeeping");
+        quiet(
+            "The 1978 peacemakers at Camp David were Carter's team.",
+            "peacemaking-as-peacekeeping",
+        );
+        quiet(
+            "The 12,000 peacekeepers and the two mediators met.",
+            "peacemaking-as-peacekeeping",
+        );
     }
 
     #[test]

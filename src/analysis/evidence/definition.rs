@@ -428,7 +428,11 @@ fn time_clause(s: &Sentence<'_>, c: usize) -> bool {
         return false;
     };
     let start = s.g.nps[n].toks.start;
-    start > 0 && matches!(s.toks[start - 1].lower.as_str(), "after" | "once" | "since" | "until" | "till")
+    start > 0
+        && matches!(
+            s.toks[start - 1].lower.as_str(),
+            "after" | "once" | "since" | "until" | "till"
+        )
 }
 
 /// The act is asserted (not negated or prevented), whoever does it.
@@ -877,7 +881,10 @@ mod tests {
             "peacemaking-as-enforcement",
             "Peacemaking",
         );
-        quiet("Peacemaking is not the use of air strikes.", "peacemaking-as-enforcement");
+        quiet(
+            "Peacemaking is not the use of air strikes.",
+            "peacemaking-as-enforcement",
+        );
     }
 
     #[test]

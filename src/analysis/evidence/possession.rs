@@ -64,7 +64,7 @@ fn whose_owner(s: &crate::analysis::sentence::Sentence<'_>, n: usize) -> Option<
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_support::flags;
+    use super::super::test_support::{flags, quiet};
 
     #[test]
     fn possessive_actors() {
@@ -72,6 +72,24 @@ mod tests {
             "The peacemakers in their blue helmets became a familiar sight in Dili.",
             "peacemaking-as-peacekeeping",
             "peacemakers",
+        );
+    }
+
+    #[test]
+    fn a_phrase_in_a_closed_parenthesis_owns_nothing_after_it() {
+        flags(
+            "DPPA (formed from DPA and the Peacebuilding Support Office) runs mediation, and its battalions guard the border.",
+            "peacemaking-as-peacekeeping",
+            "DPPA",
+        );
+        quiet(
+            "DPPA (formed from DPA and the Peacebuilding Support Office) runs mediation, and its battalions guard the border.",
+            "peacebuilding-as-peacekeeping",
+        );
+        // Nor is it what a pronoun after it stands for.
+        quiet(
+            "DPPA (formed from DPA and the Peacebuilding Support Office) runs mediation, and in 2019 it patrolled the border.",
+            "peacebuilding-as-peacekeeping",
         );
     }
 

@@ -1405,7 +1405,10 @@ mod tests {
 
     #[test]
     fn a_negation_of_several_words_before_a_gerund() {
-        let a = agents("The missions were about refereeing a conflict, rather than stopping it.", "stopping");
+        let a = agents(
+            "The missions were about refereeing a conflict, rather than stopping it.",
+            "stopping",
+        );
         assert!(a.contains("NEG"), "{a}");
         let a = agents("The envoys talked instead of sending troops.", "sending");
         assert!(a.contains("NEG"), "{a}");
@@ -1433,7 +1436,10 @@ mod tests {
             "the envoys"
         );
         assert_eq!(
-            agents("The envoys who chaired the talks in Oslo later patrolled the line.", "patrolled"),
+            agents(
+                "The envoys who chaired the talks in Oslo later patrolled the line.",
+                "patrolled"
+            ),
             "the envoys"
         );
     }
