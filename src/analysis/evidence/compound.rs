@@ -30,6 +30,18 @@ pub fn collect(scope: &Scope<'_, '_>, ev: &mut Evidence) {
         let after = cue_at(next, &[Role::Asset])
             .or_else(|| cue_at(next, &[Role::Act]).filter(|&c| s.cue(c).weight >= 1.0 && s.toks[next].tag.is_nominal()))
             .filter(|_| modifier && s.g.vg_of[next].is_none());
+        // "a peacemaking campaign of airstrikes": the term modifies a case
+        // noun whose "of" names a strong act or an asset of the work.
+        let case_of = (modifier && s.toks.get(next + 1).is_some_and(|t| t.lower == "of"))
+            .then(|| s.toks.get(next))
+            .flatten()
+            .filter(|t| t.tag.is_nominal() && s.lex.case_nouns.contains_word(&t.lower))
+            .and_then(|_| {
+                (next + 2..(next + 5).min(clause.end)).find_map(|k| {
+                    cue_at(k, &[Role::Asset]).or_else(|| cue_at(k, &[Role::Act]).filter(|&c| s.cue(c).weight >= 1.0))
+                })
+            });
+        let after = after.or(case_of);
         // "coercive peacemaking": a cue right before the term in its phrase.
         // A mission's name is not modified so ("the 1974 invasion UNFICYP
         // stayed" is two phrases).
@@ -205,6 +217,19 @@ mod tests {
         quiet(
             "The talks were run by a team of mediators.",
             "peacemaking-as-peacekeeping",
+        );
+    }
+
+    #[test]
+    fn a_case_of_the_term_made_of_the_work() {
+        flags(
+            "The Council approved a peacemaking campaign of airstrikes against the rebels.",
+            "peacemaking-as-enforcement",
+            "peacemaking",
+        );
+        quiet(
+            "The Council approved a peacemaking campaign of quiet talks with the rebels.",
+            "peacemaking-as-enforcement",
         );
     }
 

@@ -202,6 +202,22 @@ fn predicate(s: &Sentence<'_>, a: usize) -> Option<Range<usize>> {
                 continue;
             }
         }
+        // "Envoy (n.): ...": a dictionary's label of the word class.
+        if t.lower == "(" {
+            let close = (k + 1..(k + 5).min(s.toks.len())).find(|&j| s.toks[j].lower == ")");
+            let label = close.is_some_and(|c| {
+                (k + 1..c).all(|j| {
+                    matches!(
+                        s.toks[j].lower.as_str(),
+                        "n" | "noun" | "v" | "verb" | "adj" | "abbr" | "pl" | "phr" | "."
+                    )
+                })
+            });
+            if let Some(c) = close.filter(|_| label) {
+                k = c + 1;
+                continue;
+            }
+        }
         if s.g.vg_of[k].is_some() || matches!(t.lower.as_str(), ":" | "-" | "(" | "=") {
             break;
         }
@@ -866,6 +882,15 @@ mod tests {
         quiet(
             "Peacekeeping is a response to attacks by rebels on the villages.",
             "peacekeeping-as-enforcement",
+        );
+    }
+
+    #[test]
+    fn a_dictionary_label_of_the_word_class_is_skipped() {
+        flags(
+            "Envoy (n.): a diplomat who deploys troops to patrol the buffer zone.",
+            "peacemaking-as-peacekeeping",
+            "Envoy",
         );
     }
 
