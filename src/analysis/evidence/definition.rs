@@ -60,7 +60,13 @@ fn predicate(s: &Sentence<'_>, a: usize) -> Option<Range<usize>> {
     // "peacekeeping, where soldiers invade ...", "peacemaking, in which
     // bombers ...": a clause of situation right after a concept says what
     // the concept is.
-    let end = s.g.nps[np].toks.end.max(actor.toks.end);
+    let mut end = s.g.nps[np].toks.end.max(actor.toks.end);
+    // "peacemaking of the Kosovo kind, where ...": over the term's "of".
+    if s.toks.get(end).is_some_and(|t| t.lower == "of") {
+        if let Some(m) = s.g.np_of.get(end + 1).copied().flatten() {
+            end = s.g.nps[m].toks.end;
+        }
+    }
     // ("This was not peacekeeping, where ...": a denied term is not defined.)
     if s.actor_term(a).kind == "concept"
         && s.toks.get(end).is_some_and(|t| t.lower == ",")
@@ -670,6 +676,12 @@ mod tests {
             "Students often mention peacekeeping, in which soldiers invade a country to overthrow its rulers.",
             "peacekeeping-as-enforcement",
             "peacekeeping",
+        );
+        // Over the term's own "of" phrase.
+        flags(
+            "They debated peacemaking of the Libyan kind, where air strikes forced the regime to yield.",
+            "peacemaking-as-enforcement",
+            "peacemaking",
         );
         // A prevented act, or a place named before the clause: quiet.
         quiet(
