@@ -92,6 +92,9 @@ pub(crate) fn is_actor_like(t: &Term) -> bool {
     matches!(t.kind.as_str(), "actor" | "mission" | "institution" | "concept")
 }
 
+/// How far a parenthetical aside reaches, in tokens.
+const ASIDE_REACH: usize = 24;
+
 impl<'a> Sentence<'a> {
     pub fn new(
         prose: &'a Prose,
@@ -891,13 +894,16 @@ impl<'a> Sentence<'a> {
     /// Whether noun phrase `m` is in a parenthesis closed before token `k`
     /// ("DPPA (since 2019; old DPA + Peacebuilding Support Office) runs
     /// ... and its observers"): an aside, no antecedent for a pronoun there.
+    /// (An aside is short: both brackets are looked for within
+    /// [`ASIDE_REACH`] tokens, so that a pronoun's search stays linear in a
+    /// long sentence.)
     fn in_closed_aside(&self, m: usize, k: usize) -> bool {
         let np = &self.g.nps[m].toks;
-        let opened = (0..np.start)
+        let opened = (np.start.saturating_sub(ASIDE_REACH)..np.start)
             .rev()
             .take_while(|&j| self.lower_at(j) != ")")
             .any(|j| self.lower_at(j) == "(");
-        opened && (np.end..k).any(|j| self.lower_at(j) == ")")
+        opened && (np.end..k.min(np.end + ASIDE_REACH)).any(|j| self.lower_at(j) == ")")
     }
 
     fn in_pp_or_intro(&self, m: usize) -> bool {

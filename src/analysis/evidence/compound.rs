@@ -121,7 +121,8 @@ pub fn collect(scope: &Scope<'_, '_>, ev: &mut Evidence) {
         let Some(found) = after.or(before).or(via).or(done).or(members).or(form) else {
             if scope.work == "peacekeeping" && term.kind == "actor" {
                 if let Some(k) = headcount(s, start) {
-                    ev.add(a, 1.0, vec![s.toks[k].range.start..actor.range.end]);
+                    let words = s.toks[k].range.start..actor.range.end;
+                    ev.add(a, 1.0, vec![words]);
                 }
             }
             continue;

@@ -414,7 +414,15 @@ impl<'a> Relations<'a> {
                 }
                 return self.g.np_ending_at(j).map(|n| self.coordinated_left(n));
             }
-            if self.lex.contrast_markers.at(self.toks, k).is_some() && t.lower != "while" {
+            // ("do not fight, but rather mediate": "but rather" and "but
+            // instead" correct the same subject's verb; they open no new
+            // clause.)
+            let correction = t.lower == "but"
+                && matches!(
+                    self.toks.get(k + 1).map(|t| t.lower.as_str()),
+                    Some("rather" | "instead")
+                );
+            if self.lex.contrast_markers.at(self.toks, k).is_some() && t.lower != "while" && !correction {
                 return None;
             }
             // "DPKO -> negotiated Oslo": an arrow in notes links subject and verb.
@@ -1412,6 +1420,37 @@ mod tests {
         assert!(a.contains("NEG"), "{a}");
         let a = agents("The envoys talked instead of sending troops.", "sending");
         assert!(a.contains("NEG"), "{a}");
+    }
+
+    #[test]
+    fn but_rather_corrects_the_same_subjects_verb() {
+        assert_eq!(
+            agents(
+                "These soldiers do not fight, but rather negotiate with the parties.",
+                "negotiate"
+            ),
+            "these soldiers"
+        );
+        assert_eq!(
+            agents(
+                "These soldiers do not fight in combat, but rather focus on negotiations.",
+                "focus"
+            ),
+            "these soldiers"
+        );
+        // The activity its object names ("focus on" is a light verb).
+        assert_eq!(
+            agents(
+                "These soldiers do not fight in combat, but rather focus on negotiations.",
+                "negotiations"
+            ),
+            "these soldiers"
+        );
+        // "but" alone opens a clause of its own.
+        assert_eq!(
+            agents("The soldiers stayed, but negotiated nothing.", "negotiated"),
+            "NEG | GENERIC"
+        );
     }
 
     #[test]

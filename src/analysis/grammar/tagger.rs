@@ -363,10 +363,10 @@ const MODALS: &[&str] = &[
     "shouldn't",
     "mustn't",
 ];
-/// Determiners after which no verb can follow.
 /// Prepositions that mean "about" before a number.
-const APPROXIMATORS: &[&str] = &["around", "about", "over", "under", "nearly", "almost", "roughly"];
+const APPROXIMATORS: &[&str] = &["around", "about", "over", "under"];
 
+/// Determiners after which no verb can follow.
 const DETERMINERS: &[&str] = &[
     "the", "a", "an", "its", "their", "his", "our", "my", "your", "every", "each",
 ];
@@ -405,6 +405,17 @@ fn correct(toks: &mut [Tok]) {
                 .is_some_and(|t| t.tag == Tag::Num || t.lower.starts_with(|c: char| c.is_ascii_digit()))
         {
             toks[i].tag = Tag::Adv;
+        }
+        // "do not fight, but rather focus on ...": after "but rather" or
+        // "but instead", a word before a preposition or a determiner is
+        // the corrected verb.
+        if i > 1
+            && toks[i].tag == Tag::Noun
+            && matches!(toks[i - 1].lower.as_str(), "rather" | "instead")
+            && toks[i - 2].lower == "but"
+            && toks.get(i + 1).is_some_and(|t| matches!(t.tag, Tag::Adp | Tag::Det))
+        {
+            toks[i].tag = Tag::Verb;
         }
         // "right now", "right away": an adverb.
         if toks[i].lower == "right"
