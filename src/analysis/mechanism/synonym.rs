@@ -53,9 +53,7 @@ pub fn check(s: &Sentence<'_>, rule: &RuleSpec, out: &mut Vec<Finding>) {
             .map_or(a_start.saturating_sub(3), |k| k + 1);
         let before = part..a_start;
         let after_b = s.terms[b].toks.end..clause.end.max(s.terms[b].toks.end);
-        if s.lex.distinction_markers.any_in(&s.toks, between.clone())
-            || s.lex.distinction_markers.any_in(&s.toks, before)
-        {
+        if s.lex.distinction_markers.any_in(&s.toks, between.clone()) || distinction_before(s, before) {
             continue;
         }
         let sameness = s.lex.sameness_predicates.find_in(&s.toks, after_b.clone());
@@ -409,6 +407,17 @@ fn gloss_link(s: &Sentence<'_>, between: &Range<usize>, b: usize) -> bool {
     s.lex.synonym_links.any_in(&s.toks, between.clone())
 }
 
+/// A distinction marker in the words before a first term; "Distinguished
+/// delegates, ..." addresses an audience, it distinguishes nothing.
+fn distinction_before(s: &Sentence<'_>, before: Range<usize>) -> bool {
+    before.clone().any(|k| {
+        let honorific = s.toks[k].lower == "distinguished"
+            && s.toks[k].tag == crate::lexicon::Tag::Adj
+            && s.toks.get(k + 1).is_some_and(|t| t.tag == crate::lexicon::Tag::Noun);
+        !honorific && s.lex.distinction_markers.at(&s.toks[..before.end], k).is_some()
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use crate::analysis::evidence::test_support::{flags, quiet};
@@ -436,6 +445,13 @@ mod tests {
             "Peacekeeping",
         );
         quiet("Peacekeeping, as distinct from peacemaking, needs consent.", CODE);
+        // An honorific is no distinction.
+        flags(
+            "Distinguished guests, peacekeeping, or peacemaking as my country calls it, is our pride.",
+            CODE,
+            "peacekeeping",
+        );
+        quiet("Distinguished from peacemaking, peacekeeping needs consent.", CODE);
         quiet("Peacemaking, peacekeeping and peacebuilding are three stages.", CODE);
         // A list of glosses, each its own.
         quiet(
