@@ -407,13 +407,18 @@ fn correct(toks: &mut [Tok]) {
             toks[i].tag = Tag::Adv;
         }
         // "do not fight, but rather focus on ...": after "but rather" or
-        // "but instead", a word before a preposition or a determiner is
-        // the corrected verb.
+        // "but instead" correcting a negated verb, a word before a
+        // preposition or a determiner is the corrected verb ("sent not
+        // troops but rather diplomats from Norway" corrects a noun).
         if i > 1
             && toks[i].tag == Tag::Noun
             && matches!(toks[i - 1].lower.as_str(), "rather" | "instead")
             && toks[i - 2].lower == "but"
             && toks.get(i + 1).is_some_and(|t| matches!(t.tag, Tag::Adp | Tag::Det))
+            && (1..i - 2).any(|j| {
+                matches!(toks[j].lower.as_str(), "not" | "never" | "n't") && toks[j - 1].tag == Tag::Aux
+                    || toks[j].tag == Tag::Aux && toks[j].lower.ends_with("n't")
+            })
         {
             toks[i].tag = Tag::Verb;
         }
@@ -860,6 +865,16 @@ mod tests {
         // A plural noun phrase with its own verb keeps its noun.
         let t = tags("UNIFIL patrols the line while UN forces watch.");
         assert!(t.contains(&"forces/NOUN".to_string()), "{t:?}");
+    }
+
+    #[test]
+    fn but_rather_after_a_negated_verb_corrects_the_verb() {
+        let t = tags("These soldiers do not fight in combat, but rather focus on talks.");
+        assert!(t.contains(&"focus/VERB".to_string()), "{t:?}");
+        let t = tags("They don't fight, but rather focus on talks.");
+        assert!(t.contains(&"focus/VERB".to_string()), "{t:?}");
+        let t = tags("The UN sent not troops but rather diplomats from Norway.");
+        assert!(t.contains(&"diplomats/NOUN".to_string()), "{t:?}");
     }
 
     #[test]
