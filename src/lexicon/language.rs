@@ -103,6 +103,9 @@ language_lists! {
     /// "ONUMOZ was the outcome of long diplomacy": an act after one of
     /// these and "of" brought the subject about; the subject did not do it.
     origin_nouns: Noun,
+    /// "took three years to negotiate": a length of time after one of these
+    /// is spent by whoever does the act that follows.
+    duration_verbs: Verb,
     /// "make": a verb whose object and a word after it say what it makes
     /// the object do or be ("make the agreement last").
     make_verbs: Verb,

@@ -335,7 +335,16 @@ impl Grammar {
                     Tag::Adv => toks.get(j + 1).is_some_and(|n| n.tag == Tag::Adj),
                     _ => false,
                 };
-                if !fits || (j > start && (opens_clause(t, lex) || must_start.contains(&j))) {
+                // "took the peacekeepers three years": a count of something
+                // after a plural noun opens a second phrase ("resolutions 82
+                // and 83" count nothing).
+                let count_after_plural = t.tag == Tag::Num
+                    && j > start
+                    && toks[j - 1].tag == Tag::Noun
+                    && toks[j - 1].lower.ends_with('s')
+                    && possessor != Some(j - 1)
+                    && toks.get(j + 1).is_some_and(|n| n.tag == Tag::Noun);
+                if !fits || count_after_plural || (j > start && (opens_clause(t, lex) || must_start.contains(&j))) {
                     break;
                 }
                 if t.tag.is_nominal() {
@@ -492,6 +501,22 @@ mod tests {
     fn a_year_ends_a_phrase_unless_a_determiner_makes_it_a_modifier() {
         assert_eq!(show("In 1993 peacekeepers came."), "in [1993] [peacekeepers] <came> .");
         assert_eq!(show("The 1950 operation came."), "[the 1950 operation] <came> .");
+    }
+
+    #[test]
+    fn a_count_after_a_plural_noun_opens_a_second_phrase() {
+        assert_eq!(
+            show("It took the envoys two years."),
+            "[it] <took> [the envoys] [two years] ."
+        );
+        assert_eq!(
+            show("Resolutions 82 and 83 came."),
+            "[resolutions 82] and [83] <came> ."
+        );
+        assert_eq!(
+            show("The envoy's 5,000 troops came."),
+            "[the envoy's 5,000 troops] <came> ."
+        );
     }
 
     #[test]

@@ -745,7 +745,37 @@ impl<'a> Relations<'a> {
             || self.lex.time_nouns.contains_word(&head.lower)
             || self.lex.place_nouns.contains_word(&head.lower)
             || fs > 0 && self.lower(fs - 1) == "into";
-        (self.in_pp(first) && when_or_where).then(|| self.g.nps[first].toks.start - 1)
+        // "until November 1995", "since 1948": a time after a conjunction.
+        let since = fs > 0 && matches!(self.lower(fs - 1), "until" | "till" | "since");
+        ((self.in_pp(first) || since) && when_or_where).then(|| self.g.nps[first].toks.start - 1)
+    }
+
+    /// "took three years to negotiate", "it took the envoys months to":
+    /// noun phrase `n`, a length of time after a verb of duration ("take"),
+    /// gives the act after it to whoever spent the time: the phrase between
+    /// the verb and the duration, or else the verb's subject ("it" gives
+    /// nobody).
+    fn duration_agents(&self, n: usize, depth: u8) -> Option<Agents> {
+        let np = &self.g.nps[n];
+        if !self.lex.time_nouns.contains_word(self.lower(np.head)) || self.in_pp(n) {
+            return None;
+        }
+        let ns = np.toks.start;
+        let take = |w: usize| self.verb_in(w, &self.lex.duration_verbs);
+        if let Some(w) = self.vg_ending_at(ns).filter(|&w| take(w)) {
+            let mut a = self.verb_agents(w, depth + 1);
+            if a.nps.iter().all(|&m| self.lower(self.g.nps[m].head) == "it") {
+                a.nps.clear();
+                a.generic = true;
+            }
+            a.negated |= self.negated(w);
+            return Some(a);
+        }
+        let m = self.g.np_ending_at(ns)?;
+        let w = self.object_of(m).filter(|&w| take(w))?;
+        let mut a = Agents::nps(self.coordinated_right(m));
+        a.negated |= self.negated(w);
+        Some(a)
     }
 
     /// "to negotiate": through the word before "to".
@@ -821,6 +851,9 @@ impl<'a> Relations<'a> {
             }
         }
         if let Some(n) = self.g.np_ending_at(obj_end) {
+            if let Some(a) = self.duration_agents(n, depth) {
+                return a;
+            }
             // "got Izetbegović, Tuđman and Milošević to put their names to":
             // the whole list is the object.
             let list = self.coordination(n, false);
@@ -1370,6 +1403,36 @@ mod tests {
             out.push("GENERIC".into());
         }
         out.join(" | ")
+    }
+
+    #[test]
+    fn a_length_of_time_is_spent_by_whoever_does_the_act_after_it() {
+        let act = "negotiate";
+        assert_eq!(
+            agents("It took the blue helmets two years to negotiate a deal.", act),
+            "the blue helmets"
+        );
+        assert_eq!(
+            agents("The blue helmets took two years to negotiate a deal.", act),
+            "the blue helmets"
+        );
+        assert_eq!(
+            agents(
+                "Why did it take the blue helmets in Bosnia until November 1995 to negotiate?",
+                act
+            ),
+            "the blue helmets"
+        );
+        assert_eq!(agents("It took two years to negotiate a deal.", act), "GENERIC");
+        assert_eq!(
+            agents("The blue helmets did not take two years to negotiate a deal.", act),
+            "the blue helmets | NEG"
+        );
+        // A time after "since" is passed over like one after a preposition.
+        assert_eq!(
+            agents("Blue helmets have been sent since 1948 to negotiate deals.", act),
+            "blue helmets"
+        );
     }
 
     #[test]
