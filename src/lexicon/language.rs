@@ -103,6 +103,9 @@ language_lists! {
     /// "ONUMOZ was the outcome of long diplomacy": an act after one of
     /// these and "of" brought the subject about; the subject did not do it.
     origin_nouns: Noun,
+    /// "the fighting stopped", "fighting ceased": said of an act with no
+    /// object, these end it.
+    cessation_verbs: Verb,
     /// "took three years to negotiate": a length of time after one of these
     /// is spent by whoever does the act that follows.
     duration_verbs: Verb,

@@ -373,6 +373,12 @@ mod tests {
             "The Korean War was not a peacekeeping operation: a US-led unified command fought it under the UN flag.",
             CODE,
         );
+        // A contracted denial: "it" after the comma is Korea, not the
+        // mission Korea was denied to be.
+        quiet(
+            "Korea wasn't a peacekeeping mission at all, it was a US-led coalition.",
+            CODE,
+        );
     }
 
     #[test]

@@ -175,8 +175,10 @@ impl Grammar {
             let auxes: Vec<usize> = (start..main).filter(|&k| toks[k].tag == Tag::Aux).collect();
             let m = &toks[main].lower;
             let ing = m.ends_with("ing");
-            let has_be = auxes.iter().any(|&k| be.contains_word(&toks[k].lower));
-            let copula = toks[main].tag == Tag::Aux && be.contains_word(m);
+            // "wasn't", "aren't": a form of "be" with its negation attached.
+            let is_be = |w: &str| be.contains_word(w) || w.strip_suffix("n't").is_some_and(|b| be.contains_word(b));
+            let has_be = auxes.iter().any(|&k| is_be(&toks[k].lower));
+            let copula = toks[main].tag == Tag::Aux && is_be(m);
             // "the peace keepers was negociate the agreement": a learner's
             // "be" before a base form ("-ate", "-ise", "-ize", "-ify" are never
             // participles) is an active past, not a passive.

@@ -959,9 +959,42 @@ impl<'a> Relations<'a> {
             .is_some_and(|w| self.verb_in(w, &self.lex.prevention_verbs))
     }
 
+    /// The verb group starting at `e` ends the act before it, its subject:
+    /// "fighting has been halted", "the fighting stopped in May" (not
+    /// "mediating prevents wars", where the act prevents its object).
+    fn ended_by_next_verb(&self, e: usize) -> bool {
+        let Some(w) = self
+            .g
+            .vg_of
+            .get(e)
+            .copied()
+            .flatten()
+            .filter(|&w| self.g.vgs[w].toks.start == e)
+        else {
+            return false;
+        };
+        let vg = &self.g.vgs[w];
+        if self.negated(w) {
+            return false;
+        }
+        if vg.passive {
+            return self.verb_in(w, &self.lex.prevention_verbs);
+        }
+        // Active, only the verbs of stopping, without an object ("the
+        // mediation failed" was done; "the fighting kept going" went on).
+        self.verb_in(w, &self.lex.cessation_verbs) && self.g.np_of.get(vg.toks.end).copied().flatten().is_none()
+    }
+
     /// "-ing" words: a gerund or a participle.
     fn ing_agents(&self, v: usize, depth: u8) -> Agents {
         let s = self.g.vgs[v].toks.start;
+        // "where fighting has been halted", "the fighting stopped in May":
+        // an act that is the subject of a verb ending it is over, done by
+        // nobody the sentence names ("mediating prevents wars" has an
+        // object: the act prevents something else).
+        if self.ended_by_next_verb(self.g.vgs[v].toks.end) {
+            return Agents::prevented();
+        }
         if s == 0 {
             return self.opening_agents(v, depth);
         }
@@ -1192,6 +1225,9 @@ impl<'a> Relations<'a> {
         {
             return Agents::none();
         }
+        if np.head == c && self.ended_by_next_verb(np.toks.end) {
+            return Agents::prevented();
+        }
         // "the Iraqi invasion", "NATO air strikes": a name before the
         // act names who does it (an actor when it is a term).
         // Not a numbered reference ("Chapter VII enforcement", "Article 42
@@ -1403,6 +1439,32 @@ mod tests {
             out.push("GENERIC".into());
         }
         out.join(" | ")
+    }
+
+    #[test]
+    fn an_act_that_a_verb_ends_is_over() {
+        assert_eq!(
+            agents(
+                "Peacekeeping keeps the peace where fighting has been halted.",
+                "fighting"
+            ),
+            "NOT-DONE"
+        );
+        assert_eq!(
+            agents("Peacekeepers arrived after the fighting stopped.", "fighting"),
+            "NOT-DONE"
+        );
+        assert_eq!(
+            agents("Peacekeepers say fighting stops wars.", "fighting"),
+            "peacekeepers"
+        );
+        assert_eq!(
+            agents(
+                "Peacekeepers arrived although the fighting had not stopped.",
+                "fighting"
+            ),
+            "GENERIC"
+        );
     }
 
     #[test]
