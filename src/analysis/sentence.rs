@@ -934,14 +934,24 @@ impl<'a> Sentence<'a> {
                 }
             }
         }
+        // "the parties learn to live with what their negotiators signed":
+        // a party to the conflict named nearer owns it, not an actor before.
+        let party = |m: usize| {
+            let h = &self.toks[self.g.nps[m].head];
+            h.tag == Tag::Noun && self.lex.party_nouns.contains_word(&h.lower) && h.lower.ends_with('s') == plural
+        };
         (0..self.g.nps.len())
             .rev()
             .filter(|&m| Some(m) != own && self.g.nps[m].toks.end <= p && !self.in_closed_aside(m, p))
-            .find_map(|m| {
-                let a = self.actor_of_np(m)?;
-                let act = &self.actors[a];
-                super::discourse::agrees(self.db, act.term, &self.words(act.range.clone()), plural, true).then_some(a)
+            .find_map(|m| match self.actor_of_np(m) {
+                Some(a) => {
+                    let act = &self.actors[a];
+                    super::discourse::agrees(self.db, act.term, &self.words(act.range.clone()), plural, true)
+                        .then_some(Some(a))
+                }
+                None => party(m).then_some(None),
             })
+            .flatten()
             // "the leadership can do peacemaking even though its contingents
             // do not": an object is not the owner when its verb's subject,
             // someone else, agrees.

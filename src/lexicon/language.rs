@@ -103,6 +103,10 @@ language_lists! {
     /// "ONUMOZ was the outcome of long diplomacy": an act after one of
     /// these and "of" brought the subject about; the subject did not do it.
     origin_nouns: Noun,
+    /// The parties to a conflict: named after an actor and before a
+    /// possessive, they own what it names ("the parties ... their
+    /// negotiators").
+    party_nouns: Noun,
     /// "the fighting stopped", "fighting ceased": said of an act with no
     /// object, these end it.
     cessation_verbs: Verb,

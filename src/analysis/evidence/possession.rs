@@ -76,6 +76,19 @@ mod tests {
     }
 
     #[test]
+    fn a_party_named_nearer_owns_what_the_possessive_names() {
+        quiet(
+            "The blue helmets guard the line while the parties live with what their negotiators have signed.",
+            "peacekeeping-as-peacemaking",
+        );
+        flags(
+            "The blue helmets guard the line while their negotiators draft the peace accord.",
+            "peacekeeping-as-peacemaking",
+            "blue helmets",
+        );
+    }
+
+    #[test]
     fn a_phrase_in_a_closed_parenthesis_owns_nothing_after_it() {
         flags(
             "DPPA (formed from DPA and the Peacebuilding Support Office) runs mediation, and its battalions guard the border.",

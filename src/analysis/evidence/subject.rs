@@ -378,6 +378,15 @@ mod tests {
             PK_PM,
             "UNFICYP",
         );
+        // Work of a small scale, whatever its noun.
+        quiet(
+            "Peacekeepers on patrol do a good deal of small-scale negotiation.",
+            PK_PM,
+        );
+        quiet(
+            "Peacekeepers are involved in a great deal of smaller-scale negotiation.",
+            PK_PM,
+        );
     }
 
     #[test]

@@ -167,10 +167,13 @@ impl Grammar {
             // Negation inside the group, or just before it ("never
             // negotiate", "hardly ever patrolled", "neither impose ... nor
             // fight").
+            // ("no longer says": a phrase that ends right before it.)
             let before = (start.saturating_sub(2)..start)
                 .rev()
                 .take_while(|&k| matches!(toks[k].tag, Tag::Adv | Tag::Part | Tag::Cconj))
-                .any(|k| lex.is_negation(toks, k));
+                .any(|k| lex.is_negation(toks, k))
+                || (start.saturating_sub(3)..start)
+                    .any(|k| lex.negations.at(toks, k).is_some_and(|len| len > 1 && k + len == start));
             let negated = before || (start..j).any(|k| lex.is_negation(toks, k));
             let auxes: Vec<usize> = (start..main).filter(|&k| toks[k].tag == Tag::Aux).collect();
             let m = &toks[main].lower;

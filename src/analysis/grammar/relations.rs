@@ -1857,6 +1857,11 @@ mod tests {
             agents("It means the blue helmets wrote the agreement.", "wrote"),
             "the blue helmets"
         );
+        // A negation of two words before the verb: "no longer says".
+        assert_eq!(
+            agents("It no longer says the blue helmets wrote the agreement.", "wrote"),
+            "the blue helmets | NEG"
+        );
     }
 
     #[test]
