@@ -644,7 +644,26 @@ fn unattributed(s: &Sentence<'_>, c: usize, a: usize, pred_start: usize) -> bool
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_support::{flags, quiet};
+    use super::super::test_support::{flags, flags_in, quiet, quiet_in};
+    use crate::text::Format;
+
+    #[test]
+    fn a_multidimensional_mission_lists_peacebuilding_tasks() {
+        const PB_PK: &str = "peacebuilding-as-peacekeeping";
+        let list = "\n\n- Electoral assistance\n- Security sector reform\n";
+        flags_in(
+            &format!("## Peacekeeping{list}"),
+            Format::Markdown,
+            PB_PK,
+            "Peacekeeping",
+        );
+        quiet_in(
+            &format!("## Multidimensional peacekeeping{list}"),
+            Format::Markdown,
+            PB_PK,
+        );
+        quiet_in(&format!("## Multidimensional PKOs{list}"), Format::Markdown, PB_PK);
+    }
 
     #[test]
     fn definitions_by_the_other_concept() {
