@@ -377,7 +377,10 @@ impl Discourse {
                                 | "contrast"
                         ) || w.ends_with("n't")
                     });
-                    if contrast {
+                    // "Negotiated by", "Brokered by": the cells name who did
+                    // the header's act, someone other than the row's actor.
+                    let agent = words(&prose.text[range.clone()]).last().is_some_and(|w| w == "by");
+                    if contrast || agent {
                         self.contrast_columns.push(col);
                     }
                     if announces {

@@ -663,6 +663,17 @@ fn a_column_headed_as_a_contrast_is_not_about_the_rows_term() {
 }
 
 #[test]
+fn a_column_headed_by_an_agent_names_someone_else() {
+    let table =
+        "| Mission | Agreement | Negotiated by |\n|---|---|---|\n| UNMIL | 2003 Accra CPA | regional mediation |\n";
+    let got = findings(table, Format::Markdown);
+    assert!(got.is_empty(), "{got:?}");
+    let table = "| Mission | Agreement | Role |\n|---|---|---|\n| UNMIL | 2003 Accra CPA | regional mediation |\n";
+    let got = findings(table, Format::Markdown);
+    assert_eq!(got, [("peacekeeping-as-peacemaking".to_string(), "UNMIL".to_string())]);
+}
+
+#[test]
 fn a_heading_that_names_one_actor_twice_gives_its_list_a_topic() {
     let got = findings(
         "### Role of peacekeepers\n\n- chair the peace talks\n",

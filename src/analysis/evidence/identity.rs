@@ -238,7 +238,7 @@ fn names_as(s: &Sentence<'_>, between: Range<usize>, term_first: bool) -> bool {
             || t.lower.ends_with("n't")
             || matches!(
                 t.lower.as_str(),
-                "which" | "who" | "that" | "and" | "but" | "while" | ";"
+                "which" | "who" | "that" | "and" | "but" | "while" | ";" | "where" | "whom" | "whose"
             )
     }) {
         return false;
@@ -306,6 +306,13 @@ mod tests {
     use crate::text::Format;
 
     const CODE: &str = "peacekeeping-as-enforcement";
+
+    #[test]
+    fn a_clause_with_its_own_subject_names_nothing() {
+        const PM_PK: &str = "peacemaking-as-peacekeeping";
+        quiet("UNFICYP is a case where the UN itself did the peacemaking.", PM_PK);
+        flags("UNFICYP is a case of peacemaking.", PM_PK, "peacemaking");
+    }
 
     #[test]
     fn a_case_naming_the_actor_in_its_own_phrase() {
