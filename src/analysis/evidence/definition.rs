@@ -44,7 +44,7 @@ pub fn collect(scope: &Scope<'_, '_>, ev: &mut Evidence) {
         let by_when = s
             .toks
             .get(pred.start)
-            .is_some_and(|t| matches!(t.lower.as_str(), "when" | "where" | "that" | "if" | "which"));
+            .is_some_and(|t| matches!(t.lower.as_str(), "when" | "where" | "that" | "if" | "which" | "what"));
         if let Some((score, cues)) = score_predicate(scope, a, pred, by_when) {
             ev.add(a, score, cues);
         }
@@ -646,6 +646,17 @@ fn unattributed(s: &Sentence<'_>, c: usize, a: usize, pred_start: usize) -> bool
 mod tests {
     use super::super::test_support::{flags, flags_in, quiet, quiet_in};
     use crate::text::Format;
+
+    #[test]
+    fn a_definition_by_what_someone_does() {
+        const PM_ENF: &str = "peacemaking-as-enforcement";
+        flags(
+            "Peacemaking is what you do when talking fails: you send in the jets and force them to sign.",
+            PM_ENF,
+            "Peacemaking",
+        );
+        quiet("Peacemaking is what diplomats do, not what soldiers do.", PM_ENF);
+    }
 
     #[test]
     fn a_multidimensional_mission_lists_peacebuilding_tasks() {

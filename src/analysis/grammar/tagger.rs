@@ -268,6 +268,8 @@ pub fn tag(toks: &mut [Tok], text: &str, known: &[Option<Tag>]) -> usize {
     verb_after_a_plural_subject(toks);
     verb_after_an_adverb(toks);
     verb_after_a_singular_subject(toks);
+    verb_before_an_object_pronoun(toks);
+    verb_after_a_gerund_subject(toks);
     // A name written in lowercase right after a verb ("kicked iraq out")
     // is its object, not a second verb.
     for i in 1..toks.len() {
@@ -745,6 +747,38 @@ fn verb_after_a_singular_subject(toks: &mut [Tok]) {
     }
 }
 
+/// "send in the jets and force them to sign", "to push us back": a noun
+/// right before an object pronoun, after "and", "or", "to" or a modal, is
+/// a verb (no noun takes "them" after it).
+fn verb_before_an_object_pronoun(toks: &mut [Tok]) {
+    for i in 1..toks.len().saturating_sub(1) {
+        let object = matches!(toks[i + 1].lower.as_str(), "them" | "him" | "us" | "me");
+        let opens = matches!(toks[i - 1].tag, Tag::Cconj | Tag::Part | Tag::Aux) || toks[i - 1].lower == "to";
+        if object && opens && toks[i].tag == Tag::Noun && toks[i].lower.chars().all(char::is_alphabetic) {
+            toks[i].tag = Tag::Verb;
+        }
+    }
+}
+
+/// "as soon as fighting breaks out", "once shelling resumes,": after a
+/// conjunction, a gerund is the subject, and a word in "-s" after it, before
+/// a particle, a comma or the end, is its verb.
+fn verb_after_a_gerund_subject(toks: &mut [Tok]) {
+    for i in 2..toks.len() {
+        let gerund = toks[i - 1].tag == Tag::Verb && toks[i - 1].lower.ends_with("ing");
+        let after_conjunction = toks[i - 2].tag == Tag::Sconj;
+        let w = &toks[i].lower;
+        let verb_like =
+            toks[i].tag == Tag::Noun && w.ends_with('s') && !w.ends_with("ss") && w.chars().all(char::is_alphabetic);
+        let closes = toks
+            .get(i + 1)
+            .is_none_or(|n| !n.word || matches!(n.tag, Tag::Adp | Tag::Adv));
+        if gerund && after_conjunction && verb_like && closes {
+            toks[i].tag = Tag::Verb;
+        }
+    }
+}
+
 fn is_possessive_pronoun(w: &str) -> bool {
     matches!(w, "its" | "their" | "his" | "her" | "our")
 }
@@ -825,6 +859,20 @@ mod tests {
     fn unknown_words_with_a_verb_suffix_are_verbs() {
         let t = tags("the mission have negociate the plan");
         assert!(t.contains(&"negociate/VERB".to_string()), "{t:?}");
+    }
+
+    #[test]
+    fn a_noun_before_an_object_pronoun_is_a_verb() {
+        let t = tags("You send in the jets and force them to sign.");
+        assert_eq!(t[6], "force/VERB");
+        let t = tags("They want to push us back.");
+        assert_eq!(t[3], "push/VERB");
+    }
+
+    #[test]
+    fn a_word_in_s_after_a_gerund_subject_is_its_verb() {
+        let t = tags("They go in as soon as fighting breaks out.");
+        assert_eq!(t[7], "breaks/VERB");
     }
 
     #[test]
