@@ -142,6 +142,34 @@ fn is_hyphen(c: char) -> bool {
     matches!(c, '-' | '\u{2010}' | '\u{2011}')
 }
 
+/// A pronoun with a verb attached ("it's", "they're", "we've"): the
+/// pronoun and the verb the ending stands for. "'s" after a noun is a
+/// possessive and stays ("it's been" is "it has been", set once the next
+/// word is read).
+fn contraction(lower: &str) -> Option<(&str, &'static str)> {
+    let (stem, ending) = lower.split_at(lower.rfind('\'')?);
+    let verb = match ending {
+        "'s" if matches!(
+            stem,
+            "it" | "that" | "there" | "what" | "he" | "she" | "who" | "here" | "where"
+        ) =>
+        {
+            "is"
+        }
+        "'re" => "are",
+        "'m" => "am",
+        "'ve" => "have",
+        "'ll" => "will",
+        "'d" => "would",
+        _ => return None,
+    };
+    let pronoun = matches!(
+        stem,
+        "i" | "you" | "we" | "they" | "he" | "she" | "it" | "that" | "there" | "who" | "what" | "here" | "where"
+    );
+    (pronoun && !stem.is_empty()).then_some((stem, verb))
+}
+
 /// Split `text[range]` into word and punctuation tokens (whitespace dropped).
 /// A word keeps internal apostrophes ("didn't", "UNEF's") and hyphens between
 /// letters ("non-coercive", "peace-keeping"), so a compound is one word.
@@ -176,6 +204,27 @@ pub fn tokenize(text: &str, range: Range<usize>) -> Vec<Tok> {
                 }
             }
             let lower = lowercase(&s[i..end]);
+            // "it's", "they're": a pronoun and its verb are two words.
+            if let Some((stem, verb)) = contraction(&lower) {
+                let cut = start + stem.len();
+                out.push(Tok {
+                    range: start..cut,
+                    key: word_key(stem),
+                    lower: stem.to_string(),
+                    capital: c.is_uppercase(),
+                    word: true,
+                    tag: Tag::X,
+                });
+                out.push(Tok {
+                    range: cut..range.start + end,
+                    key: word_key(verb),
+                    lower: verb.to_string(),
+                    capital: false,
+                    word: true,
+                    tag: Tag::X,
+                });
+                continue;
+            }
             out.push(Tok {
                 range: start..range.start + end,
                 key: word_key(&lower),
@@ -199,6 +248,14 @@ pub fn tokenize(text: &str, range: Range<usize>) -> Vec<Tok> {
                 word: false,
                 tag: Tag::Punct,
             });
+        }
+    }
+    // "it's been": "has", before a past participle of "be".
+    for k in 1..out.len() {
+        let written = &text[out[k - 1].range.clone()];
+        if out[k].lower == "been" && out[k - 1].lower == "is" && written.len() <= 4 && !written.starts_with(['i', 'I'])
+        {
+            out[k - 1].set_lower("has");
         }
     }
     out
@@ -231,6 +288,36 @@ mod tests {
                 ",",
                 "3.5",
                 "."
+            ]
+        );
+    }
+
+    #[test]
+    fn a_pronoun_and_its_attached_verb_are_two_words() {
+        let text = "It\u{2019}s when they're sent; it's been years. UNEF's role.";
+        let toks = tokenize(text, 0..text.len());
+        let words: Vec<(&str, &str)> = toks
+            .iter()
+            .map(|t| (t.lower.as_str(), &text[t.range.clone()]))
+            .collect();
+        assert_eq!(
+            words,
+            [
+                ("it", "It"),
+                ("is", "\u{2019}s"),
+                ("when", "when"),
+                ("they", "they"),
+                ("are", "'re"),
+                ("sent", "sent"),
+                (";", ";"),
+                ("it", "it"),
+                ("has", "'s"),
+                ("been", "been"),
+                ("years", "years"),
+                (".", "."),
+                ("unef's", "UNEF's"),
+                ("role", "role"),
+                (".", "."),
             ]
         );
     }

@@ -656,6 +656,12 @@ mod tests {
             "Peacemaking",
         );
         quiet("Peacemaking is what diplomats do, not what soldiers do.", PM_ENF);
+        // A contracted "it's" is "it is": the answer defines the question's term.
+        flags(
+            "What is peacemaking? It's when the Security Council authorises military force against a state.",
+            PM_ENF,
+            "peacemaking",
+        );
     }
 
     #[test]
