@@ -391,6 +391,13 @@ impl<'a> Sentence<'a> {
         if self.context != Context::None {
             let _ = writeln!(out, "  context: {:?}", self.context);
         }
+        if let Some((actor, plural)) = self.center() {
+            let _ = writeln!(
+                out,
+                "  center: {:?} plural={plural}",
+                actor.map(|a| self.words(self.actors[a].range.clone()))
+            );
+        }
         out
     }
 

@@ -656,6 +656,17 @@ mod tests {
             "Peacemaking",
         );
         quiet("Peacemaking is what diplomats do, not what soldiers do.", PM_ENF);
+        // After a vocative, the term is the subject "it" stands for; sending
+        // bombers is coercion.
+        flags(
+            "Friends, peacemaking is hard. Sometimes it means sending in the bombers.",
+            PM_ENF,
+            "peacemaking",
+        );
+        quiet(
+            "In 1995 NATO sent in jets while the peacekeepers watched.",
+            "peacekeeping-as-enforcement",
+        );
         // A contracted "it's" is "it is": the answer defines the question's term.
         flags(
             "What is peacemaking? It's when the Security Council authorises military force against a state.",

@@ -342,7 +342,12 @@ impl<'a> Relations<'a> {
                     if let Some(m) = self.g.np_ending_at(s0 - 1) {
                         let ms = self.g.nps[m].toks.start;
                         let opens_sentence = (0..ms).all(|j| !self.toks[j].word);
-                        if opens_sentence && !self.in_pp(m) {
+                        // An apposition is a description ("the UN mission in
+                        // ..."); a bare phrase after an opening one is the
+                        // subject alone ("Delegates, peacemaking is hard",
+                        // "Today, peacemaking is hard").
+                        let description = self.toks[s0].tag == Tag::Det;
+                        if opens_sentence && description && !self.in_pp(m) {
                             nps.insert(0, m);
                         }
                     }
@@ -1439,6 +1444,17 @@ mod tests {
             out.push("GENERIC".into());
         }
         out.join(" | ")
+    }
+
+    #[test]
+    fn a_bare_phrase_after_an_opening_one_is_the_subject_alone() {
+        assert_eq!(agents("Delegates, envoys negotiated the deal.", "negotiated"), "envoys");
+        assert_eq!(agents("Today, envoys negotiated the deal.", "negotiated"), "envoys");
+        // An apposition is a description: it names the subject again.
+        assert_eq!(
+            agents("UNMIS, the mission in Sudan, negotiated the deal.", "negotiated"),
+            "unmis | the mission"
+        );
     }
 
     #[test]
