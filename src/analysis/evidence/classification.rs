@@ -80,6 +80,12 @@ fn members_of(s: &Sentence<'_>, actor: Range<usize>) -> Option<Range<usize>> {
         }
     }
     let after = class.end;
+    // "three types of peacekeeping operations: observer missions, ...": a
+    // list after the kinds and a colon.
+    let kinds = class.start < s.g.nps[n].toks.start;
+    if kinds && s.toks.get(after).is_some_and(|t| t.lower == ":") {
+        return Some(after + 1..s.toks.len());
+    }
     // "X, including Y", "X such as Y".
     let mut k = after;
     if s.toks.get(k).is_some_and(|t| t.lower == ",") {
@@ -155,6 +161,19 @@ fn score_members(scope: &Scope<'_, '_>, members: Range<usize>) -> Option<(f32, V
 #[cfg(test)]
 mod tests {
     use super::super::test_support::{flags, quiet};
+
+    #[test]
+    fn a_list_after_the_kinds_and_a_colon() {
+        flags(
+            "There are three types of UN peacekeeping operations: observer missions, preventive deployments and peace enforcement operations.",
+            "peacekeeping-as-enforcement",
+            "peacekeeping",
+        );
+        quiet(
+            "There are three types of UN peacekeeping operations: observer missions, interposition forces and multidimensional missions.",
+            "peacekeeping-as-enforcement",
+        );
+    }
 
     #[test]
     fn kinds_of_the_actor_concept() {

@@ -10,15 +10,18 @@ use crate::terms::{Database, RuleSpec};
 use std::ops::Range;
 
 pub fn check(s: &Sentence<'_>, rule: &RuleSpec, out: &mut Vec<Finding>) {
-    let concept_terms: Vec<usize> = (0..s.terms.len())
+    let named: Vec<usize> = (0..s.terms.len())
         .filter(|&t| {
             let term = s.term(t);
             rule.actor_concepts.contains(&term.concept)
                 && rule.actor_kinds.contains(&term.kind)
-                && !s.is_quoted(&s.terms[t].toks)
                 && !(s.everyday && s.lex.everyday_sense_terms.contains_word(&term.id))
         })
         .collect();
+    // ("Words for 'peacekeeping' include 'peace enforcement'": there the
+    // words are named in quotes, and what is said of them is the claim.)
+    word_for(s, rule, &named, out);
+    let concept_terms: Vec<usize> = named.into_iter().filter(|&t| !s.is_quoted(&s.terms[t].toks)).collect();
     pronoun_gloss(s, rule, &concept_terms, out);
     for w in concept_terms.windows(2) {
         let (a, b) = (w[0], w[1]);
@@ -111,6 +114,75 @@ fn finding(
         }],
         term: Some(term),
         fixes,
+    }
+}
+
+/// "Another word for peacekeeping is peacemaking", "synonyms for
+/// peacekeeping include peacemaking": a term named as another's word, after
+/// a copula, "include" or a colon, in the same clause. The finding sits on
+/// the first term.
+fn word_for(s: &Sentence<'_>, rule: &RuleSpec, concept_terms: &[usize], out: &mut Vec<Finding>) {
+    let words_for = |a: usize| {
+        let mut k = s.terms[a].toks.start;
+        // Over quotation marks: "a word for 'peacekeeping'".
+        while k > 0 && !s.toks[k - 1].word && matches!(s.toks[k - 1].lower.as_str(), "\"" | "'") {
+            k -= 1;
+        }
+        k >= 2
+            && s.toks[k - 1].lower == "for"
+            && matches!(
+                s.toks[k - 2].lower.as_str(),
+                "word"
+                    | "words"
+                    | "synonym"
+                    | "synonyms"
+                    | "name"
+                    | "names"
+                    | "term"
+                    | "terms"
+                    | "alternative"
+                    | "alternatives"
+            )
+    };
+    for (i, &a) in concept_terms.iter().enumerate() {
+        if !words_for(a) || out.iter().any(|f| f.range == s.terms[a].range) {
+            continue;
+        }
+        let clause = s.clause_of(s.terms[a].toks.start);
+        // The link: the clause's verb after the term ("is", "are",
+        // "include"), not negated, or a colon.
+        let from = s.terms[a].toks.end;
+        let link = (from..clause.end).find_map(|k| {
+            if s.toks[k].lower == ":" {
+                return Some(k + 1);
+            }
+            let v = s.g.vg_of[k]?;
+            let vg = &s.g.vgs[v];
+            let lists = vg.copula || s.toks[vg.main].lower.starts_with("includ");
+            (lists && !vg.negated).then_some(vg.toks.end)
+        });
+        let Some(link) = link else { continue };
+        if s.lex.distinction_markers.any_in(&s.toks, from..link) {
+            continue;
+        }
+        let other = concept_terms[i + 1..].iter().copied().find(|&b| {
+            s.terms[b].toks.start >= link
+                && s.terms[b].toks.start < clause.end
+                && s.term(b).concept != s.term(a).concept
+                && s.term(b).kind == s.term(a).kind
+        });
+        let Some(b) = other else { continue };
+        let (ta, tb) = (&s.terms[a], &s.terms[b]);
+        let message = format!("presented as the same as {}", s.term(b).label);
+        out.push(finding(
+            s,
+            rule,
+            ta.range.clone(),
+            ta.item,
+            b,
+            message,
+            fixes::gloss(s, ta, tb),
+        ));
     }
 }
 
@@ -429,6 +501,18 @@ mod tests {
         let text = "peacebuilding\n\nDefinition: the process of building lasting peace.\n\nSynonyms: Peacemaking, conciliation, reconciliation\n";
         flags(text, CODE, "peacebuilding");
         quiet("peacebuilding\n\nSynonyms: conciliation, reconciliation\n", CODE);
+    }
+
+    #[test]
+    fn a_term_named_as_another_terms_word() {
+        flags("Another word for peacekeeping is peacemaking.", CODE, "peacekeeping");
+        flags(
+            "Better words for \"peacekeeping\" include \"conflict prevention\" and \"peace enforcement\".",
+            CODE,
+            "peacekeeping",
+        );
+        quiet("Another word for peacekeeping is not peacemaking.", CODE);
+        quiet("A word for peacekeeping is UN peace operations.", CODE);
     }
 
     #[test]
