@@ -36,6 +36,19 @@ pub fn collect(scope: &Scope<'_, '_>, ev: &mut Evidence) {
         if place && asked() {
             continue;
         }
+        // "served during the Korean War": a war that names a coalition's
+        // enforcement is that, not a war peacekeepers were sent into.
+        let span = s.cues[c].toks.clone();
+        let names_enforcement = (0..s.cues.len()).any(|o| {
+            let cue = s.cue(o);
+            cue.concept == "peace-enforcement"
+                && cue.role == Role::Anchor
+                && s.cues[o].toks.start >= span.start
+                && s.cues[o].toks.end <= span.end
+        });
+        if scope.work == "ongoing-war" && names_enforcement {
+            continue;
+        }
         let actors = match attach(s, c) {
             // "There were never peacekeepers in Korea": a place said of a
             // negated actor.
@@ -391,6 +404,14 @@ mod tests {
             "Peacekeepers were deployed at the height of the fighting.",
             "peacekeeping-before-ceasefire",
             "Peacekeepers",
+        );
+    }
+
+    #[test]
+    fn a_war_named_as_enforcement_is_no_war_peacekeepers_enter() {
+        quiet(
+            "The award has since been opened to all Korean veterans.\nTo be eligible, the veteran must have worked during the Korean War from May 1, 1951 to July 27, 1953 or taken part in UN peacekeeping on the peninsula until 1955.",
+            "peacekeeping-before-ceasefire",
         );
     }
 
