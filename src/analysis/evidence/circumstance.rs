@@ -408,6 +408,20 @@ mod tests {
     }
 
     #[test]
+    fn despite_the_hosts_refusal_is_without_consent() {
+        flags(
+            "The blue helmets crossed the border despite the host government's refusal.",
+            "peacekeeping-as-enforcement",
+            "blue helmets",
+        );
+        // A spoiler's refusal is no host withholding consent.
+        quiet(
+            "The blue helmets stayed despite the rebels' refusal to disarm.",
+            "peacekeeping-as-enforcement",
+        );
+    }
+
+    #[test]
     fn a_war_named_as_enforcement_is_no_war_peacekeepers_enter() {
         quiet(
             "The award has since been opened to all Korean veterans.\nTo be eligible, the veteran must have worked during the Korean War from May 1, 1951 to July 27, 1953 or taken part in UN peacekeeping on the peninsula until 1955.",
