@@ -520,6 +520,17 @@ impl<'a> Relations<'a> {
                     let head = &self.toks[self.g.nps[n].head];
                     head.tag == Tag::Propn || self.lex.actor_nouns.contains_word(&head.lower)
                 });
+            // "line by line", "step by step": a manner, not an agent.
+            let idiom = t.lower == "by"
+                && k > 0
+                && self
+                    .toks
+                    .get(k + 1)
+                    .is_some_and(|n| n.word && n.lower == self.toks[k - 1].lower);
+            if idiom {
+                k += 2;
+                continue;
+            }
             if t.lower == "by" || through_actor {
                 // "not by UN peacekeepers": denied.
                 if k > 0 && matches!(self.lower(k - 1), "not" | "never") {
@@ -1081,6 +1092,18 @@ impl<'a> Relations<'a> {
         let mut np = self.g.np_ending_at(s);
         for _ in 0..3 {
             let Some(n) = np else { break };
+            // "spent much of 1993 drafting": a share of a time.
+            let ns = self.g.nps[n].toks.start;
+            if ns >= 3
+                && self.lower(ns - 1) == "of"
+                && matches!(self.lower(ns - 2), "much" | "most" | "all" | "part" | "half" | "some")
+            {
+                if let Some(w) = self.vg_ending_at(ns - 2) {
+                    if self.verb_in(w, &self.lex.subject_control_verbs) {
+                        return self.verb_agents(w, depth + 1);
+                    }
+                }
+            }
             if let Some(w) = self.object_of(n) {
                 if self.verb_in(w, &self.lex.subject_control_verbs) {
                     return self.verb_agents(w, depth + 1);
@@ -1444,6 +1467,24 @@ mod tests {
             out.push("GENERIC".into());
         }
         out.join(" | ")
+    }
+
+    #[test]
+    fn line_by_line_is_no_agent_and_much_of_a_year_is_a_time() {
+        assert_eq!(
+            agents(
+                "The accords were negotiated line by line by the blue helmets.",
+                "negotiated"
+            ),
+            "the blue helmets"
+        );
+        assert_eq!(
+            agents(
+                "The blue helmets spent much of 1993 negotiating the protocols.",
+                "negotiating"
+            ),
+            "the blue helmets"
+        );
     }
 
     #[test]
