@@ -776,7 +776,18 @@ impl<'a> Relations<'a> {
         if !self.lex.time_nouns.contains_word(self.lower(np.head)) || self.in_pp(n) {
             return None;
         }
-        let ns = np.toks.start;
+        // Over adverbs ("almost two years") and phrases of place ("took the
+        // envoys in Geneva two years").
+        let mut ns = np.toks.start;
+        while ns > 0 && self.toks[ns - 1].tag == Tag::Adv {
+            ns -= 1;
+        }
+        for _ in 0..3 {
+            match self.time_or_place_before(ns) {
+                Some(p) => ns = p,
+                None => break,
+            }
+        }
         let take = |w: usize| self.verb_in(w, &self.lex.duration_verbs);
         if let Some(w) = self.vg_ending_at(ns).filter(|&w| take(w)) {
             let mut a = self.verb_agents(w, depth + 1);
@@ -1543,6 +1554,13 @@ mod tests {
             "the blue helmets"
         );
         assert_eq!(agents("It took two years to negotiate a deal.", act), "GENERIC");
+        assert_eq!(
+            agents(
+                "It took the blue helmets in Beirut almost two years to negotiate a deal.",
+                act
+            ),
+            "the blue helmets"
+        );
         assert_eq!(
             agents("The blue helmets did not take two years to negotiate a deal.", act),
             "the blue helmets | NEG"
