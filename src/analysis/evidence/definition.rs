@@ -183,7 +183,8 @@ fn predicate(s: &Sentence<'_>, a: usize) -> Option<Range<usize>> {
     // "Peacemaking, in the UN sense, is ...": a parenthetical with no term;
     // "peacekeeping operations in Africa are ...": a short phrase of place;
     // "Peacekeeping it means ...": a resumptive pronoun.
-    let limit = (k + 8).min(s.toks.len());
+    // (", in the sense in which this essay uses it,": up to ten words.)
+    let limit = (k + 13).min(s.toks.len());
     while k < limit {
         let t = &s.toks[k];
         // ", put simply," ", as most textbooks use it,": a parenthetical
@@ -202,7 +203,14 @@ fn predicate(s: &Sentence<'_>, a: usize) -> Option<Range<usize>> {
                 .flatten()
                 .is_some_and(|v| s.g.vgs[v].copula);
         if t.lower == "," && !relative_after {
-            let close = (k + 1..(k + 8).min(s.toks.len())).find(|&j| s.toks[j].lower == ",");
+            // (A relative clause's reach stays short: a long one may be
+            // the definition, "which at its core is ...".)
+            let relative = s
+                .toks
+                .get(k + 1)
+                .is_some_and(|n| matches!(n.lower.as_str(), "which" | "who"));
+            let reach = if relative { 8 } else { 12 };
+            let close = (k + 1..(k + reach).min(s.toks.len())).find(|&j| s.toks[j].lower == ",");
             if let Some(close) = close.filter(|&c| c > k + 1) {
                 k = close + 1;
                 continue;
@@ -646,6 +654,25 @@ fn unattributed(s: &Sentence<'_>, c: usize, a: usize, pred_start: usize) -> bool
 mod tests {
     use super::super::test_support::{flags, flags_in, quiet, quiet_in};
     use crate::text::Format;
+
+    #[test]
+    fn a_long_aside_and_a_verb_of_understanding_before_the_definition() {
+        const PB_PK: &str = "peacebuilding-as-peacekeeping";
+        flags(
+            "Peacekeeping, in the sense in which this report uses it, refers to the rebuilding of courts and ministries after a war.",
+            PB_PK,
+            "Peacekeeping",
+        );
+        flags(
+            "Peacekeeping should be understood as long-term institution-building.",
+            PB_PK,
+            "Peacekeeping",
+        );
+        quiet(
+            "Peacekeepers are seen as neutral by both sides.",
+            "peacekeeping-as-peacemaking",
+        );
+    }
 
     #[test]
     fn a_definition_by_what_someone_does() {

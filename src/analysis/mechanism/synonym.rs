@@ -504,6 +504,16 @@ mod tests {
     }
 
     #[test]
+    fn a_modal_before_a_gloss_distinguishes_nothing() {
+        flags(
+            "The Council should strengthen peacemaking (peacekeeping) capacities in the Sahel.",
+            CODE,
+            "peacemaking",
+        );
+        quiet("Peacemaking and peacekeeping should be kept apart.", CODE);
+    }
+
+    #[test]
     fn a_term_named_as_another_terms_word() {
         flags("Another word for peacekeeping is peacemaking.", CODE, "peacekeeping");
         flags(
