@@ -408,6 +408,15 @@ mod tests {
     }
 
     #[test]
+    fn a_set_adverb_of_time_before_a_purpose() {
+        flags(
+            "Blue helmets deployed straight away to stop the fighting.",
+            "peacekeeping-before-ceasefire",
+            "Blue helmets",
+        );
+    }
+
+    #[test]
     fn despite_the_hosts_refusal_is_without_consent() {
         flags(
             "The blue helmets crossed the border despite the host government's refusal.",
