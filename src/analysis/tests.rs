@@ -674,6 +674,23 @@ fn a_column_headed_by_an_agent_names_someone_else() {
 }
 
 #[test]
+fn a_heading_naming_an_actors_toolbox_gives_its_list_a_topic() {
+    let got = findings(
+        "## Slide 9: Peacemaking toolbox\n\n- Mediation\n- Air strikes to force the parties to the table\n",
+        Format::Markdown,
+    );
+    assert_eq!(
+        got,
+        [("peacemaking-as-enforcement".to_string(), "Peacemaking".to_string())]
+    );
+    let got = findings(
+        "## Slide 9: Peacemaking toolbox\n\n- Mediation\n- Arbitration\n",
+        Format::Markdown,
+    );
+    assert!(got.is_empty(), "{got:?}");
+}
+
+#[test]
 fn a_heading_that_names_one_actor_twice_gives_its_list_a_topic() {
     let got = findings(
         "### Role of peacekeepers\n\n- chair the peace talks\n",
