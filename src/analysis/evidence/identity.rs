@@ -143,7 +143,17 @@ fn identity(scope: &Scope<'_, '_>, a: usize) -> Option<(f32, Vec<Range<usize>>)>
                         && s.cues[c].toks.end <= span.start
                         && s.g.vg_of[s.cues[c].toks.start].is_none();
                 let weight = if glossed { 1.0 } else { s.cue(c).weight };
-                kept.then(|| (s.cues[c].toks.clone(), weight, s.cues[c].range.clone(), false))
+                // "the invasion of Iraq, the largest peacekeeping operation":
+                // an act named with its "of" phrase.
+                let mut toks = s.cues[c].toks.clone();
+                if s.cue(c).role == Role::Act && s.toks.get(toks.end).is_some_and(|t| t.lower == "of") {
+                    if let Some(n) = s.g.np_of.get(toks.end + 1).copied().flatten() {
+                        if s.g.nps[n].toks.start == toks.end + 1 && s.g.nps[n].toks.end <= span.start {
+                            toks.end = s.g.nps[n].toks.end;
+                        }
+                    }
+                }
+                kept.then(|| (toks, weight, s.cues[c].range.clone(), false))
             }),
     );
     let mut best: Option<(f32, Vec<Range<usize>>)> = None;
@@ -306,6 +316,19 @@ mod tests {
     use crate::text::Format;
 
     const CODE: &str = "peacekeeping-as-enforcement";
+
+    #[test]
+    fn an_act_named_with_its_of_phrase_in_an_apposition() {
+        flags(
+            "The book is best on the 2003 invasion of Iraq, the largest peacekeeping operation of the decade.",
+            CODE,
+            "peacekeeping",
+        );
+        quiet(
+            "The book is best on the 2003 invasion of Iraq, a war that no peacekeeping operation followed.",
+            CODE,
+        );
+    }
 
     #[test]
     fn a_clause_with_its_own_subject_names_nothing() {
