@@ -465,7 +465,10 @@ fn correct(toks: &mut [Tok]) {
         if i > 1
             && toks[i].tag == Tag::Verb
             && toks[i - 1].tag == Tag::Adj
-            && DETERMINERS.contains(&toks[i - 2].lower.as_str())
+            && (DETERMINERS.contains(&toks[i - 2].lower.as_str())
+                // "DPPA's own standing battalions": after a possessive too.
+                || toks[i - 2].lower.ends_with("'s")
+                || is_possessive_pronoun(&toks[i - 2].lower))
             && toks.get(i + 1).is_some_and(|t| t.tag == Tag::Noun)
             && !toks[i].lower.ends_with("ed")
         {
@@ -894,6 +897,8 @@ mod tests {
     fn a_verb_between_an_adjective_and_a_noun_is_a_modifier() {
         let t = tags("They stayed on as an armed buffer force in Gaza.");
         assert!(t.contains(&"buffer/NOUN".to_string()), "{t:?}");
+        let t = tags("It proposes that the office's own standing battalions be placed under joint command.");
+        assert!(t.contains(&"standing/NOUN".to_string()), "{t:?}");
     }
 
     #[test]
