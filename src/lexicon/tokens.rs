@@ -172,7 +172,8 @@ fn contraction(lower: &str) -> Option<(&str, &'static str)> {
 
 /// Split `text[range]` into word and punctuation tokens (whitespace dropped).
 /// A word keeps internal apostrophes ("didn't", "UNEF's") and hyphens between
-/// letters ("non-coercive", "peace-keeping"), so a compound is one word.
+/// letters ("non-coercive", "peace-keeping"), so a compound is one word; a
+/// pronoun with a verb attached ("it's", "they're") is two.
 pub fn tokenize(text: &str, range: Range<usize>) -> Vec<Tok> {
     let mut out = Vec::new();
     let s = &text[range.clone()];

@@ -773,9 +773,11 @@ fn verb_after_a_gerund_subject(toks: &mut [Tok]) {
         let w = &toks[i].lower;
         let verb_like =
             toks[i].tag == Tag::Noun && w.ends_with('s') && !w.ends_with("ss") && w.chars().all(char::is_alphabetic);
-        let closes = toks
-            .get(i + 1)
-            .is_none_or(|n| !n.word || matches!(n.tag, Tag::Adp | Tag::Adv));
+        // (Only before a particle, an adverb or punctuation: "if training
+        // exercises in the region ..." has a noun there.)
+        let closes = toks.get(i + 1).is_none_or(|n| {
+            !n.word || n.tag == Tag::Adv || matches!(n.lower.as_str(), "out" | "up" | "down" | "off" | "again" | "on")
+        });
         if gerund && after_conjunction && verb_like && closes {
             toks[i].tag = Tag::Verb;
         }
