@@ -38,15 +38,17 @@ pub fn collect(scope: &Scope<'_, '_>, ev: &mut Evidence) {
         }
         // "served during the Korean War": a war that names a coalition's
         // enforcement is that, not a war peacekeepers were sent into.
-        let span = s.cues[c].toks.clone();
-        let names_enforcement = (0..s.cues.len()).any(|o| {
-            let cue = s.cue(o);
-            cue.concept == "peace-enforcement"
-                && cue.role == Role::Anchor
-                && s.cues[o].toks.start >= span.start
-                && s.cues[o].toks.end <= span.end
-        });
-        if scope.work == "ongoing-war" && names_enforcement {
+        let span = &s.cues[c].toks;
+        let names_enforcement = || {
+            (0..s.cues.len()).any(|o| {
+                let cue = s.cue(o);
+                cue.concept == "peace-enforcement"
+                    && cue.role == Role::Anchor
+                    && s.cues[o].toks.start >= span.start
+                    && s.cues[o].toks.end <= span.end
+            })
+        };
+        if scope.work == "ongoing-war" && names_enforcement() {
             continue;
         }
         let actors = match attach(s, c) {

@@ -74,18 +74,16 @@ pub fn check(s: &Sentence<'_>, rule: &RuleSpec, out: &mut Vec<Finding>) {
         if !linked {
             continue;
         }
-        let (ta, tb) = (&s.terms[a], &s.terms[b]);
-        let message = format!("presented as the same as {}", s.term(b).label);
-        out.push(finding(
-            s,
-            rule,
-            ta.range.clone(),
-            ta.item,
-            b,
-            message,
-            fixes::gloss(s, ta, tb),
-        ));
+        out.push(gloss_finding(s, rule, a, b));
     }
+}
+
+/// Term `a` of the sentence presented as the same as term `b`: the finding
+/// on `a`, with the gloss fix.
+fn gloss_finding(s: &Sentence<'_>, rule: &RuleSpec, a: usize, b: usize) -> Finding {
+    let (ta, tb) = (&s.terms[a], &s.terms[b]);
+    let message = format!("presented as the same as {}", s.term(b).label);
+    finding(s, rule, ta.range.clone(), ta.item, b, message, fixes::gloss(s, ta, tb))
 }
 
 /// A synonym finding on `range` (term `term` of the database), with the
@@ -172,17 +170,7 @@ fn word_for(s: &Sentence<'_>, rule: &RuleSpec, concept_terms: &[usize], out: &mu
                 && s.term(b).kind == s.term(a).kind
         });
         let Some(b) = other else { continue };
-        let (ta, tb) = (&s.terms[a], &s.terms[b]);
-        let message = format!("presented as the same as {}", s.term(b).label);
-        out.push(finding(
-            s,
-            rule,
-            ta.range.clone(),
-            ta.item,
-            b,
-            message,
-            fixes::gloss(s, ta, tb),
-        ));
+        out.push(gloss_finding(s, rule, a, b));
     }
 }
 
