@@ -462,12 +462,13 @@ impl Incremental {
             // placed (its text is the same: its result was kept).
             let before = d.placed_at.replace(start);
             let candidates = match before {
-                Some(o) => {
+                // (Most chunks find nothing: no search for them.)
+                Some(o) if !d.findings.is_empty() => {
                     let from = by_start.partition_point(|x| x.0 < o);
                     let to = by_start.partition_point(|x| x.0 <= o + (end - start));
                     &by_start[from..to]
                 }
-                None => &[][..],
+                _ => &[][..],
             };
             terms.extend(d.terms.iter().map(|t| TermHit {
                 range: t.range.start + start..t.range.end + start,
