@@ -182,8 +182,9 @@ fn attach(s: &Sentence<'_>, c: usize) -> Attachment {
     let opens = (clause.start..span.start)
         .all(|k| !s.toks[k].word || s.lex.contrast_markers.at(&s.toks, k).is_some() || Some(k) == sub);
     // A cue that is a clause itself ("while the war raged", "there was no
-    // ceasefire") does not modify the verbs that follow it in its clause.
-    let is_clause = span.clone().any(|k| s.g.vg_of[k].is_some_and(finite));
+    // ceasefire"), or opens one ("while the war ... was still going"),
+    // does not modify the verbs that follow it in its clause.
+    let is_clause = span.clone().any(|k| s.g.vg_of[k].is_some_and(finite)) || s.toks[span.start].tag == Tag::Sconj;
     let after_in_clause = (span.end..clause.end)
         .filter_map(|k| s.g.vg_of[k])
         .find(|&v| finite(v))
@@ -393,6 +394,25 @@ mod tests {
         quiet(
             "Consent matters for peace keeping because without the consent of the parties a mission can not work.",
             "peacekeeping-as-enforcement",
+        );
+    }
+
+    #[test]
+    fn a_time_while_the_war_goes_on_or_before_anything_is_signed() {
+        flags(
+            "Peacekeepers were deployed while the war was still going.",
+            CODE,
+            "Peacekeepers",
+        );
+        flags(
+            "The blue helmets were sent before anybody had signed anything.",
+            CODE,
+            "blue helmets",
+        );
+        // Crimes named after a war are not a war going on.
+        quiet(
+            "While war crimes were investigated in The Hague, peacekeepers patrolled the buffer zone.",
+            CODE,
         );
     }
 
