@@ -29,7 +29,9 @@ use super::discourse::{Discourse, EXTERNAL};
 use super::mechanism::synonym::Lists;
 use super::sentence::{is_actor_like, Sentence};
 use super::suppress::{self, Directive};
-use super::{acronyms, language_id, mechanism, overlaps, rule_ids, split, term_hits, Analysis, Finding, TermHit};
+use super::{
+    acronyms, language_id, mechanism, overlaps, reported, rule_ids, split, term_hits, Analysis, Finding, TermHit,
+};
 use crate::lexicon::tokenize;
 use crate::scan::Normalized;
 use crate::terms::Database;
@@ -959,7 +961,7 @@ fn analyse_chunk(
                 let hi = sentences.partition_point(|(_, b)| *b <= block);
                 sentences[lo..hi].iter().any(|(r, _)| {
                     let toks = tokenize(&prose.text, r.clone());
-                    lex.discussion_markers.any_in(&toks, 0..toks.len())
+                    lex.discussion_markers.any_in(&toks, 0..toks.len()) || reported::elliptical_denial(&toks, lex)
                 })
             });
             if corrected {

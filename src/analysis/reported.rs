@@ -81,6 +81,20 @@ pub fn generic_reports(toks: &[Tok], g: &Grammar, lex: &Lexicon, clauses: &[Rang
     out
 }
 
+/// A sentence that only denies what was said before it: "It didn't.",
+/// "No, they did not.", "It wasn't." (a pronoun, at most four words, ending
+/// on the negation).
+pub fn elliptical_denial(toks: &[Tok], lex: &Lexicon) -> bool {
+    let words: Vec<usize> = (0..toks.len()).filter(|&k| toks[k].word).collect();
+    let (Some(&first), Some(&last)) = (words.iter().find(|&&k| toks[k].lower != "no"), words.last()) else {
+        return false;
+    };
+    (2..=4).contains(&words.len())
+        && (lex.singular_pronouns.contains_word(&toks[first].lower)
+            || lex.plural_pronouns.contains_word(&toks[first].lower))
+        && lex.is_negation(toks, last)
+}
+
 #[cfg(test)]
 mod tests {
     use crate::analysis::analyze;

@@ -420,6 +420,21 @@ fn a_reported_belief_corrected_in_the_same_sentence_is_discussed() {
 }
 
 #[test]
+fn a_reported_claim_denied_after_it_is_discussed() {
+    // Corrected in so many words ...
+    assert_clean("Some classmates think the peacekeepers negotiated the peace treaty, but this is not correct.");
+    // ... or denied by a sentence of its own.
+    assert_clean("You say that the blue helmets brokered the accord. They didn't. The envoy did.");
+    assert_clean("Your draft says UNIFIL mediated the 2006 ceasefire. No, it did not.");
+    // A denial of something else leaves the claim made.
+    assert_flags(
+        "You say that the blue helmets brokered the accord. They didn't stop there.",
+        "peacekeeping-as-peacemaking",
+        "blue helmets",
+    );
+}
+
+#[test]
 fn he_and_she_stand_for_a_person_never_a_mission() {
     assert_clean("Pearson won the prize for proposing UNEF in 1956, and he was a diplomat, not a peacekeeper.");
     // Nor the last sentence's mission.
