@@ -531,8 +531,16 @@ fn cut(s: &Sentence<'_>, pred: &Range<usize>) -> usize {
                     && s.g.before_finite_verb(n)
                     && s.g.nps[n].toks.clone().any(|k| s.term_at[k].is_some())
             });
+        // "Since peacekeeping is about rebuilding courts, why does the UN
+        // send soldiers?": a question after a comma is a clause of its own.
+        let question = t.lower == ","
+            && s.toks
+                .get(p + 1)
+                .is_some_and(|n| matches!(n.lower.as_str(), "why" | "how" | "what" | "where" | "when" | "who"))
+            && s.toks.get(p + 2).is_some_and(|n| matches!(n.tag, Tag::Aux | Tag::Verb));
         let new_clause = adjunct
             || splice
+            || question
             || next_term_clause
             || t.lower == ";"
             || t.lower == "."
@@ -1008,6 +1016,15 @@ mod tests {
             "Peacekeeping is when the UN sends soldiers and the fighting is stopped.",
             "peacekeeping-before-ceasefire",
             "Peacekeeping",
+        );
+    }
+
+    #[test]
+    fn a_question_after_the_definition_is_not_part_of_it() {
+        flags(
+            "Since peacekeeping is mostly about rebuilding the courts and the police after a war, why does the UN deploy troops?",
+            "peacebuilding-as-peacekeeping",
+            "peacekeeping",
         );
     }
 

@@ -696,6 +696,10 @@ fn verb_after_an_adverb(toks: &mut [Tok]) {
 }
 
 fn verb_after_a_plural_subject(toks: &mut [Tok]) {
+    // A timeline's or a list's label opens the entry ("1950: UN
+    // peacekeepers land at Inchon"): the sentence starts after it.
+    let label = (toks.len() > 2 && toks[1].lower == ":" && matches!(toks[0].tag, Tag::Num | Tag::Propn)) as usize * 2;
+    let toks = &mut toks[label..];
     // The subject: the opening noun phrase, ending in a plural noun.
     let Some(i) = (1..toks.len()).find(|&i| {
         !matches!(toks[i].tag, Tag::Det | Tag::Adj | Tag::Noun | Tag::Propn | Tag::Num)
@@ -713,9 +717,10 @@ fn verb_after_a_plural_subject(toks: &mut [Tok]) {
         && toks[i].lower.chars().all(char::is_alphabetic)
         && plural(&toks[i - 1])
         && toks.get(i + 1).is_some_and(|n| {
+            // (Or a preposition: "peacekeepers land at Inchon".)
             matches!(
                 n.tag,
-                Tag::Noun | Tag::Propn | Tag::Adj | Tag::Det | Tag::Num | Tag::Verb
+                Tag::Noun | Tag::Propn | Tag::Adj | Tag::Det | Tag::Num | Tag::Verb | Tag::Adp
             ) || is_possessive_pronoun(&n.lower)
         });
     if !candidate || toks.iter().any(|t| t.tag == Tag::Aux) {
@@ -1099,6 +1104,13 @@ mod tests {
         // A sentence with a verb keeps its compounds.
         let got = tags("The peacekeepers patrol route was mined.");
         assert!(got.contains(&"patrol/NOUN".to_string()), "{got:?}");
+        // Before a preposition, and after a timeline's label.
+        let got = tags("1950: UN troops land at Inchon and push the northern army back.");
+        assert!(got.contains(&"land/VERB".to_string()), "{got:?}");
+        let got = tags("The peacekeepers camp near the river.");
+        assert!(got.contains(&"camp/VERB".to_string()), "{got:?}");
+        let got = tags("The peacekeepers memorial in Ottawa honours the dead.");
+        assert!(got.contains(&"memorial/NOUN".to_string()), "{got:?}");
     }
 
     #[test]
