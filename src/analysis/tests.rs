@@ -420,6 +420,12 @@ fn a_reported_belief_corrected_in_the_same_sentence_is_discussed() {
 }
 
 #[test]
+fn a_negative_adjective_joined_to_another_negates_the_act() {
+    assert_clean("The small peacekeeping force was unable and unauthorised to stop the violence.");
+    assert_clean("The blue helmets were both unwilling and unequipped to end the war.");
+}
+
+#[test]
 fn a_reported_claim_denied_after_it_is_discussed() {
     // Corrected in so many words ...
     assert_clean("Some classmates think the peacekeepers negotiated the peace treaty, but this is not correct.");

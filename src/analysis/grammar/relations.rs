@@ -942,12 +942,24 @@ impl<'a> Relations<'a> {
             return Agents::nps(vec![n]);
         }
         if self.toks[before].tag == Tag::Adj {
-            if let Some(w) = self.vg_ending_at(before) {
+            // Back over adjectives joined to it: "was (both) unable and
+            // unauthorised to stop".
+            let mut first = before;
+            while first >= 2
+                && matches!(self.lower(first - 1), "and" | "or" | ",")
+                && self.toks[first - 2].tag == Tag::Adj
+            {
+                first -= 2;
+            }
+            if first >= 1 && matches!(self.lower(first - 1), "both" | "either") {
+                first -= 1;
+            }
+            if let Some(w) = self.vg_ending_at(first) {
                 let mut a = self.verb_agents(w, depth + 1);
                 // "have been unable to make peace".
-                a.negated |= self.lex.negative_adjectives.contains_word(self.lower(before));
+                a.negated |= (first..=before).any(|k| self.lex.negative_adjectives.contains_word(self.lower(k)));
                 // "must be ready to fight": prepared for, not done.
-                a.not_done |= self.lex.readiness_verbs.contains_word(self.lower(before));
+                a.not_done |= (first..=before).any(|k| self.lex.readiness_verbs.contains_word(self.lower(k)));
                 return a;
             }
         }
