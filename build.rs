@@ -26,6 +26,24 @@ fn main() {
     let dest = Path::new(&env::var("OUT_DIR").unwrap()).join("embedded_terms.rs");
     fs::write(dest, out).unwrap();
     embed_rule_pages();
+    link_at_a_fixed_address();
+}
+
+/// The `peace-lsp` binary is linked as a fixed-address (non-PIE) executable
+/// on Linux: a position-independent one has about 90,000 internal pointers
+/// (vtables, tables of string slices) that the loader rewrites at every
+/// start, which reads 2 MB of relocations and turns 1.4 MB of read-only data
+/// into private copies; both stay in the server's resident memory. Fixed,
+/// the pointers are written at link time and those pages are read from the
+/// file only when used (peak resident memory of the server with a 1 MB
+/// document opened, VmHWM: 35.9 -> 33.2 MB in one measurement). Only
+/// binaries: tests and proc-macros link as before.
+fn link_at_a_fixed_address() {
+    let os = env::var("CARGO_CFG_TARGET_OS").unwrap_or_default();
+    let arch = env::var("CARGO_CFG_TARGET_ARCH").unwrap_or_default();
+    if os == "linux" && arch == "x86_64" {
+        println!("cargo:rustc-link-arg-bins=-no-pie");
+    }
 }
 
 /// Embeds every `docs/rules/<code>.md` page (for the explanations in

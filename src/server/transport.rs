@@ -332,6 +332,11 @@ impl<R: AsyncRead + Unpin> FrameReader<R> {
         let mut body = Vec::with_capacity(n.min(CHUNK * 16));
         loop {
             let take = (n - body.len()).min(self.buf.len() - self.pos);
+            // A long body that keeps coming gets its whole length at once
+            // (a 1 MB document is not copied through 2, 4, ... 1024 KiB).
+            if body.len() + take > body.capacity() {
+                body.reserve_exact(n - body.len());
+            }
             body.extend_from_slice(&self.buf[self.pos..self.pos + take]);
             self.pos += take;
             if body.len() == n {
