@@ -25,8 +25,9 @@ thread_local! {
 
 /// The tagger's base lexicon (the `base` of harper-brill's model), consulted
 /// after the known tags and before the guess. Packed: its words in one
-/// string, found through a table of indices (held as a hash map of 27,000
-/// strings it took 3 MB of the server's memory; packed, under 1 MB).
+/// string, found through a table of indices, about 0.7 MB (a hash map of
+/// 27,000 strings held 1.3 MB in 27,000 allocations, and the server's
+/// resident memory was 1.2 MB larger).
 #[derive(Debug)]
 struct Lexicon {
     words: String,
@@ -698,8 +699,8 @@ fn verb_after_an_adverb(toks: &mut [Tok]) {
 fn verb_after_a_plural_subject(toks: &mut [Tok]) {
     // A timeline's or a list's label opens the entry ("1950: UN
     // peacekeepers land at Inchon"): the sentence starts after it.
-    let label = (toks.len() > 2 && toks[1].lower == ":" && matches!(toks[0].tag, Tag::Num | Tag::Propn)) as usize * 2;
-    let toks = &mut toks[label..];
+    let labelled = toks.len() > 2 && toks[1].lower == ":" && matches!(toks[0].tag, Tag::Num | Tag::Propn);
+    let toks = if labelled { &mut toks[2..] } else { toks };
     // The subject: the opening noun phrase, ending in a plural noun.
     let Some(i) = (1..toks.len()).find(|&i| {
         !matches!(toks[i].tag, Tag::Det | Tag::Adj | Tag::Noun | Tag::Propn | Tag::Num)
