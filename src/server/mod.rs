@@ -407,14 +407,17 @@ where
 /// `peace-lsp` / `peace-lsp lsp` / `peace-lsp --stdio`. Exits with 0 after
 /// `shutdown` then `exit` (or on SIGTERM), 1 otherwise.
 pub fn run_stdio() -> ExitCode {
-    // Two malloc arenas: with one per thread that analyses (glibc's
+    // One malloc arena: with one per thread that analyses (glibc's
     // default), each keeps what an analysis freed, and a server editing a
-    // 1 MB document held 15 MiB more at its peak; with one, the two halves
-    // of a document opened (see `analysis::incremental`) wait for each
-    // other's allocations and read slower than one thread.
+    // 1 MB document held 15 MiB more at its peak. With two, the peak of a
+    // 1 MB document opened was up to 1.2 MB higher than with one; with
+    // one, the two halves of a document read at once (see
+    // `analysis::incremental`) share its lock, and a 100 KB document opens
+    // about 2 ms slower (17.1 against 15.0 ms, bench/lsp-latency.py
+    // --baseline).
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     unsafe {
-        libc::mallopt(libc::M_ARENA_MAX, 2);
+        libc::mallopt(libc::M_ARENA_MAX, 1);
     }
     let cores = workers();
     // Async handlers are short: two threads; blocking ones: the analyses

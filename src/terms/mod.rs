@@ -168,14 +168,13 @@ fn locate_field(lines: &[&str], header: usize, start: usize, end: usize, field: 
 pub struct Cue {
     /// The surface form matched.
     pub phrase: String,
-    /// The phrase as listed (the lemma for verbs and nouns).
-    pub lemma: String,
     /// How the listed phrase inflects (the word class it was listed as).
     pub pos: PartOfSpeech,
     pub concept: String,
     pub role: Role,
     pub weight: f32,
-    pub set: String,
+    /// The cue set's id, shared by its forms (there are some 5,000).
+    pub set: std::sync::Arc<str>,
     /// Words one of which must follow the phrase, and within how many tokens.
     pub followers: Option<std::sync::Arc<Followers>>,
 }
@@ -501,6 +500,7 @@ impl Database {
         // Cues: every form of every listed phrase.
         let mut cues = Vec::new();
         for (file, set) in &cue_sets {
+            let set_id: std::sync::Arc<str> = set.id.as_str().into();
             // A follower matches in the singular and the plural ("stop
             // the war", "stops wars").
             let followers = (!set.followed_by.is_empty()).then(|| {
@@ -549,12 +549,11 @@ impl Database {
                     for form in phrase_forms(w, pos) {
                         cues.push(Cue {
                             phrase: form,
-                            lemma: w.to_lowercase(),
                             pos,
                             concept: set.concept.clone(),
                             role: set.role,
                             weight: set.weight,
-                            set: set.id.clone(),
+                            set: set_id.clone(),
                             followers: followers.clone(),
                         });
                     }
